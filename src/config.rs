@@ -1,0 +1,250 @@
+//! Site configuration: `_config.yml` (Jekyll's keys, jekyll-feed's `feed:` map,
+//! and feedwright's own `feedwright:` map) with command-line overrides on top.
+
+use crate::error::{Error, Location};
+use crate::model::{AbsUrl, Person};
+use crate::yaml::{self, Mapping, Value};
+use chrono::{DateTime, FixedOffset};
+use chrono_tz::Tz;
+use std::path::{Path, PathBuf};
+
+/// Everything a build needs to know, gathered once by the caller (the CLI
+/// parses its flags into this; the library never sees the command line).
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// The site folder: a Jekyll site, or a plain folder of posts.
+    pub source: PathBuf,
+    /// Where outputs go; `SOURCE/_site` when `None`.
+    pub dest: Option<PathBuf>,
+    /// The configuration file; `SOURCE/_config.yml` when `None`.
+    pub config_file: Option<PathBuf>,
+    /// Overrides the configuration's `url`.
+    pub url: Option<String>,
+    /// "Now": decides which posts are in the future and dates posts that have
+    /// none. The library never reads the clock; the caller passes this in.
+    pub now: DateTime<FixedOffset>,
+}
+
+/// Where each output goes, relative to the destination; `None` turns it off.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputPaths {
+    /// The Atom feed (jekyll-feed's `feed.path`, default `feed.xml`).
+    pub atom: Option<String>,
+    /// The RSS 2.0 feed (`feedwright.rss`, default `rss.xml`).
+    pub rss: Option<String>,
+    /// The sitemap (`feedwright.sitemap`, default `sitemap.xml`).
+    pub sitemap: Option<String>,
+}
+
+/// The site's configuration, resolved and checked.
+#[derive(Clone, Debug)]
+pub struct SiteConfig {
+    /// Site title (`title`, else `name`).
+    pub title: String,
+    /// Site description.
+    pub description: Option<String>,
+    /// The site's absolute URL including `baseurl`, always ending in `/`.
+    pub base: AbsUrl,
+    /// `baseurl`, normalised to start with `/` and have no trailing `/` (empty for none).
+    pub baseurl: String,
+    /// The site time zone (`timezone`); UTC when unset.
+    pub timezone: Tz,
+    /// `lang`.
+    pub language: Option<String>,
+    /// The permalink template for posts (a style name already expanded).
+    pub permalink: String,
+    /// The site's author.
+    pub author: Option<Person>,
+    /// `excerpt_separator`, default a blank line.
+    pub excerpt_separator: String,
+    /// `future`: publish posts dated after the build date.
+    pub future: bool,
+    /// jekyll-feed's `feed.posts_limit` (default 10).
+    pub posts_limit: usize,
+    /// jekyll-feed's `feed.excerpt_only`.
+    pub excerpt_only: bool,
+    /// Where each output goes.
+    pub outputs: OutputPaths,
+    /// `exclude`: paths (relative to the source) to leave out.
+    pub exclude: Vec<String>,
+}
+
+/// The templates behind Jekyll's named permalink styles.
+pub fn permalink_style(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "date" => "/:categories/:year/:month/:day/:title:output_ext",
+        "pretty" => "/:categories/:year/:month/:day/:title/",
+        "ordinal" => "/:categories/:year/:y_day/:title:output_ext",
+        "weekdate" => "/:categories/:year/W:week/:short_day/:title:output_ext",
+        "none" => "/:categories/:title:output_ext",
+        _ => return None,
+    })
+}
+
+impl SiteConfig {
+    /// Reads the configuration for `opts`: the config file if there is one
+    /// (it is optional for a plain folder), then the overrides.
+    pub fn load(opts: &BuildOptions) -> Result<SiteConfig, Error> {
+        let path = opts
+            .config_file
+            .clone()
+            .unwrap_or_else(|| opts.source.join("_config.yml"));
+        let map = if path.is_file() {
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+                path: path.clone(),
+                action: "read the configuration",
+                source: e,
+            })?;
+            yaml::parse_mapping(text.trim_start_matches('\u{feff}')).map_err(|e| Error::Config {
+                at: Location::new(&path, e.line),
+                message: format!("{}; fix the YAML syntax", e.message),
+            })?
+        } else if opts.config_file.is_some() {
+            return Err(Error::Config {
+                at: Location::new(&path, None),
+                message: "the configuration file does not exist; check the --config path".into(),
+            });
+        } else {
+            Mapping::new()
+        };
+        Self::from_mapping(&map, &path, opts.url.as_deref())
+    }
+
+    /// Resolves a parsed configuration. `path` is only used in error messages.
+    pub fn from_mapping(map: &Mapping, path: &Path, url_override: Option<&str>) -> Result<SiteConfig, Error> {
+        let err = |key: &str, message: String| Error::Config {
+            at: Location::new(path, find_key_line(path, key)),
+            message,
+        };
+        let string = |key: &str| map.get(key).and_then(yaml::scalar_string).filter(|s| !s.trim().is_empty());
+
+        let url = url_override.map(str::to_string).or_else(|| string("url")).ok_or_else(|| Error::NoUrl {
+            config: path.to_path_buf(),
+        })?;
+        let mut baseurl = string("baseurl").unwrap_or_default().trim().trim_end_matches('/').to_string();
+        if !baseurl.is_empty() && !baseurl.starts_with('/') {
+            baseurl.insert(0, '/');
+        }
+        let root = AbsUrl::parse(url.trim_end_matches('/'))
+            .map_err(|e| err("url", format!("{e}; set `url` to the site's address, such as https://example.com")))?;
+        let base = AbsUrl::parse(&format!("{}{}/", root.as_str().trim_end_matches('/'), baseurl))
+            .map_err(|e| err("baseurl", format!("{e}; `baseurl` should look like /blog")))?;
+
+        let timezone = match string("timezone") {
+            None => Tz::UTC,
+            Some(name) => name.trim().parse::<Tz>().map_err(|_| {
+                err("timezone", format!("unknown time zone `{name}`; use an IANA name such as Asia/Seoul"))
+            })?,
+        };
+        let permalink = match string("permalink") {
+            None => permalink_style("date").unwrap().to_string(),
+            Some(p) => match permalink_style(p.trim()) {
+                Some(t) => t.to_string(),
+                None if p.contains('/') || p.contains(':') => p,
+                None => {
+                    return Err(err(
+                        "permalink",
+                        format!("`{p}` is neither a permalink style (date, pretty, ordinal, weekdate, none) nor a template such as /:year/:title/"),
+                    ))
+                }
+            },
+        };
+
+        let feed = map.get("feed").and_then(Value::as_mapping);
+        let fw = map.get("feedwright").and_then(Value::as_mapping);
+        let posts_limit = feed
+            .and_then(|f| f.get("posts_limit"))
+            .map(|v| yaml::as_usize(v).ok_or_else(|| err("posts_limit", "`feed.posts_limit` must be a whole number".into())))
+            .transpose()?
+            .unwrap_or(10);
+        let excerpt_only = feed.and_then(|f| f.get("excerpt_only")).and_then(yaml::as_bool).unwrap_or(false);
+        let output = |m: Option<&Mapping>, key: &str, default: &str| -> Result<Option<String>, Error> {
+            match m.and_then(|m| m.get(key)) {
+                None | Some(Value::Null) => Ok(Some(default.to_string())),
+                Some(Value::Bool(false)) => Ok(None),
+                Some(Value::Bool(true)) => Ok(Some(default.to_string())),
+                Some(v) => match yaml::scalar_string(v) {
+                    Some(s) if !s.trim().is_empty() => Ok(Some(s.trim().trim_start_matches('/').to_string())),
+                    _ => Err(err(key, format!("`{key}` must be a file path or false"))),
+                },
+            }
+        };
+        let outputs = OutputPaths {
+            atom: output(feed, "path", "feed.xml")?,
+            rss: output(fw, "rss", "rss.xml")?,
+            sitemap: output(fw, "sitemap", "sitemap.xml")?,
+        };
+        for p in [&outputs.atom, &outputs.rss, &outputs.sitemap].into_iter().flatten() {
+            check_output_path(p).map_err(|m| err("path", m))?;
+        }
+
+        let author = map.get("author").and_then(|v| person_from_yaml(v, &base));
+        let exclude = match map.get("exclude") {
+            Some(Value::Sequence(items)) => items.iter().filter_map(yaml::scalar_string).collect(),
+            _ => Vec::new(),
+        };
+        Ok(SiteConfig {
+            title: string("title").or_else(|| string("name")).unwrap_or_else(|| root.as_url().host_str().unwrap_or("").to_string()),
+            description: string("description"),
+            base,
+            baseurl,
+            timezone,
+            language: string("lang").or_else(|| string("locale")),
+            permalink,
+            author,
+            excerpt_separator: string("excerpt_separator").unwrap_or_else(|| "\n\n".to_string()),
+            future: map.get("future").and_then(yaml::as_bool).unwrap_or(false),
+            posts_limit,
+            excerpt_only,
+            outputs,
+            exclude,
+        })
+    }
+
+    /// The absolute URL of a site path such as `/2024/01/02/post/` (baseurl is added).
+    pub fn site_url(&self, path: &str) -> Result<AbsUrl, crate::model::UrlError> {
+        self.base.join(path.trim_start_matches('/'))
+    }
+}
+
+/// Refuses output paths that could escape the destination folder.
+pub fn check_output_path(p: &str) -> Result<(), String> {
+    let path = Path::new(p);
+    let escapes = path.is_absolute()
+        || p.starts_with('\\')
+        || path.components().any(|c| !matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir));
+    if escapes || p.is_empty() {
+        Err(format!("output path `{p}` must stay inside the destination folder (no `..`, no absolute paths)"))
+    } else {
+        Ok(())
+    }
+}
+
+/// An author given as a string (a name) or a map with `name`, `email`, `uri`
+/// (or `url`). A relative `uri` is resolved against the site.
+pub fn person_from_yaml(v: &Value, base: &AbsUrl) -> Option<Person> {
+    match v {
+        Value::Mapping(m) => {
+            let s = |k: &str| m.get(k).and_then(yaml::scalar_string).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            let name = s("name").or_else(|| s("email"))?;
+            Some(Person {
+                name,
+                email: s("email"),
+                uri: s("uri").or_else(|| s("url")).and_then(|u| base.join(&u).ok()),
+            })
+        }
+        Value::Sequence(items) => items.first().and_then(|v| person_from_yaml(v, base)),
+        other => yaml::scalar_string(other)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .map(Person::named),
+    }
+}
+
+/// The line of a top-level key in a YAML file, for error messages.
+fn find_key_line(path: &Path, key: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines()
+        .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+        .map(|i| i + 1)
+}

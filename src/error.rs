@@ -1,0 +1,124 @@
+//! Typed errors. Each carries the file (and line where there is one) and says
+//! what to do about it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A place in a file: the path and, where known, a 1-based line.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// The file.
+    pub path: PathBuf,
+    /// The 1-based line, when known.
+    pub line: Option<usize>,
+}
+
+impl Location {
+    /// A location in `path`, at `line` if known.
+    pub fn new(path: &Path, line: Option<usize>) -> Self {
+        Location {
+            path: path.to_path_buf(),
+            line,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{}", self.path.display(), l),
+            None => write!(f, "{}", self.path.display()),
+        }
+    }
+}
+
+/// A problem with one post. The post is left out; every other post is still published.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{at}: {message}")]
+pub struct PostError {
+    /// Where.
+    pub at: Location,
+    /// What is wrong and what to do about it.
+    pub message: String,
+}
+
+/// How serious a build [`Notice`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Something was guessed or filled in; the post is published.
+    Warning,
+    /// The post was rejected.
+    Error,
+}
+
+/// A message about one post or file, from a build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// How serious.
+    pub severity: Severity,
+    /// Where.
+    pub at: Location,
+    /// What happened and what to do.
+    pub message: String,
+}
+
+impl fmt::Display for Notice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{}: {}: {}", self.at, sev, self.message)
+    }
+}
+
+/// Errors that stop a build before anything is written.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The configuration is wrong.
+    #[error("{at}: {message}")]
+    Config {
+        /// Where.
+        at: Location,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// No site URL anywhere.
+    #[error("{}: the site has no URL, so feeds cannot carry absolute links; add `url: https://your.site` to _config.yml or pass --url https://your.site", config.display())]
+    NoUrl {
+        /// The configuration file that was looked at (it may not exist).
+        config: PathBuf,
+    },
+    /// The source folder cannot be used.
+    #[error("{}: {message}", path.display())]
+    Source {
+        /// The folder.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{}: could not {action}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What was being done ("read the configuration", "write the feed").
+        action: &'static str,
+        /// The system's error.
+        source: std::io::Error,
+    },
+    /// A generated file failed validation; nothing was replaced.
+    #[error("{}: generated output is invalid, nothing was written:\n{}", path.display(), diagnostics.join("\n"))]
+    InvalidOutput {
+        /// The output that would have been written.
+        path: PathBuf,
+        /// The validator's findings.
+        diagnostics: Vec<String>,
+    },
+    /// Another feedwright run holds the destination's lock.
+    #[error("{}: another feedwright build is writing this destination; try again when it has finished", path.display())]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+    },
+}

@@ -1,0 +1,123 @@
+//! The body of a post: rendering Markdown, the plain-text excerpt, the first image.
+
+use lol_html::{doc_text, element, HtmlRewriter, Settings};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+/// Renders a Markdown body to HTML, CommonMark with the GitHub extensions
+/// (tables, strikethrough, task lists, footnotes), raw HTML passed through as
+/// kramdown does.
+pub fn markdown_to_html(md: &str) -> String {
+    use pulldown_cmark::{html, Options, Parser};
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS | Options::ENABLE_FOOTNOTES;
+    let mut out = String::with_capacity(md.len() + md.len() / 4);
+    html::push_html(&mut out, Parser::new_ext(md, opts));
+    out
+}
+
+/// The text of an HTML fragment, as a reader sees it: tags removed (with
+/// `script`, `style` and comments), entities decoded, white space collapsed.
+///
+/// ```
+/// use feedwright::extract::body::plain_text;
+/// assert_eq!(plain_text("<p>A &amp; <b>B</b></p>\n<script>x()</script><p>C&nbsp;D</p>"), "A & B C D");
+/// ```
+pub fn plain_text(html: &str) -> String {
+    let text = RefCell::new(String::with_capacity(html.len() / 2));
+    let hidden = Rc::new(Cell::new(0usize));
+    let h = hidden.clone();
+    let mut rewriter = HtmlRewriter::new(
+        Settings::new()
+            .append_element_content_handler(element!("script, style, template, noscript", move |el| {
+                h.set(h.get() + 1);
+                let h2 = h.clone();
+                if let Some(handlers) = el.end_tag_handlers() {
+                    let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_| {
+                        h2.set(h2.get().saturating_sub(1));
+                        Ok(())
+                    });
+                    handlers.push(on_end);
+                }
+                Ok(())
+            }))
+            .append_document_content_handler(doc_text!(|t| {
+                if hidden.get() == 0 {
+                    let mut s = text.borrow_mut();
+                    s.push_str(t.as_str());
+                    // Block boundaries separate words even without white space.
+                    if t.last_in_text_node() {
+                        s.push(' ');
+                    }
+                }
+                Ok(())
+            })),
+        |_: &[u8]| {},
+    );
+    // The rewriter only fails on memory limits or handler errors; neither applies here.
+    let _ = rewriter.write(html.as_bytes());
+    let _ = rewriter.end();
+    let raw = text.into_inner();
+    crate::text::normalize_whitespace(&html_escape::decode_html_entities(&raw))
+}
+
+/// The `src` of the first `<img>` in an HTML fragment.
+///
+/// ```
+/// use feedwright::extract::body::first_image;
+/// assert_eq!(first_image("<p><img alt=x src=\"/a.png\"><img src=b.png></p>").as_deref(), Some("/a.png"));
+/// ```
+pub fn first_image(html: &str) -> Option<String> {
+    let found: RefCell<Option<String>> = RefCell::new(None);
+    let mut rewriter = HtmlRewriter::new(
+        Settings::new().append_element_content_handler(element!("img[src]", |el| {
+                let mut f = found.borrow_mut();
+                if f.is_none() {
+                    *f = el.get_attribute("src").map(|s| html_escape::decode_html_entities(&s).trim().to_string());
+                }
+                Ok(())
+            })),
+        |_: &[u8]| {},
+    );
+    let _ = rewriter.write(html.as_bytes());
+    let _ = rewriter.end();
+    found.into_inner().filter(|s| !s.is_empty())
+}
+
+/// The excerpt's source, Jekyll-style: the body up to the separator. When the
+/// separator is the default blank line and the first block has no text (an
+/// image-only paragraph, say), the first block that has text is taken instead.
+pub fn excerpt_source<'a>(body: &'a str, separator: &str, markdown: bool) -> String {
+    let body = body.trim_start_matches(['\n', '\r']);
+    if separator != "\n\n" {
+        return body.split(separator).next().unwrap_or("").to_string();
+    }
+    for chunk in body.split("\n\n") {
+        let html = if markdown { markdown_to_html(chunk) } else { chunk.to_string() };
+        if !plain_text(&html).is_empty() {
+            return chunk.to_string();
+        }
+    }
+    String::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_skips_an_image_only_first_paragraph() {
+        let body = "\n<p><img src=\"x.jpg\"></p>\n\n<h2>Heading</h2>\n\n<p>Text</p>";
+        assert_eq!(excerpt_source(body, "\n\n", false), "<h2>Heading</h2>");
+    }
+
+    #[test]
+    fn excerpt_stops_at_a_custom_separator() {
+        let body = "Intro.\n\nStill intro.<!--more-->\n\nAfter.";
+        assert_eq!(plain_text(&markdown_to_html(&excerpt_source(body, "<!--more-->", true))), "Intro. Still intro.");
+    }
+
+    #[test]
+    fn markdown_keeps_raw_html() {
+        assert!(markdown_to_html("<figure><img src=\"a.png\"></figure>\n\n*hi*").contains("<figure><img src=\"a.png\"></figure>"));
+    }
+}

@@ -1,0 +1,197 @@
+//! Dates, by Jekyll's rules.
+//!
+//! - A date in a file name is midnight in the site time zone.
+//! - A front-matter date with an offset is that instant.
+//! - A front-matter date without an offset is read in the site time zone,
+//!   except an *unquoted* full YAML timestamp (`2024-03-15 23:30:00`), which
+//!   YAML (Ruby's Psych) reads as UTC.
+//!
+//! Every result is expressed in the site time zone, as Jekyll does
+//! (`Time#localtime`), which decides the day in a permalink.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
+use chrono_tz::Tz;
+
+/// How the date was written in the front matter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quoting {
+    /// Inside quotes: always a string to Jekyll.
+    Quoted,
+    /// Bare: YAML may read it as a timestamp.
+    Plain,
+}
+
+/// Converts a local date-time in `tz` to an instant in `tz`. A time that does
+/// not exist (skipped by a daylight-saving change) moves forward an hour.
+pub fn in_zone(tz: Tz, local: NaiveDateTime) -> DateTime<FixedOffset> {
+    let resolved = tz
+        .from_local_datetime(&local)
+        .earliest()
+        .or_else(|| tz.from_local_datetime(&(local + chrono::Duration::hours(1))).earliest())
+        .unwrap_or_else(|| tz.from_utc_datetime(&local));
+    resolved.with_timezone(&resolved.offset().fix())
+}
+
+/// Expresses an instant in the site time zone.
+pub fn to_zone(tz: Tz, t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    let z = t.with_timezone(&tz);
+    z.with_timezone(&z.offset().fix())
+}
+
+/// Parses `YYYY-MM-DD` (one-digit month and day allowed, as in Jekyll file names).
+pub fn parse_ymd(s: &str) -> Option<NaiveDate> {
+    let mut it = s.trim().splitn(3, '-');
+    let y: i32 = it.next()?.parse().ok()?;
+    let m: u32 = it.next()?.parse().ok()?;
+    let d: u32 = it.next()?.parse().ok()?;
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// A file-name date: midnight in the site time zone.
+pub fn from_file_name(s: &str, tz: Tz) -> Option<DateTime<FixedOffset>> {
+    parse_ymd(s).map(|d| in_zone(tz, d.and_time(NaiveTime::MIN)))
+}
+
+/// Why a date could not be read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum DateError {
+    /// It looks like a date, but that day or time does not exist.
+    Impossible,
+    /// It is not in a form feedwright reads.
+    Unreadable,
+}
+
+/// Parses a front-matter date in the forms Jekyll sites use:
+/// `2024-03-15`, `2024-03-15 10:00`, `2024-03-15 10:00:00`, `2024-03-15T10:00:00.5`,
+/// each optionally followed by `Z`, `UTC`, `+0900`, `+09:00` or `+09`; and RFC 2822.
+pub fn parse_front_matter_date(raw: &str, quoting: Quoting, tz: Tz) -> Result<DateTime<FixedOffset>, DateError> {
+    let s = raw.trim();
+    if let Ok(t) = DateTime::parse_from_rfc2822(s) {
+        return Ok(to_zone(tz, t));
+    }
+    let (date_part, rest) = match s.find(['T', 't', ' ']) {
+        Some(i) => (&s[..i], s[i + 1..].trim_start()),
+        None => (s, ""),
+    };
+    let looks_like_date = date_part.splitn(3, '-').count() == 3 && date_part.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+    if !looks_like_date {
+        return Err(DateError::Unreadable);
+    }
+    let date = parse_ymd(date_part).ok_or(DateError::Impossible)?;
+    if rest.is_empty() {
+        return Ok(in_zone(tz, date.and_time(NaiveTime::MIN)));
+    }
+    // Split the clock time from the zone that may follow it.
+    let zone_at = rest.find(['Z', 'z', '+', '-', ' ', 'U', 'G']).unwrap_or(rest.len());
+    let (clock, zone) = (&rest[..zone_at], rest[zone_at..].trim());
+    let mut parts = clock.split(':');
+    let num = |p: Option<&str>| -> Result<u32, DateError> {
+        p.ok_or(DateError::Unreadable)?.parse::<u32>().map_err(|_| DateError::Unreadable)
+    };
+    let hour = num(parts.next())?;
+    let minute = num(parts.next())?;
+    let (second, nanos, has_seconds) = match parts.next() {
+        None => (0, 0, false),
+        Some(sec) => {
+            let (whole, frac) = sec.split_once('.').unwrap_or((sec, ""));
+            let whole: u32 = whole.parse().map_err(|_| DateError::Unreadable)?;
+            let digits: String = frac.chars().take(9).collect();
+            let nanos = if digits.is_empty() {
+                0
+            } else {
+                digits.parse::<u32>().map_err(|_| DateError::Unreadable)? * 10u32.pow(9 - digits.len() as u32)
+            };
+            (whole, nanos, true)
+        }
+    };
+    if parts.next().is_some() {
+        return Err(DateError::Unreadable);
+    }
+    let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos).ok_or(DateError::Impossible)?;
+    let local = date.and_time(time);
+    let offset = match zone {
+        "" => None,
+        "Z" | "z" | "UTC" | "GMT" => Some(0),
+        z => Some(parse_offset(z).ok_or(DateError::Unreadable)?),
+    };
+    Ok(match offset {
+        Some(secs) => {
+            let fixed = FixedOffset::east_opt(secs).ok_or(DateError::Impossible)?;
+            let t = fixed.from_local_datetime(&local).single().ok_or(DateError::Impossible)?;
+            to_zone(tz, t)
+        }
+        // Psych reads a bare `YYYY-MM-DD HH:MM:SS` as a UTC timestamp.
+        None if quoting == Quoting::Plain && has_seconds => to_zone(tz, chrono::Utc.from_utc_datetime(&local).fixed_offset()),
+        None => in_zone(tz, local),
+    })
+}
+
+/// `+0900`, `+09:00`, `+09`, `-0530` → seconds east of UTC.
+fn parse_offset(z: &str) -> Option<i32> {
+    let sign = match z.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let digits: String = z[1..].chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (h, m) = match digits.len() {
+        1 | 2 => (digits.parse::<i32>().ok()?, 0),
+        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        _ => return None,
+    };
+    (h <= 23 && m <= 59).then_some(sign * (h * 3600 + m * 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    const SEOUL: Tz = chrono_tz::Asia::Seoul;
+
+    fn rfc(t: DateTime<FixedOffset>) -> String {
+        t.to_rfc3339()
+    }
+
+    #[test]
+    fn unquoted_naive_timestamp_is_utc_like_psych() {
+        let t = parse_front_matter_date("2024-03-15 23:30:00", Quoting::Plain, SEOUL).unwrap();
+        assert_eq!(rfc(t), "2024-03-16T08:30:00+09:00");
+    }
+
+    #[test]
+    fn quoted_naive_timestamp_is_site_local() {
+        let t = parse_front_matter_date("2024-03-17 09:00:00", Quoting::Quoted, SEOUL).unwrap();
+        assert_eq!(rfc(t), "2024-03-17T09:00:00+09:00");
+    }
+
+    #[test]
+    fn offsets_in_every_spelling_give_the_same_instant() {
+        for s in ["2024-03-28 00:30:00 -0500", "2024-03-28T00:30:00-05:00", "2024-03-28 00:30:00 -05"] {
+            let t = parse_front_matter_date(s, Quoting::Plain, SEOUL).unwrap();
+            assert_eq!(rfc(t), "2024-03-28T14:30:00+09:00", "{s}");
+        }
+        let z = parse_front_matter_date("2024-03-27T01:00:00Z", Quoting::Plain, SEOUL).unwrap();
+        assert_eq!(rfc(z), "2024-03-27T10:00:00+09:00");
+    }
+
+    #[test]
+    fn date_only_is_midnight_site_time() {
+        let t = parse_front_matter_date("2024-03-22", Quoting::Plain, SEOUL).unwrap();
+        assert_eq!(rfc(t), "2024-03-22T00:00:00+09:00");
+    }
+
+    #[test]
+    fn impossible_and_unreadable_dates_are_told_apart() {
+        assert_eq!(parse_front_matter_date("2024-02-30", Quoting::Plain, SEOUL), Err(DateError::Impossible));
+        assert_eq!(parse_front_matter_date("2024-01-01 25:00", Quoting::Plain, SEOUL), Err(DateError::Impossible));
+        assert_eq!(parse_front_matter_date("last tuesday", Quoting::Plain, SEOUL), Err(DateError::Unreadable));
+    }
+
+    #[test]
+    fn rfc2822_dates_are_read() {
+        let t = parse_front_matter_date("Fri, 15 Mar 2024 10:00:00 +0000", Quoting::Plain, SEOUL).unwrap();
+        assert_eq!(rfc(t), "2024-03-15T19:00:00+09:00");
+    }
+}

@@ -1,0 +1,466 @@
+//! From a post file to its metadata: front matter, dates, permalink, and (for
+//! posts that land in a feed) the rendered body.
+//!
+//! Extraction is split in two so big sites stay cheap: [`read_meta`] takes what
+//! every output needs (URL, dates, title, categories) from the front matter;
+//! [`render_entry`] renders the body only for posts that go into a feed.
+
+pub mod body;
+pub mod dates;
+pub mod permalink;
+
+use crate::config::{person_from_yaml, SiteConfig};
+use crate::error::{Location, Notice, PostError, Severity};
+use crate::model::{AbsUrl, Entry, Person};
+use crate::source::{split_dated_name, PostFile, SiteKind, MARKDOWN_EXTENSIONS};
+use crate::yaml::{self, Value};
+use chrono::{DateTime, FixedOffset};
+use dates::Quoting;
+
+/// Longest title kept, in characters; longer ones are shortened with a warning.
+pub const MAX_TITLE_CHARS: usize = 1000;
+/// Longest summary kept, in characters.
+pub const MAX_SUMMARY_CHARS: usize = 1000;
+/// Longest derived excerpt, in characters.
+pub const MAX_EXCERPT_CHARS: usize = 500;
+
+/// What the build needs to extract a post.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    /// The site configuration.
+    pub config: &'a SiteConfig,
+    /// Jekyll site or plain folder.
+    pub kind: SiteKind,
+    /// The build's "now"; used only to report a post dated from its file time.
+    pub now: DateTime<FixedOffset>,
+}
+
+/// Everything the sitemap and feed selection need to know about a post:
+/// a small record, no body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PostMeta {
+    /// The source file.
+    pub file: PostFile,
+    /// The title, plain text.
+    pub title: String,
+    /// The publication date, in the site time zone.
+    pub date: DateTime<FixedOffset>,
+    /// `last_modified_at`, if given.
+    pub last_modified: Option<DateTime<FixedOffset>>,
+    /// The public URL.
+    pub url: AbsUrl,
+    /// The Atom entry id (jekyll-feed's: the document id made absolute).
+    pub id: String,
+    /// Jekyll's categories (used in URLs).
+    pub categories: Vec<String>,
+    /// The category terms jekyll-feed writes: the `category` key alone when
+    /// present, else `categories`.
+    pub feed_categories: Vec<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// False for `published: false`.
+    pub published: bool,
+    /// False for `sitemap: false`.
+    pub in_sitemap: bool,
+    /// `excerpt`, else `description`, from the front matter (raw).
+    pub summary: Option<String>,
+    /// The `image` from the front matter, resolved.
+    pub image: Option<AbsUrl>,
+    /// The author from the front matter (the site's is applied later).
+    pub author: Option<Person>,
+    /// `excerpt_separator` from the front matter.
+    pub excerpt_separator: Option<String>,
+    /// True when the body is Markdown.
+    pub markdown: bool,
+}
+
+impl PostMeta {
+    /// `last_modified_at` when given, else the publication date.
+    pub fn updated(&self) -> DateTime<FixedOffset> {
+        self.last_modified.unwrap_or(self.date)
+    }
+}
+
+/// A post file split into front matter and body.
+#[derive(Debug)]
+pub struct Split<'a> {
+    /// The YAML text (empty when there is none).
+    pub front_matter: &'a str,
+    /// The body.
+    pub body: &'a str,
+    /// 1-based line of the file where the YAML text starts.
+    pub yaml_line: usize,
+    /// True when the file had a front matter block.
+    pub has_front_matter: bool,
+}
+
+/// Decodes a post file's bytes: UTF-8 only, without a BOM, with LF line ends.
+pub fn decode(bytes: &[u8], path: &std::path::Path) -> Result<String, PostError> {
+    let err = |line: Option<usize>, message: String| PostError {
+        at: Location::new(path, line),
+        message,
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(err(None, "the file is empty; write front matter and a body, or delete it".into()));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            let nul = bytes.contains(&0);
+            let msg = if nul {
+                "this is a binary file, not a text post; move it out of the posts folder".to_string()
+            } else {
+                format!(
+                    "the file is not UTF-8 (byte 0x{:02X}); if it was saved as EUC-KR/CP949 or another legacy encoding, convert it with `iconv -f CP949 -t UTF-8`",
+                    bytes[at]
+                )
+            };
+            return Err(err(Some(line), msg));
+        }
+    };
+    if let Some(pos) = text.find('\0') {
+        let line = text[..pos].matches('\n').count() + 1;
+        return Err(err(Some(line), "the file contains NUL characters, so it is binary or damaged; remove them".into()));
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() })
+}
+
+/// Splits front matter from the body (Jekyll: the file starts with a `---`
+/// line; the block ends at the next `---` or `...` line).
+pub fn split<'a>(text: &'a str, path: &std::path::Path) -> Result<Split<'a>, PostError> {
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "---" {
+        return Ok(Split { front_matter: "", body: text, yaml_line: 1, has_front_matter: false });
+    }
+    let yaml_start = (first_line_end + 1).min(text.len());
+    let mut pos = yaml_start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..end].trim_end();
+        if line == "---" || line == "..." {
+            return Ok(Split {
+                front_matter: &text[yaml_start..pos],
+                body: &text[(end + 1).min(text.len())..],
+                yaml_line: 2,
+                has_front_matter: true,
+            });
+        }
+        pos = end + 1;
+    }
+    Err(PostError {
+        at: Location::new(path, Some(1)),
+        message: "the front matter that starts here is never closed; add a line with `---` after the last key".into(),
+    })
+}
+
+/// Line and quoting of each top-level key in the YAML text, for error
+/// positions and for Jekyll's quoted-date rule.
+fn key_line(front_matter: &str, key: &str) -> Option<(usize, Quoting)> {
+    front_matter.lines().enumerate().find_map(|(i, l)| {
+        let rest = l.strip_prefix(key)?.strip_prefix(':')?;
+        let q = match rest.trim_start().as_bytes().first() {
+            Some(b'"') | Some(b'\'') => Quoting::Quoted,
+            _ => Quoting::Plain,
+        };
+        Some((i, q))
+    })
+}
+
+/// Reads a post's metadata. Warnings (values filled in or left out) are pushed
+/// to `notices`. `Ok(None)`: not a post (a file without front matter in a plain folder).
+pub fn read_meta(file: &PostFile, bytes: &[u8], mtime: Option<DateTime<FixedOffset>>, cx: &Context<'_>, notices: &mut Vec<Notice>) -> Result<Option<PostMeta>, PostError> {
+    let path = file.path.as_path();
+    let text = decode(bytes, path)?;
+    let parts = split(&text, path)?;
+    if cx.kind == SiteKind::Plain && !parts.has_front_matter {
+        notices.push(Notice {
+            severity: Severity::Warning,
+            at: Location::new(path, Some(1)),
+            message: "not published: it has no front matter; start the file with a `---` line, `title: …`, and another `---` line to make it a post".into(),
+        });
+        return Ok(None);
+    }
+    let fm = yaml::parse_mapping(parts.front_matter).map_err(|e| PostError {
+        at: Location::new(path, e.line.map(|l| l + parts.yaml_line - 1)),
+        message: format!("front matter is not valid YAML: {}; fix the YAML (quote values that contain `: ` or start with a special character)", strip_position(&e.message)),
+    })?;
+    let line_of = |key: &str| key_line(parts.front_matter, key).map(|(i, _)| i + parts.yaml_line);
+    let bad = |key: &str, message: String| PostError { at: Location::new(path, line_of(key)), message };
+    let warn = |notices: &mut Vec<Notice>, key: Option<&str>, message: String| {
+        notices.push(Notice { severity: Severity::Warning, at: Location::new(path, key.and_then(line_of)), message })
+    };
+    let config = cx.config;
+    let tz = config.timezone;
+
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (stem, ext) = match file_name.rfind('.') {
+        Some(i) if i > 0 => (&file_name[..i], file_name[i + 1..].to_ascii_lowercase()),
+        _ => (file_name.as_str(), String::new()),
+    };
+    let dated = split_dated_name(&file_name);
+    let file_slug = dated.map_or(stem, |(_, slug, _)| slug);
+
+    // Strings: scalars only; a list or a map where text belongs is an error.
+    let text_value = |key: &str| -> Result<Option<String>, PostError> {
+        match fm.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => match yaml::scalar_string(v) {
+                Some(s) => Ok(Some(s)),
+                None => Err(bad(key, format!("`{key}` must be text, but it is {}; write it as `{key}: some text`", yaml::kind(v)))),
+            },
+        }
+    };
+
+    let slug = text_value("slug")?.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).unwrap_or_else(|| file_slug.to_string());
+    let mut title = match text_value("title")? {
+        Some(t) if !t.trim().is_empty() => crate::text::normalize_whitespace(&t),
+        _ => permalink::titleize_slug(&slug),
+    };
+    if title.chars().count() > MAX_TITLE_CHARS {
+        warn(notices, Some("title"), format!("the title is longer than {MAX_TITLE_CHARS} characters and was shortened"));
+        title = crate::text::truncate_chars(&title, MAX_TITLE_CHARS);
+    }
+
+    // Dates: front matter, else the file name, else the file's modification time.
+    let date = match fm.get("date") {
+        Some(v) if !matches!(v, Value::Null) => {
+            let raw = yaml::scalar_string(v).ok_or_else(|| bad("date", format!("`date` must be a date such as 2024-03-15 10:00:00 +0900, but it is {}", yaml::kind(v))))?;
+            let quoting = key_line(parts.front_matter, "date").map_or(Quoting::Plain, |(_, q)| q);
+            dates::parse_front_matter_date(&raw, quoting, tz).map_err(|e| {
+                bad("date", match e {
+                    dates::DateError::Impossible => format!("`date: {raw}` is not a real date or time; correct it"),
+                    dates::DateError::Unreadable => format!("`date: {raw}` is not a date feedwright can read; write it as 2024-03-15 or 2024-03-15 10:00:00 +0900"),
+                })
+            })?
+        }
+        _ => match dated.and_then(|(d, _, _)| dates::from_file_name(d, tz)) {
+            Some(d) => d,
+            None if dated.is_some() => {
+                return Err(PostError { at: Location::new(path, None), message: "the date in the file name is not a real date; rename the file".into() })
+            }
+            None => {
+                let t = mtime.unwrap_or(cx.now);
+                warn(notices, None, format!(
+                    "no date in the front matter or the file name; using the file's modification time ({}). Add `date:` to the front matter to fix the post's date",
+                    t.to_rfc3339()
+                ));
+                dates::to_zone(tz, t)
+            }
+        },
+    };
+    let last_modified = match text_value("last_modified_at")? {
+        None => None,
+        Some(raw) => {
+            let q = key_line(parts.front_matter, "last_modified_at").map_or(Quoting::Plain, |(_, q)| q);
+            match dates::parse_front_matter_date(&raw, q, tz) {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    warn(notices, Some("last_modified_at"), format!("`last_modified_at: {raw}` is not a date; it was ignored"));
+                    None
+                }
+            }
+        }
+    };
+
+    // Categories and tags, by Jekyll's rules (see `Document#populate_categories`).
+    let list = |key: &str| -> Result<Option<Vec<String>>, PostError> {
+        match fm.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.split_whitespace().map(str::to_string).collect())),
+            Some(Value::Sequence(items)) => {
+                let mut out = Vec::new();
+                flatten_strings(items, &mut out).map_err(|k| bad(key, format!("`{key}` must be a list of names, but it contains {k}")))?;
+                Ok(Some(out))
+            }
+            Some(v @ Value::Mapping(_)) => Err(bad(key, format!("`{key}` must be a list such as [News, Policy] or a space-separated string, but it is {}", yaml::kind(v)))),
+            Some(v) => Ok(yaml::scalar_string(v).map(|s| vec![s])),
+        }
+    };
+    let single = |key: &str| -> Result<Option<Vec<String>>, PostError> {
+        match fm.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Sequence(items)) => {
+                let mut out = Vec::new();
+                flatten_strings(items, &mut out).map_err(|k| bad(key, format!("`{key}` must be a name, but it contains {k}")))?;
+                Ok(Some(out))
+            }
+            Some(v) => yaml::scalar_string(v)
+                .map(|s| Some(vec![s]))
+                .ok_or_else(|| bad(key, format!("`{key}` must be a name, but it is {}", yaml::kind(v)))),
+        }
+    };
+    let mut categories: Vec<String> = file.path_categories.clone();
+    let fm_categories = list("categories")?;
+    let fm_category = single("category")?;
+    push_unique(&mut categories, fm_categories.iter().flatten().cloned());
+    push_unique(&mut categories, fm_category.iter().flatten().cloned());
+    let feed_categories = match &fm_category {
+        Some(c) => c.clone(),
+        None => categories.clone(),
+    };
+    let tags = match single("tag")? {
+        Some(t) => t,
+        None => list("tags")?.unwrap_or_default(),
+    };
+
+    let published = fm.get("published").and_then(yaml::as_bool).unwrap_or(true);
+    let in_sitemap = fm.get("sitemap").and_then(yaml::as_bool).unwrap_or(true);
+
+    // The permalink: the post's own, else the site's template.
+    let template = text_value("permalink")?.unwrap_or_else(|| config.permalink.clone());
+    let basename = stem;
+    let collection_path = match cx.kind {
+        SiteKind::Jekyll => file.relative_path.split_once("_posts").map_or(file.relative_path.as_str(), |(_, r)| r),
+        SiteKind::Plain => file.relative_path.as_str(),
+    };
+    let collection_path = collection_path.strip_suffix(&format!(".{ext}")).unwrap_or(collection_path);
+    let collection_path = format!("/{}", collection_path.trim_start_matches('/'));
+    let placeholders = permalink::Placeholders {
+        slug: &slug,
+        basename,
+        path: &collection_path,
+        categories: &categories,
+        date,
+        output_ext: ".html",
+    };
+    let url_path = permalink::expand(&template, &placeholders).map_err(|e| bad("permalink", e.to_string()))?;
+    let url = config.site_url(&permalink::normalize_path(&url_path)).map_err(|e| bad("permalink", format!("the post's URL is not valid: {e}")))?;
+    let id_path = permalink::normalize_path(&permalink::document_id(&url_path, &slug));
+    let id = config.site_url(&id_path).map(|u| u.to_string()).unwrap_or_else(|_| url.to_string());
+
+    let summary = match text_value("excerpt")? {
+        Some(s) if !s.trim().is_empty() => Some(s),
+        _ => text_value("description")?.filter(|s| !s.trim().is_empty()),
+    };
+    let image = match fm.get("image") {
+        None | Some(Value::Null) => None,
+        Some(v) => {
+            let raw = match v {
+                Value::Mapping(m) => m.get("path").or_else(|| m.get("url")).and_then(yaml::scalar_string),
+                other => yaml::scalar_string(other),
+            };
+            match raw.map(|r| resolve_site_link(config, &r)) {
+                Some(Ok(u)) => Some(u),
+                Some(Err(e)) => {
+                    warn(notices, Some("image"), format!("`image` was left out: {e}"));
+                    None
+                }
+                None => {
+                    warn(notices, Some("image"), "`image` must be a URL or a map with `path`; it was left out".into());
+                    None
+                }
+            }
+        }
+    };
+    let author = fm.get("author").or_else(|| fm.get("authors")).and_then(|v| person_from_yaml(v, &config.base));
+
+    Ok(Some(PostMeta {
+        file: file.clone(),
+        title,
+        date,
+        last_modified,
+        url,
+        id,
+        categories,
+        feed_categories,
+        tags,
+        published,
+        in_sitemap,
+        summary,
+        image,
+        author,
+        excerpt_separator: text_value("excerpt_separator")?,
+        markdown: MARKDOWN_EXTENSIONS.contains(&ext.as_str()),
+    }))
+}
+
+/// Resolves a front-matter link as jekyll-feed does: a URL with a scheme is
+/// kept (http/https only), anything else is a path on the site.
+fn resolve_site_link(config: &SiteConfig, raw: &str) -> Result<AbsUrl, crate::model::UrlError> {
+    let raw = raw.trim();
+    if raw.contains("://") || raw.contains(':') && !raw.starts_with('/') {
+        AbsUrl::parse(raw)
+    } else if raw.starts_with("//") {
+        AbsUrl::parse(&format!("{}:{raw}", config.base.as_url().scheme()))
+    } else {
+        config.site_url(&permalink::normalize_path(raw.trim_start_matches('/')))
+    }
+}
+
+fn push_unique(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
+    for i in items {
+        if !into.contains(&i) {
+            into.push(i);
+        }
+    }
+}
+
+fn flatten_strings(items: &[Value], out: &mut Vec<String>) -> Result<(), &'static str> {
+    for v in items {
+        match v {
+            Value::Sequence(inner) => flatten_strings(inner, out)?,
+            Value::Null => {}
+            Value::Mapping(_) => return Err("a map"),
+            other => out.extend(yaml::scalar_string(other)),
+        }
+    }
+    Ok(())
+}
+
+fn strip_position(msg: &str) -> &str {
+    msg.split(" at line ").next().unwrap_or(msg)
+}
+
+/// Renders a post into a feed [`Entry`]: the body (Markdown to HTML), the
+/// summary, the image. `bytes` is the post file again; it is read a second time
+/// only for the few posts that land in feeds.
+pub fn render_entry(meta: &PostMeta, bytes: &[u8], config: &SiteConfig, notices: &mut Vec<Notice>) -> Result<Entry, PostError> {
+    let path = meta.file.path.as_path();
+    let text = decode(bytes, path)?;
+    let parts = split(&text, path)?;
+    let content = if meta.markdown { body::markdown_to_html(parts.body) } else { parts.body.to_string() };
+    let content = content.trim().to_string();
+
+    let summary = match &meta.summary {
+        Some(s) => Some(crate::text::truncate_chars(&body::plain_text(s), MAX_SUMMARY_CHARS)),
+        None => {
+            let separator = meta.excerpt_separator.as_deref().unwrap_or(&config.excerpt_separator);
+            let source = body::excerpt_source(parts.body, separator, meta.markdown);
+            let html = if meta.markdown { body::markdown_to_html(&source) } else { source };
+            Some(crate::text::truncate_chars(&body::plain_text(&html), MAX_EXCERPT_CHARS))
+        }
+    }
+    .filter(|s| !s.is_empty());
+
+    let image = meta.image.clone().or_else(|| {
+        let src = body::first_image(&content)?;
+        match meta.url.join(&src) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                notices.push(Notice {
+                    severity: Severity::Warning,
+                    at: Location::new(path, None),
+                    message: format!("the body's first image was not used as the post image: {e}"),
+                });
+                None
+            }
+        }
+    });
+
+    Ok(Entry {
+        id: meta.id.clone(),
+        url: meta.url.clone(),
+        title: meta.title.clone(),
+        published: meta.date,
+        updated: meta.updated(),
+        summary,
+        content_html: (!content.is_empty()).then_some(content),
+        categories: meta.feed_categories.clone(),
+        tags: meta.tags.clone(),
+        author: meta.author.clone().or_else(|| config.author.clone()),
+        image,
+    })
+}

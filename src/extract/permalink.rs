@@ -1,0 +1,342 @@
+//! Post URLs and Atom ids, exactly as Jekyll 4.3 and jekyll-feed make them.
+
+use chrono::{DateTime, FixedOffset};
+
+/// How [`slugify`] treats characters (Jekyll's slugify modes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlugMode {
+    /// Letters, marks and digits kept; everything else becomes `-`; lower-cased.
+    Default,
+    /// Also keeps `._~!$&'()+,;=@`; case kept. Used for `:title`.
+    Pretty,
+}
+
+/// Jekyll's `Utils.slugify`.
+///
+/// ```
+/// use feedwright::extract::permalink::{slugify, SlugMode};
+/// assert_eq!(slugify("My Custom Slug", SlugMode::Pretty), "My-Custom-Slug");
+/// assert_eq!(slugify("C++ & Rust!", SlugMode::Default), "c-rust");
+/// assert_eq!(slugify("한글 제목?", SlugMode::Pretty), "한글-제목");
+/// ```
+pub fn slugify(s: &str, mode: SlugMode) -> String {
+    let keep = |c: char| {
+        c.is_alphanumeric()
+            || is_mark(c)
+            || (mode == SlugMode::Pretty && "._~!$&'()+,;=@-".contains(c))
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut pending_dash = false;
+    for c in s.chars() {
+        if keep(c) {
+            if pending_dash {
+                out.push('-');
+                pending_dash = false;
+            }
+            out.push(c);
+        } else {
+            pending_dash = true;
+        }
+    }
+    if pending_dash {
+        out.push('-');
+    }
+    // Jekyll strips one leading and one trailing hyphen.
+    let out = out.strip_prefix('-').unwrap_or(&out);
+    let out = out.strip_suffix('-').unwrap_or(out);
+    match mode {
+        SlugMode::Default => out.to_lowercase(),
+        SlugMode::Pretty => out.to_string(),
+    }
+}
+
+fn is_mark(c: char) -> bool {
+    // Combining marks (Unicode category M) in the ranges Korean, Latin and
+    // other common scripts use; enough for slugs, where they follow a letter.
+    matches!(c as u32, 0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05BD | 0x0610..=0x061A
+        | 0x064B..=0x065F | 0x0900..=0x0903 | 0x093A..=0x094F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF
+        | 0x20D0..=0x20FF | 0x302A..=0x302F | 0x3099..=0x309A | 0xFE20..=0xFE2F)
+}
+
+/// Jekyll's title from a slug: `hello-world` → `Hello World`
+/// (Ruby's `capitalize`: first letter upper-case, the rest lower-case).
+pub fn titleize_slug(slug: &str) -> String {
+    slug.split('-')
+        .map(|w| {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(f) => f.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
+}
+
+/// True for bytes Jekyll leaves unescaped in a path: unreserved, sub-delims, `:`, `@`, `/`.
+fn path_safe(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b)
+}
+
+/// Jekyll's `URL.escape_path`: percent-encodes a placeholder value (a `%` too).
+pub fn escape_path(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if path_safe(b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Addressable's path normalisation, as in Jekyll's `absolute_url` filter:
+/// keeps valid `%XX` escapes (upper-case), encodes what a path may not hold.
+pub fn normalize_path(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' && i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit() {
+            out.push('%');
+            out.push(bytes[i + 1].to_ascii_uppercase() as char);
+            out.push(bytes[i + 2].to_ascii_uppercase() as char);
+            i += 3;
+            continue;
+        }
+        if path_safe(b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// What a permalink template can refer to.
+#[derive(Clone, Debug)]
+pub struct Placeholders<'a> {
+    /// The post's slug: front-matter `slug`, else from the file name.
+    pub slug: &'a str,
+    /// The file name without its extension (`2024-03-15-hello`).
+    pub basename: &'a str,
+    /// The path inside the collection without extension (`/2024/2024-03-15-hello`), for `:path`.
+    pub path: &'a str,
+    /// The post's categories, in order.
+    pub categories: &'a [String],
+    /// The post's date in the site time zone.
+    pub date: DateTime<FixedOffset>,
+    /// The output extension, `.html`.
+    pub output_ext: &'a str,
+}
+
+/// Why a permalink template could not be expanded.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown permalink placeholder `:{0}`; see Jekyll's list (:year, :month, :day, :title, :slug, :categories, …)")]
+pub struct UnknownPlaceholder(pub String);
+
+impl Placeholders<'_> {
+    fn value(&self, name: &str) -> Option<String> {
+        let d = &self.date;
+        let f = |fmt: &str| d.format(fmt).to_string();
+        Some(match name {
+            "title" => slugify(self.slug, SlugMode::Pretty),
+            "slug" => slugify(self.slug, SlugMode::Default),
+            "name" => slugify(self.basename, SlugMode::Default),
+            "path" => self.path.to_string(),
+            "collection" => "posts".to_string(),
+            "output_ext" => self.output_ext.to_string(),
+            "categories" => {
+                let mut seen: Vec<String> = Vec::new();
+                for c in self.categories {
+                    let c = c.to_lowercase();
+                    if !seen.contains(&c) {
+                        seen.push(c);
+                    }
+                }
+                seen.join("/")
+            }
+            "slugified_categories" => {
+                let mut seen: Vec<String> = Vec::new();
+                for c in self.categories {
+                    let c = slugify(c, SlugMode::Default);
+                    if !seen.contains(&c) {
+                        seen.push(c);
+                    }
+                }
+                seen.join("/")
+            }
+            "year" => f("%Y"),
+            "month" => f("%m"),
+            "day" => f("%d"),
+            "hour" => f("%H"),
+            "minute" => f("%M"),
+            "second" => f("%S"),
+            "i_day" => f("%-d"),
+            "i_month" => f("%-m"),
+            "short_month" => f("%b"),
+            "long_month" => f("%B"),
+            "short_year" => f("%y"),
+            "w_year" => f("%G"),
+            "week" => f("%V"),
+            "w_day" => f("%u"),
+            "short_day" => f("%a"),
+            "long_day" => f("%A"),
+            "y_day" => f("%j"),
+            _ => return None,
+        })
+    }
+}
+
+/// Expands a permalink template into a site path, as Jekyll's `URL#to_s` does
+/// (`generate_url_from_drop`, then `sanitize_url`).
+///
+/// ```
+/// use feedwright::extract::permalink::{expand, Placeholders};
+/// let date = chrono::DateTime::parse_from_rfc3339("2024-03-16T10:00:00+09:00").unwrap();
+/// let cats = vec!["정책".to_string()];
+/// let p = Placeholders { slug: "한글-제목", basename: "2024-03-16-한글-제목", path: "", categories: &cats, date, output_ext: ".html" };
+/// assert_eq!(expand("/:categories/:year/:month/:day/:title:output_ext", &p).unwrap(),
+///            "/%EC%A0%95%EC%B1%85/2024/03/16/%ED%95%9C%EA%B8%80-%EC%A0%9C%EB%AA%A9.html");
+/// ```
+pub fn expand(template: &str, p: &Placeholders<'_>) -> Result<String, UnknownPlaceholder> {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(i) = rest.find(':') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let len = after.bytes().take_while(|b| b.is_ascii_lowercase() || *b == b'_').count();
+        if len == 0 {
+            out.push(':');
+            rest = after;
+            continue;
+        }
+        let name = &after[..len];
+        // Jekyll lets `:name_` stand for `:name` so a placeholder can touch text after it.
+        let (value, used) = match p.value(name) {
+            Some(v) => (v, len),
+            None => match name.strip_suffix('_').and_then(|n| p.value(n)) {
+                Some(v) => (v, len),
+                None => return Err(UnknownPlaceholder(name.to_string())),
+            },
+        };
+        out.push_str(&escape_path(&value));
+        rest = &after[used..];
+    }
+    out.push_str(rest);
+    Ok(sanitize_url(&squeeze_slashes(&out)))
+}
+
+fn squeeze_slashes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if !(c == '/' && out.ends_with('/')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Jekyll's `URL#sanitize_url`: a leading `/`, no `..`, no `./`, no `//`.
+fn sanitize_url(s: &str) -> String {
+    let with_slash = format!("/{s}").replace("..", "/").replace("./", "");
+    squeeze_slashes(&with_slash)
+}
+
+/// Jekyll's document id: the URL's folder joined with the raw slug. jekyll-feed
+/// uses it, made absolute, as each Atom entry's `id`.
+///
+/// ```
+/// use feedwright::extract::permalink::document_id;
+/// assert_eq!(document_id("/2024/03/24/My-Custom-Slug/", "My Custom Slug"), "/2024/03/24/My Custom Slug");
+/// assert_eq!(document_id("/2024/03/24/post.html", "post"), "/2024/03/24/post");
+/// ```
+pub fn document_id(url: &str, slug: &str) -> String {
+    let trimmed = url.trim_end_matches('/');
+    let dir = match trimmed.rfind('/') {
+        Some(0) | None => "/",
+        Some(i) => &trimmed[..i],
+    };
+    if dir.ends_with('/') {
+        format!("{dir}{slug}")
+    } else {
+        format!("{dir}/{slug}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ph<'a>(slug: &'a str, cats: &'a [String]) -> Placeholders<'a> {
+        Placeholders {
+            slug,
+            basename: "2024-03-25-x",
+            path: "/2024-03-25-x",
+            categories: cats,
+            date: DateTime::parse_from_rfc3339("2024-03-25T00:00:00+09:00").unwrap(),
+            output_ext: ".html",
+        }
+    }
+
+    #[test]
+    fn pretty_slug_keeps_the_characters_jekyll_keeps() {
+        // Checked against Jekyll 4.3.1's Utils.slugify(mode: "pretty", cased: true).
+        assert_eq!(slugify("Caps_and.dots.v2", SlugMode::Pretty), "Caps_and.dots.v2");
+        assert_eq!(slugify("a__b--c", SlugMode::Pretty), "a__b-c");
+        assert_eq!(slugify("C++ & Rust!", SlugMode::Pretty), "C++-&-Rust!");
+        assert_eq!(slugify("Ünïcode café", SlugMode::Pretty), "Ünïcode-café");
+        assert_eq!(slugify("x:y/z#q", SlugMode::Pretty), "x-y-z-q");
+        assert_eq!(slugify("Ünïcode café", SlugMode::Default), "ünïcode-café");
+    }
+
+    #[test]
+    fn categories_are_lowercased_and_deduplicated_in_urls() {
+        let cats = vec!["Ignored".to_string(), "Also".into(), "Solo".into(), "ALSO".into()];
+        let url = expand("/:categories/:year/:month/:day/:title/", &ph("Caps_and.dots.v2", &cats)).unwrap();
+        assert_eq!(url, "/ignored/also/solo/2024/03/25/Caps_and.dots.v2/");
+    }
+
+    #[test]
+    fn empty_categories_leave_no_double_slash() {
+        let url = expand("/:categories/:year/:title:output_ext", &ph("x", &[])).unwrap();
+        assert_eq!(url, "/2024/x.html");
+    }
+
+    #[test]
+    fn every_named_style_expands() {
+        let cats = vec!["News".to_string()];
+        let p = ph("hello", &cats);
+        let cases = [
+            ("date", "/news/2024/03/25/hello.html"),
+            ("pretty", "/news/2024/03/25/hello/"),
+            ("ordinal", "/news/2024/085/hello.html"),
+            ("weekdate", "/news/2024/W13/Mon/hello.html"),
+            ("none", "/news/hello.html"),
+        ];
+        for (style, want) in cases {
+            let t = crate::config::permalink_style(style).unwrap();
+            assert_eq!(expand(t, &p).unwrap(), want, "{style}");
+        }
+    }
+
+    #[test]
+    fn unknown_placeholder_is_an_error() {
+        assert_eq!(expand("/:yaer/:title/", &ph("x", &[])), Err(UnknownPlaceholder("yaer".into())));
+    }
+
+    #[test]
+    fn escape_path_encodes_percent_and_spaces() {
+        assert_eq!(escape_path("100% sure"), "100%25%20sure");
+        assert_eq!(normalize_path("/a b/%ed%95%9c"), "/a%20b/%ED%95%9C");
+    }
+
+    #[test]
+    fn titleize_matches_ruby_capitalize() {
+        assert_eq!(titleize_slug("crlf-bom"), "Crlf Bom");
+        assert_eq!(titleize_slug("hello-WORLD"), "Hello World");
+    }
+}

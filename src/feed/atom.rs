@@ -1,0 +1,118 @@
+//! Atom 1.0 (RFC 4287), laid out like jekyll-feed's `feed.xml` so readers who
+//! switch see the same ids, links and dates.
+
+use crate::model::{Feed, Person};
+use crate::text::xml_safe;
+use atom_syndication as atom;
+use std::collections::BTreeMap;
+
+/// The Media RSS namespace, used for `media:thumbnail`.
+pub const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
+
+fn text(s: &str) -> String {
+    xml_safe(s).into_owned()
+}
+
+fn person(p: &Person) -> atom::Person {
+    atom::Person {
+        name: text(&p.name),
+        email: p.email.as_deref().map(text),
+        uri: p.uri.as_ref().map(|u| u.to_string()),
+        extensions: Default::default(),
+    }
+}
+
+fn link(href: &str, rel: &str, mime: &str, title: Option<&str>, hreflang: Option<&str>) -> atom::Link {
+    atom::Link {
+        href: href.to_string(),
+        rel: rel.to_string(),
+        mime_type: Some(mime.to_string()),
+        title: title.map(text),
+        hreflang: hreflang.map(text),
+        length: None,
+    }
+}
+
+/// Builds the `atom_syndication` value for a feed.
+pub fn to_atom(feed: &Feed) -> atom::Feed {
+    let meta = &feed.meta;
+    let entries = feed
+        .entries
+        .iter()
+        .map(|e| {
+            let mut extensions: atom::extension::ExtensionMap = BTreeMap::new();
+            if let Some(img) = &e.image {
+                let mut attrs = BTreeMap::new();
+                attrs.insert("url".to_string(), img.to_string());
+                let thumb = atom::extension::Extension {
+                    name: "media:thumbnail".into(),
+                    value: None,
+                    attrs,
+                    children: BTreeMap::new(),
+                };
+                extensions.entry("media".into()).or_default().insert("thumbnail".into(), vec![thumb]);
+            }
+            let terms = e.categories.iter().chain(&e.tags).filter(|t| !t.trim().is_empty());
+            atom::Entry {
+                title: atom::Text::plain(text(&e.title)),
+                id: text(&e.id),
+                updated: e.updated,
+                published: Some(e.published),
+                authors: e.author.as_ref().or(meta.author.as_ref()).map(person).into_iter().collect(),
+                links: vec![link(e.url.as_str(), "alternate", "text/html", Some(&e.title), None)],
+                summary: e.summary.as_deref().map(|s| atom::Text::plain(text(s))),
+                content: if meta.excerpt_only {
+                    None
+                } else {
+                    e.content_html.as_deref().map(|html| atom::Content {
+                        base: Some(e.url.to_string()),
+                        lang: None,
+                        value: Some(text(html)),
+                        src: None,
+                        content_type: Some("html".into()),
+                    })
+                },
+                categories: terms
+                    .map(|t| atom::Category { term: text(t), scheme: None, label: None })
+                    .collect(),
+                extensions,
+                ..Default::default()
+            }
+        })
+        .collect();
+    let mut namespaces = BTreeMap::new();
+    if feed.entries.iter().any(|e| e.image.is_some()) {
+        namespaces.insert("media".to_string(), MEDIA_NS.to_string());
+    }
+    atom::Feed {
+        title: atom::Text::plain(text(&meta.title)),
+        subtitle: meta.description.as_deref().map(|d| atom::Text::plain(text(d))),
+        id: meta.feed_url.to_string(),
+        updated: feed.updated(),
+        authors: meta.author.iter().map(person).collect(),
+        links: vec![
+            link(meta.feed_url.as_str(), "self", "application/atom+xml", None, None),
+            link(meta.home_url.as_str(), "alternate", "text/html", None, meta.language.as_deref()),
+        ],
+        generator: Some(atom::Generator {
+            value: super::GENERATOR.into(),
+            uri: Some(super::GENERATOR_URI.into()),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }),
+        lang: meta.language.as_deref().map(text),
+        entries,
+        namespaces,
+        ..Default::default()
+    }
+}
+
+/// Writes a feed as Atom 1.0 into any writer.
+pub fn write<W: std::io::Write>(feed: &Feed, out: W) -> std::io::Result<W> {
+    to_atom(feed).write_to(out).map_err(std::io::Error::other)
+}
+
+/// A feed as an Atom 1.0 document.
+pub fn to_string(feed: &Feed) -> String {
+    let bytes = write(feed, Vec::new()).expect("writing to memory does not fail");
+    String::from_utf8(bytes).expect("the Atom writer emits UTF-8")
+}

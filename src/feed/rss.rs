@@ -1,0 +1,93 @@
+//! RSS 2.0, following the RSS Advisory Board's best-practice profile: an
+//! `atom:link rel="self"`, RFC 822 dates, `dc:creator` for authors without an
+//! e-mail address, `content:encoded` for the full HTML.
+
+use crate::model::{Feed, Person};
+use crate::text::xml_safe;
+use rss::extension::{atom as rss_atom, dublincore::DublinCoreExtension, Extension, ExtensionMap};
+use std::collections::BTreeMap;
+
+fn text(s: &str) -> String {
+    xml_safe(s).into_owned()
+}
+
+/// RSS `author` must be an e-mail address; only written when there is one.
+fn rss_author(p: &Person) -> Option<String> {
+    p.email.as_deref().map(|email| text(&format!("{email} ({})", p.name)))
+}
+
+/// Builds the `rss` crate's value for a feed.
+pub fn to_channel(feed: &Feed) -> rss::Channel {
+    let meta = &feed.meta;
+    let items = feed
+        .entries
+        .iter()
+        .map(|e| {
+            let author = e.author.as_ref().or(meta.author.as_ref());
+            let mut extensions: ExtensionMap = BTreeMap::new();
+            if let Some(img) = &e.image {
+                let mut attrs = BTreeMap::new();
+                attrs.insert("url".to_string(), img.to_string());
+                attrs.insert("medium".to_string(), "image".to_string());
+                let media = Extension { name: "media:content".into(), value: None, attrs, children: BTreeMap::new() };
+                extensions.entry("media".into()).or_default().insert("content".into(), vec![media]);
+            }
+            rss::Item {
+                title: Some(text(&e.title)),
+                link: Some(e.url.to_string()),
+                description: e.summary.as_deref().map(text),
+                author: author.and_then(rss_author),
+                categories: e
+                    .categories
+                    .iter()
+                    .chain(&e.tags)
+                    .filter(|t| !t.trim().is_empty())
+                    .map(|t| rss::Category { name: text(t), domain: None })
+                    .collect(),
+                guid: Some(rss::Guid { value: e.url.to_string(), permalink: true }),
+                pub_date: Some(e.published.to_rfc2822()),
+                content: if meta.excerpt_only { None } else { e.content_html.as_deref().map(text) },
+                dublin_core_ext: author
+                    .filter(|p| p.email.is_none())
+                    .map(|p| DublinCoreExtension { creators: vec![text(&p.name)], ..Default::default() }),
+                extensions,
+                ..Default::default()
+            }
+        })
+        .collect();
+    let mut namespaces = BTreeMap::new();
+    if feed.entries.iter().any(|e| e.image.is_some()) {
+        namespaces.insert("media".to_string(), crate::feed::atom::MEDIA_NS.to_string());
+    }
+    rss::Channel {
+        title: text(&meta.title),
+        link: meta.home_url.to_string(),
+        // RSS requires a description; the title stands in when the site has none.
+        description: text(meta.description.as_deref().unwrap_or(&meta.title)),
+        language: meta.language.as_deref().map(text),
+        last_build_date: Some(feed.updated().to_rfc2822()),
+        generator: Some(format!("{} {}", super::GENERATOR, env!("CARGO_PKG_VERSION"))),
+        atom_ext: Some(rss_atom::AtomExtension {
+            links: vec![rss_atom::Link {
+                href: meta.feed_url.to_string(),
+                rel: "self".into(),
+                mime_type: Some("application/rss+xml".into()),
+                ..Default::default()
+            }],
+        }),
+        items,
+        namespaces,
+        ..Default::default()
+    }
+}
+
+/// Writes a feed as RSS 2.0 into any writer.
+pub fn write<W: std::io::Write>(feed: &Feed, out: W) -> std::io::Result<W> {
+    to_channel(feed).write_to(out).map_err(std::io::Error::other)
+}
+
+/// A feed as an RSS 2.0 document.
+pub fn to_string(feed: &Feed) -> String {
+    let bytes = write(feed, Vec::new()).expect("writing to memory does not fail");
+    String::from_utf8(bytes).expect("the RSS writer emits UTF-8")
+}

@@ -1,0 +1,171 @@
+//! The `feedwright` command line: a thin layer over the library.
+
+use anyhow::Context as _;
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use clap::{Args, Parser, Subcommand};
+use feedwright::error::Severity;
+use feedwright::output::WriteOutcome;
+use feedwright::BuildOptions;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "feedwright", version, about = "Publish and validate RSS, Atom and sitemap.xml for a blog")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build feed.xml (Atom), rss.xml, sitemap.xml and robots.txt from a site's posts.
+    Build(SiteArgs),
+    /// Build in memory and compare with what is published: exit 0 if up to date, 1 if not.
+    Check(SiteArgs),
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// A Jekyll site (with _config.yml or _posts/) or a folder of post files.
+    #[arg(default_value = ".")]
+    source: PathBuf,
+    /// Where to write the outputs [default: SOURCE/_site].
+    #[arg(long)]
+    dest: Option<PathBuf>,
+    /// The configuration file [default: SOURCE/_config.yml].
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// The site's URL, such as https://example.com (overrides `url` in the configuration).
+    #[arg(long)]
+    url: Option<String>,
+    /// "Now" for this build, RFC 3339 (default: SOURCE_DATE_EPOCH, else the system clock).
+    #[arg(long, value_name = "RFC3339")]
+    build_date: Option<String>,
+    /// Print errors only: no warnings, no summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Exit code when outputs were written but some posts were rejected.
+const EXIT_REJECTED: u8 = 1;
+/// Exit code when nothing was written.
+const EXIT_FATAL: u8 = 2;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(err) => {
+            // A closed pipe (`feedwright … | head`) is not a failure.
+            if err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("feedwright: {err:#}");
+            ExitCode::from(EXIT_FATAL)
+        }
+    }
+}
+
+fn run() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => build(&args),
+        Command::Check(args) => check(&args),
+    }
+}
+
+/// "Now": `--build-date`, else `SOURCE_DATE_EPOCH`, else the system clock.
+/// This is the only place feedwright reads the clock.
+fn build_date(flag: Option<&str>) -> anyhow::Result<DateTime<FixedOffset>> {
+    if let Some(s) = flag {
+        return DateTime::parse_from_rfc3339(s).with_context(|| format!("--build-date `{s}` is not an RFC 3339 date such as 2024-03-15T10:00:00+09:00"));
+    }
+    if let Ok(s) = std::env::var("SOURCE_DATE_EPOCH") {
+        let secs: i64 = s.trim().parse().with_context(|| format!("SOURCE_DATE_EPOCH `{s}` is not a number of seconds"))?;
+        return Utc.timestamp_opt(secs, 0).single().map(|t| t.fixed_offset()).with_context(|| format!("SOURCE_DATE_EPOCH `{s}` is out of range"));
+    }
+    Ok(Utc::now().fixed_offset())
+}
+
+fn options(args: &SiteArgs) -> anyhow::Result<BuildOptions> {
+    Ok(BuildOptions {
+        source: args.source.clone(),
+        dest: args.dest.clone(),
+        config_file: args.config.clone(),
+        url: args.url.clone(),
+        now: build_date(args.build_date.as_deref())?,
+    })
+}
+
+fn print_notices(notices: &[feedwright::error::Notice], quiet: bool) -> std::io::Result<()> {
+    let mut err = std::io::stderr().lock();
+    for n in notices {
+        if !quiet || n.severity == Severity::Error {
+            writeln!(err, "{n}")?;
+        }
+    }
+    Ok(())
+}
+
+fn build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let opts = options(args)?;
+    let report = match feedwright::build(&opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("feedwright: {e}");
+            return Ok(ExitCode::from(EXIT_FATAL));
+        }
+    };
+    print_notices(&report.plan.notices, args.quiet)?;
+    if !args.quiet {
+        let s = &report.plan.stats;
+        let written = report.outputs.iter().filter(|(_, o)| *o == WriteOutcome::Written).count();
+        eprintln!(
+            "feedwright: {} posts read, {} published, {} skipped, {} rejected; {} files written, {} unchanged, in {:.2}s ({})",
+            s.read,
+            s.published,
+            s.skipped,
+            s.rejected,
+            written,
+            report.outputs.len() - written,
+            started.elapsed().as_secs_f64(),
+            report.plan.dest.display()
+        );
+    }
+    Ok(if report.has_rejected_posts() { ExitCode::from(EXIT_REJECTED) } else { ExitCode::SUCCESS })
+}
+
+fn check(args: &SiteArgs) -> anyhow::Result<ExitCode> {
+    let opts = options(args)?;
+    let plan = match feedwright::plan(&opts) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("feedwright: {e}");
+            return Ok(ExitCode::from(EXIT_FATAL));
+        }
+    };
+    print_notices(&plan.notices, args.quiet)?;
+    let mut stale = 0;
+    let mut out = std::io::stdout().lock();
+    for f in &plan.files {
+        let path = plan.dest.join(&f.path);
+        let reason = match std::fs::read(&path) {
+            Ok(bytes) if bytes == f.bytes => continue,
+            Ok(_) => "differs from a fresh build",
+            Err(_) => "missing",
+        };
+        stale += 1;
+        writeln!(out, "{}: {reason}", path.display())?;
+    }
+    if stale > 0 {
+        if !args.quiet {
+            eprintln!("feedwright: {stale} published file(s) out of date; run `feedwright build` to regenerate them");
+        }
+        return Ok(ExitCode::from(1));
+    }
+    if !args.quiet {
+        eprintln!("feedwright: all {} published files are up to date", plan.files.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,172 @@
+//! The data every output is built from: entries, people, feed metadata and
+//! absolute URLs.
+//!
+//! These types are what a library user hands to [`crate::feed`] and
+//! [`crate::sitemap`]; the Jekyll side of feedwright produces them too. They
+//! carry their invariants: an [`AbsUrl`] is always an absolute `http`/`https`
+//! URL, and dates are checked [`chrono`] values with an offset.
+
+use chrono::{DateTime, FixedOffset};
+use std::fmt;
+
+/// An absolute `http` or `https` URL.
+///
+/// Feeds and sitemaps must only ever contain absolute URLs, and only web
+/// schemes: a `javascript:` or `data:` URL can never become an `AbsUrl`.
+///
+/// ```
+/// use feedwright::model::AbsUrl;
+/// let home = AbsUrl::parse("https://example.com/blog/").unwrap();
+/// assert_eq!(home.join("2024/01/post/").unwrap().as_str(), "https://example.com/blog/2024/01/post/");
+/// assert!(AbsUrl::parse("javascript:alert(1)").is_err());
+/// assert!(AbsUrl::parse("/relative").is_err());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AbsUrl(url::Url);
+
+/// Why a string is not an [`AbsUrl`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum UrlError {
+    /// The text does not parse as an absolute URL.
+    #[error("`{0}` is not an absolute URL: {1}")]
+    Invalid(String, url::ParseError),
+    /// The URL parses, but its scheme is not `http` or `https`.
+    #[error("`{0}` has the scheme `{1}`; only http and https URLs are published")]
+    Scheme(String, String),
+}
+
+impl AbsUrl {
+    /// Parses an absolute `http`/`https` URL.
+    pub fn parse(s: &str) -> Result<Self, UrlError> {
+        let url = url::Url::parse(s.trim()).map_err(|e| UrlError::Invalid(s.to_string(), e))?;
+        Self::from_url(url)
+    }
+
+    /// Wraps a parsed URL, checking its scheme.
+    pub fn from_url(url: url::Url) -> Result<Self, UrlError> {
+        match url.scheme() {
+            "http" | "https" if url.host().is_some() => Ok(AbsUrl(url)),
+            "http" | "https" => Err(UrlError::Invalid(
+                url.to_string(),
+                url::ParseError::EmptyHost,
+            )),
+            other => Err(UrlError::Scheme(url.to_string(), other.to_string())),
+        }
+    }
+
+    /// Resolves `reference` (absolute, root-relative or relative) against this URL.
+    pub fn join(&self, reference: &str) -> Result<Self, UrlError> {
+        let url = self
+            .0
+            .join(reference.trim())
+            .map_err(|e| UrlError::Invalid(reference.to_string(), e))?;
+        Self::from_url(url)
+    }
+
+    /// The URL as text.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// The underlying [`url::Url`].
+    pub fn as_url(&self) -> &url::Url {
+        &self.0
+    }
+}
+
+impl fmt::Display for AbsUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.as_str())
+    }
+}
+
+/// A person: an entry's or a feed's author.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Person {
+    /// The name shown to readers.
+    pub name: String,
+    /// An e-mail address, if known.
+    pub email: Option<String>,
+    /// A home page, if known.
+    pub uri: Option<AbsUrl>,
+}
+
+impl Person {
+    /// A person known only by name.
+    pub fn named(name: impl Into<String>) -> Self {
+        Person {
+            name: name.into(),
+            ..Person::default()
+        }
+    }
+}
+
+/// One post, as every feed format and the sitemap see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// The permanent identifier (Atom `id`, JSON Feed `id`). For Jekyll sites
+    /// this is jekyll-feed's id, so readers do not see posts again as new.
+    pub id: String,
+    /// The post's public URL.
+    pub url: AbsUrl,
+    /// The title, as plain text.
+    pub title: String,
+    /// When the post was first published.
+    pub published: DateTime<FixedOffset>,
+    /// When the post last changed (equal to `published` when never changed).
+    pub updated: DateTime<FixedOffset>,
+    /// A short plain-text summary.
+    pub summary: Option<String>,
+    /// The full content as HTML.
+    pub content_html: Option<String>,
+    /// Category terms, in order (feeds write them before the tags).
+    pub categories: Vec<String>,
+    /// Tags, in order.
+    pub tags: Vec<String>,
+    /// The author; feeds fall back to the feed's author when absent.
+    pub author: Option<Person>,
+    /// A representative image.
+    pub image: Option<AbsUrl>,
+}
+
+/// What describes a feed as a whole.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeedMeta {
+    /// The feed's title.
+    pub title: String,
+    /// A one-line description (Atom `subtitle`, RSS `description`).
+    pub description: Option<String>,
+    /// The site's home page.
+    pub home_url: AbsUrl,
+    /// Where this feed itself is published (the self link; Atom feed id).
+    pub feed_url: AbsUrl,
+    /// The language, as a BCP 47 tag such as `ko` or `en-US`.
+    pub language: Option<String>,
+    /// The site's author, used for entries that have none.
+    pub author: Option<Person>,
+    /// When the feed has no entries, the date to call it updated. feedwright
+    /// passes the build date; the feed's date otherwise comes from its newest entry.
+    pub empty_updated: DateTime<FixedOffset>,
+    /// When true, entries carry their summary only, no full content.
+    pub excerpt_only: bool,
+}
+
+/// A feed ready to serialise: its metadata and its entries, newest first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Feed {
+    /// The feed's metadata.
+    pub meta: FeedMeta,
+    /// The entries, in the order they are written.
+    pub entries: Vec<Entry>,
+}
+
+impl Feed {
+    /// When the feed last changed: its newest entry's `updated`, never the build clock.
+    pub fn updated(&self) -> DateTime<FixedOffset> {
+        self.entries
+            .iter()
+            .map(|e| e.updated)
+            .max()
+            .unwrap_or(self.meta.empty_updated)
+    }
+}

@@ -1,0 +1,47 @@
+//! Writing outputs: atomically, and only when they changed.
+//!
+//! Each file is written to a temporary file in the same folder, flushed to
+//! disk, then renamed over the old one, so a reader (or a `kill -9`) only ever
+//! sees the old whole file or the new whole file. A file whose bytes are
+//! unchanged is not touched, so its modification time (and a web server's
+//! ETag and Last-Modified) stays valid.
+
+use crate::error::Error;
+use std::io::Write;
+use std::path::Path;
+
+/// What happened to one output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// New or changed: written.
+    Written,
+    /// Same bytes as on disk: left alone.
+    Unchanged,
+}
+
+/// Writes `bytes` to `path` atomically, unless the file already holds exactly them.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<WriteOutcome, Error> {
+    if let Ok(existing) = std::fs::read(path) {
+        if existing == bytes {
+            return Ok(WriteOutcome::Unchanged);
+        }
+    }
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let io = |action, source| Error::Io { path: path.to_path_buf(), action, source };
+    std::fs::create_dir_all(dir).map_err(|e| io("create the destination folder", e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".feedwright-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| io("create a temporary file next to the output", e))?;
+    tmp.write_all(bytes).map_err(|e| io("write the output", e))?;
+    tmp.as_file().sync_all().map_err(|e| io("flush the output to disk", e))?;
+    // Temporary files are private (0600); outputs are published files.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    tmp.persist(path).map_err(|e| io("replace the output", e.error))?;
+    Ok(WriteOutcome::Written)
+}

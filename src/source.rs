@@ -1,0 +1,191 @@
+//! Finding the post files of a site.
+//!
+//! A Jekyll site (it has `_config.yml` or `_posts/`) publishes the files under
+//! every `_posts/` folder, recursively; folders above a `_posts/` become
+//! categories, as in Jekyll. A plain folder publishes every post-like file in it.
+
+use crate::error::{Error, Location, Notice, Severity};
+use std::path::{Path, PathBuf};
+
+/// The kind of source folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SiteKind {
+    /// `_config.yml` and/or `_posts/`: Jekyll's rules apply (dated file names).
+    Jekyll,
+    /// A folder that itself holds the posts; dates in names are optional.
+    Plain,
+}
+
+/// Extensions of files that can be posts in a plain folder.
+pub const POST_EXTENSIONS: &[&str] = &["md", "markdown", "mkd", "mkdn", "mdown", "html", "htm", "txt"];
+
+/// Extensions rendered as Markdown (Jekyll's `markdown_ext`).
+pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mkd", "mkdn", "mdown", "mkdown"];
+
+/// One post file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostFile {
+    /// The file on disk.
+    pub path: PathBuf,
+    /// The path relative to the source folder, with `/` separators (Jekyll's `relative_path`).
+    pub relative_path: String,
+    /// Categories from the folders above `_posts/` (Jekyll site only).
+    pub path_categories: Vec<String>,
+}
+
+/// The result of looking through a source folder.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Post files, sorted by relative path.
+    pub posts: Vec<PostFile>,
+    /// Files passed over that a user may have meant as posts.
+    pub notices: Vec<Notice>,
+}
+
+/// Decides whether `source` is a Jekyll site or a plain folder of posts.
+pub fn site_kind(source: &Path) -> SiteKind {
+    if source.join("_config.yml").is_file() || source.join("_posts").is_dir() {
+        SiteKind::Jekyll
+    } else {
+        SiteKind::Plain
+    }
+}
+
+/// The parts of a Jekyll post file name `YYYY-MM-DD-slug.ext`: (date, slug, extension).
+pub fn split_dated_name(file_name: &str) -> Option<(&str, &str, &str)> {
+    let dot = file_name.rfind('.').filter(|&i| i + 1 < file_name.len())?;
+    let (stem, ext) = (&file_name[..dot], &file_name[dot + 1..]);
+    let mut parts = stem.splitn(4, '-');
+    let (y, m, d, slug) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let digits = |s: &str, lo: usize, hi: usize| (lo..=hi).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    if digits(y, 2, 4) && digits(m, 1, 2) && digits(d, 1, 2) {
+        Some((&stem[..y.len() + m.len() + d.len() + 2], slug, ext))
+    } else {
+        None
+    }
+}
+
+/// Jekyll leaves out names starting with `.`, `_` or `#`, and backups ending in `~`.
+fn is_special(name: &str) -> bool {
+    name.starts_with(['.', '_', '#']) || name.ends_with('~')
+}
+
+/// Finds the posts of `source`, never looking inside `dest`.
+pub fn discover(source: &Path, dest: &Path, kind: SiteKind, exclude: &[String]) -> Result<Discovery, Error> {
+    if !source.is_dir() {
+        return Err(Error::Source {
+            path: source.to_path_buf(),
+            message: "is not a folder; pass the site folder (with _config.yml or _posts/) or a folder of posts".into(),
+        });
+    }
+    let mut out = Discovery::default();
+    let walker = Walker {
+        root: source,
+        dest: dest.canonicalize().unwrap_or_else(|_| dest.to_path_buf()),
+        exclude,
+    };
+    match kind {
+        SiteKind::Jekyll => walker.find_posts_dirs(source, &mut Vec::new(), &mut out),
+        SiteKind::Plain => walker.collect(source, &[], kind, &mut out),
+    }
+    out.posts.sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
+    Ok(out)
+}
+
+struct Walker<'a> {
+    root: &'a Path,
+    dest: PathBuf,
+    exclude: &'a [String],
+}
+
+impl Walker<'_> {
+    fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(self.root)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    fn skip_dir(&self, path: &Path) -> bool {
+        let rel = self.relative(path);
+        path.canonicalize().map(|p| p == self.dest).unwrap_or(false)
+            || self.exclude.iter().any(|e| rel == e.trim_matches('/'))
+            || matches!(rel.as_str(), "node_modules" | "vendor" | "_site" | ".feedwright-cache")
+    }
+
+    /// Sorted entries of a folder; unreadable folders are reported, not fatal.
+    fn entries(&self, dir: &Path, out: &mut Discovery) -> Vec<(String, PathBuf, std::fs::FileType)> {
+        let rd = match std::fs::read_dir(dir) {
+            Ok(rd) => rd,
+            Err(e) => {
+                out.notices.push(Notice {
+                    severity: Severity::Error,
+                    at: Location::new(dir, None),
+                    message: format!("could not read this folder ({e}); check its permissions"),
+                });
+                return Vec::new();
+            }
+        };
+        let mut v: Vec<_> = rd
+            .filter_map(Result::ok)
+            .filter_map(|e| Some((e.file_name().to_string_lossy().into_owned(), e.path(), e.file_type().ok()?)))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    fn find_posts_dirs(&self, dir: &Path, cats: &mut Vec<String>, out: &mut Discovery) {
+        for (name, path, ft) in self.entries(dir, out) {
+            // Symbolic links to folders are not followed: a link loop must not hang the build.
+            if !ft.is_dir() || self.skip_dir(&path) {
+                continue;
+            }
+            if name == "_posts" {
+                self.collect(&path, cats, SiteKind::Jekyll, out);
+            } else if !is_special(&name) {
+                cats.push(name);
+                self.find_posts_dirs(&path, cats, out);
+                cats.pop();
+            }
+        }
+    }
+
+    fn collect(&self, dir: &Path, cats: &[String], kind: SiteKind, out: &mut Discovery) {
+        for (name, path, ft) in self.entries(dir, out) {
+            if is_special(&name) {
+                continue;
+            }
+            if ft.is_dir() {
+                if !self.skip_dir(&path) {
+                    self.collect(&path, cats, kind, out);
+                }
+                continue;
+            }
+            let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+            let post_like = POST_EXTENSIONS.contains(&ext.as_str());
+            let accept = match kind {
+                SiteKind::Jekyll => {
+                    let dated = split_dated_name(&name).is_some();
+                    if !dated && post_like && ext != "txt" {
+                        out.notices.push(Notice {
+                            severity: Severity::Warning,
+                            at: Location::new(&path, None),
+                            message: "not published: a post's file name must start with its date, as in 2024-03-15-title.md".into(),
+                        });
+                    }
+                    dated
+                }
+                SiteKind::Plain => post_like,
+            };
+            if accept {
+                out.posts.push(PostFile {
+                    relative_path: self.relative(&path),
+                    path,
+                    path_categories: cats.to_vec(),
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Text clean-up shared by every serialiser.
+//!
+//! Invariant: every string that reaches XML goes through [`xml_safe`], so no
+//! output ever carries a character XML 1.0 forbids (Jekyll's feed does, and is
+//! then not well-formed).
+
+use std::borrow::Cow;
+
+/// True for characters allowed in an XML 1.0 document.
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c,
+        '\u{9}' | '\u{A}' | '\u{D}'
+        | '\u{20}'..='\u{D7FF}'
+        | '\u{E000}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{10FFFF}')
+}
+
+/// Removes characters that XML 1.0 forbids (C0 controls other than tab, line
+/// feed and carriage return; U+FFFE; U+FFFF).
+///
+/// ```
+/// assert_eq!(feedwright::text::xml_safe("Bell \u{7} here"), "Bell  here");
+/// ```
+pub fn xml_safe(s: &str) -> Cow<'_, str> {
+    if s.chars().all(is_xml_char) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.chars().filter(|&c| is_xml_char(c)).collect())
+    }
+}
+
+/// Collapses every run of white space to one space and trims the ends.
+pub fn normalize_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Shortens `s` to at most `max_chars` characters, at a word boundary where
+/// one is near, ending with an ellipsis. Never cuts inside a character.
+///
+/// ```
+/// use feedwright::text::truncate_chars;
+/// assert_eq!(truncate_chars("한국 정부와 7개국", 6), "한국 정부와…");
+/// assert_eq!(truncate_chars("short", 10), "short");
+/// ```
+pub fn truncate_chars(s: &str, max_chars: usize) -> String {
+    match s.char_indices().nth(max_chars) {
+        None => s.to_string(),
+        Some((cut, _)) => {
+            let head = &s[..cut];
+            // Prefer the last space in the final fifth, so words stay whole.
+            let min = head.len() - head.len() / 5;
+            let end = match head.rfind(' ') {
+                Some(i) if i >= min => i,
+                _ => cut,
+            };
+            format!("{}…", head[..end].trim_end())
+        }
+    }
+}

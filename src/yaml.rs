@@ -1,0 +1,90 @@
+//! The one place feedwright touches its YAML library (`yaml_serde`, the YAML
+//! organisation's maintained fork of serde_yaml), so swapping it stays a
+//! one-file change.
+
+pub use yaml_serde::{Mapping, Value};
+
+/// A YAML syntax or shape error, with its position inside the YAML text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlError {
+    /// 1-based line inside the YAML text, when the parser knows it.
+    pub line: Option<usize>,
+    /// 1-based column, when the parser knows it.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Parses YAML text that must be a mapping (or empty, which gives an empty mapping).
+pub fn parse_mapping(text: &str) -> Result<Mapping, YamlError> {
+    if text.trim().is_empty() {
+        return Ok(Mapping::new());
+    }
+    match yaml_serde::from_str::<Value>(text) {
+        Ok(Value::Mapping(m)) => Ok(m),
+        Ok(Value::Null) => Ok(Mapping::new()),
+        Ok(other) => Err(YamlError {
+            line: Some(1),
+            column: Some(1),
+            message: format!(
+                "front matter must be a set of `key: value` lines, found {}",
+                kind(&other)
+            ),
+        }),
+        Err(e) => {
+            let loc = e.location();
+            Err(YamlError {
+                line: loc.as_ref().map(|l| l.line()),
+                column: loc.as_ref().map(|l| l.column()),
+                message: e.to_string(),
+            })
+        }
+    }
+}
+
+/// A short name for the kind of a YAML value, for error messages.
+pub fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a true/false value",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a map",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+/// The value at `key` in `map`.
+pub fn get<'a>(map: &'a Mapping, key: &str) -> Option<&'a Value> {
+    map.get(key)
+}
+
+/// A scalar as text: strings as they are, numbers and booleans written out.
+/// `None` for null, lists and maps.
+pub fn scalar_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Tagged(t) => scalar_string(&t.value),
+        _ => None,
+    }
+}
+
+/// A boolean, accepting YAML booleans only.
+pub fn as_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        _ => None,
+    }
+}
+
+/// A non-negative integer.
+pub fn as_usize(v: &Value) -> Option<usize> {
+    match v {
+        Value::Number(n) => n.as_u64().and_then(|n| usize::try_from(n).ok()),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
