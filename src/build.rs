@@ -74,12 +74,22 @@ fn mtime(path: &Path) -> Option<DateTime<FixedOffset>> {
 /// Builds every output in memory.
 pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
     let config = SiteConfig::load(opts)?;
-    let dest = opts.dest.clone().unwrap_or_else(|| opts.source.join("_site"));
+    let dest = opts
+        .dest
+        .clone()
+        .unwrap_or_else(|| opts.source.join("_site"));
     let kind = source::site_kind(&opts.source);
     let found = source::discover(&opts.source, &dest, kind, &config.exclude)?;
-    let cx = Context { config: &config, kind, now: opts.now };
+    let cx = Context {
+        config: &config,
+        kind,
+        now: opts.now,
+    };
 
-    let results: Vec<(Result<Option<PostMeta>, crate::error::PostError>, Vec<Notice>)> = found
+    let results: Vec<(
+        Result<Option<PostMeta>, crate::error::PostError>,
+        Vec<Notice>,
+    )> = found
         .posts
         .par_iter()
         .map(|file| {
@@ -96,7 +106,10 @@ pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
         .collect();
 
     let mut notices = found.notices;
-    let mut stats = Stats { read: found.posts.len(), ..Stats::default() };
+    let mut stats = Stats {
+        read: found.posts.len(),
+        ..Stats::default()
+    };
     let mut posts = Vec::new();
     for (result, mut post_notices) in results {
         notices.append(&mut post_notices);
@@ -107,12 +120,20 @@ pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
             Ok(None) => stats.skipped += 1,
             Err(e) => {
                 stats.rejected += 1;
-                notices.push(Notice { severity: Severity::Error, at: e.at, message: e.message });
+                notices.push(Notice {
+                    severity: Severity::Error,
+                    at: e.at,
+                    message: e.message,
+                });
             }
         }
     }
     // Jekyll's order: by date, then by path.
-    posts.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.file.relative_path.cmp(&b.file.relative_path)));
+    posts.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then_with(|| a.file.relative_path.cmp(&b.file.relative_path))
+    });
     stats.published = posts.len();
     warn_duplicate_urls(&posts, &mut notices);
 
@@ -121,11 +142,18 @@ pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
     let mut entries = Vec::with_capacity(feed_posts.len());
     for meta in feed_posts {
         let rendered = std::fs::read(&meta.file.path)
-            .map_err(|e| crate::error::PostError { at: Location::new(&meta.file.path, None), message: format!("could not read the file again ({e})") })
+            .map_err(|e| crate::error::PostError {
+                at: Location::new(&meta.file.path, None),
+                message: format!("could not read the file again ({e})"),
+            })
             .and_then(|bytes| extract::render_entry(meta, &bytes, &config, &mut notices));
         match rendered {
             Ok(entry) => entries.push(entry),
-            Err(e) => notices.push(Notice { severity: Severity::Error, at: e.at, message: e.message }),
+            Err(e) => notices.push(Notice {
+                severity: Severity::Error,
+                at: e.at,
+                message: e.message,
+            }),
         }
     }
     let feed_meta = |path: &str| -> Result<FeedMeta, Error> {
@@ -144,22 +172,49 @@ pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
         })
     };
     if let Some(path) = &config.outputs.atom {
-        let feed = Feed { meta: feed_meta(path)?, entries: entries.clone() };
-        files.push(Planned { path: path.clone(), bytes: crate::feed::atom::to_string(&feed).into_bytes() });
+        let feed = Feed {
+            meta: feed_meta(path)?,
+            entries: entries.clone(),
+        };
+        files.push(Planned {
+            path: path.clone(),
+            bytes: crate::feed::atom::to_string(&feed).into_bytes(),
+        });
     }
     if let Some(path) = &config.outputs.rss {
-        let feed = Feed { meta: feed_meta(path)?, entries };
-        files.push(Planned { path: path.clone(), bytes: crate::feed::rss::to_string(&feed).into_bytes() });
+        let feed = Feed {
+            meta: feed_meta(path)?,
+            entries,
+        };
+        files.push(Planned {
+            path: path.clone(),
+            bytes: crate::feed::rss::to_string(&feed).into_bytes(),
+        });
     }
     if let Some(path) = &config.outputs.sitemap {
         let newest = posts.iter().map(PostMeta::updated).max();
-        let mut urls: Vec<SitemapUrl> = vec![SitemapUrl { loc: config.base.clone(), lastmod: newest }];
-        urls.extend(posts.iter().filter(|p| p.in_sitemap).map(|p| SitemapUrl { loc: p.url.clone(), lastmod: Some(p.updated()) }));
-        files.push(Planned { path: path.clone(), bytes: crate::sitemap::to_string(&urls).into_bytes() });
+        let mut urls: Vec<SitemapUrl> = vec![SitemapUrl {
+            loc: config.base.clone(),
+            lastmod: newest,
+        }];
+        urls.extend(posts.iter().filter(|p| p.in_sitemap).map(|p| SitemapUrl {
+            loc: p.url.clone(),
+            lastmod: Some(p.updated()),
+        }));
+        files.push(Planned {
+            path: path.clone(),
+            bytes: crate::sitemap::to_string(&urls).into_bytes(),
+        });
         // Never overwrite a robots.txt the user wrote.
         if !opts.source.join("robots.txt").exists() {
-            let url = config.site_url(path).map(|u| u.to_string()).unwrap_or_default();
-            files.push(Planned { path: "robots.txt".into(), bytes: format!("Sitemap: {url}\n").into_bytes() });
+            let url = config
+                .site_url(path)
+                .map(|u| u.to_string())
+                .unwrap_or_default();
+            files.push(Planned {
+                path: "robots.txt".into(),
+                bytes: format!("Sitemap: {url}\n").into_bytes(),
+            });
         }
     }
     notices.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| b.severity.cmp(&a.severity)));
@@ -170,7 +225,13 @@ pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
             message: "no posts found: a plain folder should hold .md, .markdown, .html or .txt files with front matter".into(),
         });
     }
-    Ok(Plan { dest, files, notices, stats, posts })
+    Ok(Plan {
+        dest,
+        files,
+        notices,
+        stats,
+        posts,
+    })
 }
 
 fn warn_duplicate_urls(posts: &[PostMeta], notices: &mut Vec<Notice>) {
@@ -180,7 +241,11 @@ fn warn_duplicate_urls(posts: &[PostMeta], notices: &mut Vec<Notice>) {
             notices.push(Notice {
                 severity: Severity::Warning,
                 at: Location::new(&p.file.path, None),
-                message: format!("has the same URL as {} ({}); give one of them another permalink or slug", first.file.path.display(), p.url),
+                message: format!(
+                    "has the same URL as {} ({}); give one of them another permalink or slug",
+                    first.file.path.display(),
+                    p.url
+                ),
             });
         }
     }

@@ -111,29 +111,55 @@ impl SiteConfig {
     }
 
     /// Resolves a parsed configuration. `path` is only used in error messages.
-    pub fn from_mapping(map: &Mapping, path: &Path, url_override: Option<&str>) -> Result<SiteConfig, Error> {
+    pub fn from_mapping(
+        map: &Mapping,
+        path: &Path,
+        url_override: Option<&str>,
+    ) -> Result<SiteConfig, Error> {
         let err = |key: &str, message: String| Error::Config {
             at: Location::new(path, find_key_line(path, key)),
             message,
         };
-        let string = |key: &str| map.get(key).and_then(yaml::scalar_string).filter(|s| !s.trim().is_empty());
+        let string = |key: &str| {
+            map.get(key)
+                .and_then(yaml::scalar_string)
+                .filter(|s| !s.trim().is_empty())
+        };
 
-        let url = url_override.map(str::to_string).or_else(|| string("url")).ok_or_else(|| Error::NoUrl {
-            config: path.to_path_buf(),
-        })?;
-        let mut baseurl = string("baseurl").unwrap_or_default().trim().trim_end_matches('/').to_string();
+        let url = url_override
+            .map(str::to_string)
+            .or_else(|| string("url"))
+            .ok_or_else(|| Error::NoUrl {
+                config: path.to_path_buf(),
+            })?;
+        let mut baseurl = string("baseurl")
+            .unwrap_or_default()
+            .trim()
+            .trim_end_matches('/')
+            .to_string();
         if !baseurl.is_empty() && !baseurl.starts_with('/') {
             baseurl.insert(0, '/');
         }
-        let root = AbsUrl::parse(url.trim_end_matches('/'))
-            .map_err(|e| err("url", format!("{e}; set `url` to the site's address, such as https://example.com")))?;
-        let base = AbsUrl::parse(&format!("{}{}/", root.as_str().trim_end_matches('/'), baseurl))
-            .map_err(|e| err("baseurl", format!("{e}; `baseurl` should look like /blog")))?;
+        let root = AbsUrl::parse(url.trim_end_matches('/')).map_err(|e| {
+            err(
+                "url",
+                format!("{e}; set `url` to the site's address, such as https://example.com"),
+            )
+        })?;
+        let base = AbsUrl::parse(&format!(
+            "{}{}/",
+            root.as_str().trim_end_matches('/'),
+            baseurl
+        ))
+        .map_err(|e| err("baseurl", format!("{e}; `baseurl` should look like /blog")))?;
 
         let timezone = match string("timezone") {
             None => Tz::UTC,
             Some(name) => name.trim().parse::<Tz>().map_err(|_| {
-                err("timezone", format!("unknown time zone `{name}`; use an IANA name such as Asia/Seoul"))
+                err(
+                    "timezone",
+                    format!("unknown time zone `{name}`; use an IANA name such as Asia/Seoul"),
+                )
             })?,
         };
         let permalink = match string("permalink") {
@@ -154,27 +180,43 @@ impl SiteConfig {
         let fw = map.get("feedwright").and_then(Value::as_mapping);
         let posts_limit = feed
             .and_then(|f| f.get("posts_limit"))
-            .map(|v| yaml::as_usize(v).ok_or_else(|| err("posts_limit", "`feed.posts_limit` must be a whole number".into())))
+            .map(|v| {
+                yaml::as_usize(v).ok_or_else(|| {
+                    err(
+                        "posts_limit",
+                        "`feed.posts_limit` must be a whole number".into(),
+                    )
+                })
+            })
             .transpose()?
             .unwrap_or(10);
-        let excerpt_only = feed.and_then(|f| f.get("excerpt_only")).and_then(yaml::as_bool).unwrap_or(false);
-        let output = |m: Option<&Mapping>, key: &str, default: &str| -> Result<Option<String>, Error> {
-            match m.and_then(|m| m.get(key)) {
-                None | Some(Value::Null) => Ok(Some(default.to_string())),
-                Some(Value::Bool(false)) => Ok(None),
-                Some(Value::Bool(true)) => Ok(Some(default.to_string())),
-                Some(v) => match yaml::scalar_string(v) {
-                    Some(s) if !s.trim().is_empty() => Ok(Some(s.trim().trim_start_matches('/').to_string())),
-                    _ => Err(err(key, format!("`{key}` must be a file path or false"))),
-                },
-            }
-        };
+        let excerpt_only = feed
+            .and_then(|f| f.get("excerpt_only"))
+            .and_then(yaml::as_bool)
+            .unwrap_or(false);
+        let output =
+            |m: Option<&Mapping>, key: &str, default: &str| -> Result<Option<String>, Error> {
+                match m.and_then(|m| m.get(key)) {
+                    None | Some(Value::Null) => Ok(Some(default.to_string())),
+                    Some(Value::Bool(false)) => Ok(None),
+                    Some(Value::Bool(true)) => Ok(Some(default.to_string())),
+                    Some(v) => match yaml::scalar_string(v) {
+                        Some(s) if !s.trim().is_empty() => {
+                            Ok(Some(s.trim().trim_start_matches('/').to_string()))
+                        }
+                        _ => Err(err(key, format!("`{key}` must be a file path or false"))),
+                    },
+                }
+            };
         let outputs = OutputPaths {
             atom: output(feed, "path", "feed.xml")?,
             rss: output(fw, "rss", "rss.xml")?,
             sitemap: output(fw, "sitemap", "sitemap.xml")?,
         };
-        for p in [&outputs.atom, &outputs.rss, &outputs.sitemap].into_iter().flatten() {
+        for p in [&outputs.atom, &outputs.rss, &outputs.sitemap]
+            .into_iter()
+            .flatten()
+        {
             check_output_path(p).map_err(|m| err("path", m))?;
         }
 
@@ -184,7 +226,9 @@ impl SiteConfig {
             _ => Vec::new(),
         };
         Ok(SiteConfig {
-            title: string("title").or_else(|| string("name")).unwrap_or_else(|| root.as_url().host_str().unwrap_or("").to_string()),
+            title: string("title")
+                .or_else(|| string("name"))
+                .unwrap_or_else(|| root.as_url().host_str().unwrap_or("").to_string()),
             description: string("description"),
             base,
             baseurl,
@@ -212,7 +256,12 @@ pub fn check_output_path(p: &str) -> Result<(), String> {
     let path = Path::new(p);
     let escapes = path.is_absolute()
         || p.starts_with('\\')
-        || path.components().any(|c| !matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir));
+        || path.components().any(|c| {
+            !matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
     if escapes || p.is_empty() {
         Err(format!("output path `{p}` must stay inside the destination folder (no `..`, no absolute paths)"))
     } else {
@@ -225,12 +274,19 @@ pub fn check_output_path(p: &str) -> Result<(), String> {
 pub fn person_from_yaml(v: &Value, base: &AbsUrl) -> Option<Person> {
     match v {
         Value::Mapping(m) => {
-            let s = |k: &str| m.get(k).and_then(yaml::scalar_string).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            let s = |k: &str| {
+                m.get(k)
+                    .and_then(yaml::scalar_string)
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+            };
             let name = s("name").or_else(|| s("email"))?;
             Some(Person {
                 name,
                 email: s("email"),
-                uri: s("uri").or_else(|| s("url")).and_then(|u| base.join(&u).ok()),
+                uri: s("uri")
+                    .or_else(|| s("url"))
+                    .and_then(|u| base.join(&u).ok()),
             })
         }
         Value::Sequence(items) => items.first().and_then(|v| person_from_yaml(v, base)),

@@ -11,7 +11,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "feedwright", version, about = "Publish and validate RSS, Atom and sitemap.xml for a blog")]
+#[command(
+    name = "feedwright",
+    version,
+    about = "Publish and validate RSS, Atom and sitemap.xml for a blog"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -57,7 +61,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             // A closed pipe (`feedwright … | head`) is not a failure.
-            if err.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) {
+            if err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("feedwright: {err:#}");
@@ -78,11 +85,20 @@ fn run() -> anyhow::Result<ExitCode> {
 /// This is the only place feedwright reads the clock.
 fn build_date(flag: Option<&str>) -> anyhow::Result<DateTime<FixedOffset>> {
     if let Some(s) = flag {
-        return DateTime::parse_from_rfc3339(s).with_context(|| format!("--build-date `{s}` is not an RFC 3339 date such as 2024-03-15T10:00:00+09:00"));
+        return DateTime::parse_from_rfc3339(s).with_context(|| {
+            format!("--build-date `{s}` is not an RFC 3339 date such as 2024-03-15T10:00:00+09:00")
+        });
     }
     if let Ok(s) = std::env::var("SOURCE_DATE_EPOCH") {
-        let secs: i64 = s.trim().parse().with_context(|| format!("SOURCE_DATE_EPOCH `{s}` is not a number of seconds"))?;
-        return Utc.timestamp_opt(secs, 0).single().map(|t| t.fixed_offset()).with_context(|| format!("SOURCE_DATE_EPOCH `{s}` is out of range"));
+        let secs: i64 = s
+            .trim()
+            .parse()
+            .with_context(|| format!("SOURCE_DATE_EPOCH `{s}` is not a number of seconds"))?;
+        return Utc
+            .timestamp_opt(secs, 0)
+            .single()
+            .map(|t| t.fixed_offset())
+            .with_context(|| format!("SOURCE_DATE_EPOCH `{s}` is out of range"));
     }
     Ok(Utc::now().fixed_offset())
 }
@@ -120,7 +136,11 @@ fn build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
     print_notices(&report.plan.notices, args.quiet)?;
     if !args.quiet {
         let s = &report.plan.stats;
-        let written = report.outputs.iter().filter(|(_, o)| *o == WriteOutcome::Written).count();
+        let written = report
+            .outputs
+            .iter()
+            .filter(|(_, o)| *o == WriteOutcome::Written)
+            .count();
         eprintln!(
             "feedwright: {} posts read, {} published, {} skipped, {} rejected; {} files written, {} unchanged, in {:.2}s ({})",
             s.read,
@@ -133,7 +153,11 @@ fn build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
             report.plan.dest.display()
         );
     }
-    Ok(if report.has_rejected_posts() { ExitCode::from(EXIT_REJECTED) } else { ExitCode::SUCCESS })
+    Ok(if report.has_rejected_posts() {
+        ExitCode::from(EXIT_REJECTED)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn check(args: &SiteArgs) -> anyhow::Result<ExitCode> {
@@ -165,7 +189,10 @@ fn check(args: &SiteArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     if !args.quiet {
-        eprintln!("feedwright: all {} published files are up to date", plan.files.len());
+        eprintln!(
+            "feedwright: all {} published files are up to date",
+            plan.files.len()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -26,22 +26,35 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<WriteOutcome, Error
             return Ok(WriteOutcome::Unchanged);
         }
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let io = |action, source| Error::Io { path: path.to_path_buf(), action, source };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let io = |action, source| Error::Io {
+        path: path.to_path_buf(),
+        action,
+        source,
+    };
     std::fs::create_dir_all(dir).map_err(|e| io("create the destination folder", e))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".feedwright-")
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| io("create a temporary file next to the output", e))?;
-    tmp.write_all(bytes).map_err(|e| io("write the output", e))?;
-    tmp.as_file().sync_all().map_err(|e| io("flush the output to disk", e))?;
+    tmp.write_all(bytes)
+        .map_err(|e| io("write the output", e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| io("flush the output to disk", e))?;
     // Temporary files are private (0600); outputs are published files.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
     }
-    tmp.persist(path).map_err(|e| io("replace the output", e.error))?;
+    tmp.persist(path)
+        .map_err(|e| io("replace the output", e.error))?;
     Ok(WriteOutcome::Written)
 }

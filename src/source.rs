@@ -17,7 +17,9 @@ pub enum SiteKind {
 }
 
 /// Extensions of files that can be posts in a plain folder.
-pub const POST_EXTENSIONS: &[&str] = &["md", "markdown", "mkd", "mkdn", "mdown", "html", "htm", "txt"];
+pub const POST_EXTENSIONS: &[&str] = &[
+    "md", "markdown", "mkd", "mkdn", "mdown", "html", "htm", "txt",
+];
 
 /// Extensions rendered as Markdown (Jekyll's `markdown_ext`).
 pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mkd", "mkdn", "mdown", "mkdown"];
@@ -57,7 +59,9 @@ pub fn split_dated_name(file_name: &str) -> Option<(&str, &str, &str)> {
     let (stem, ext) = (&file_name[..dot], &file_name[dot + 1..]);
     let mut parts = stem.splitn(4, '-');
     let (y, m, d, slug) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    let digits = |s: &str, lo: usize, hi: usize| (lo..=hi).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    let digits = |s: &str, lo: usize, hi: usize| {
+        (lo..=hi).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
     if digits(y, 2, 4) && digits(m, 1, 2) && digits(d, 1, 2) {
         Some((&stem[..y.len() + m.len() + d.len() + 2], slug, ext))
     } else {
@@ -71,7 +75,12 @@ fn is_special(name: &str) -> bool {
 }
 
 /// Finds the posts of `source`, never looking inside `dest`.
-pub fn discover(source: &Path, dest: &Path, kind: SiteKind, exclude: &[String]) -> Result<Discovery, Error> {
+pub fn discover(
+    source: &Path,
+    dest: &Path,
+    kind: SiteKind,
+    exclude: &[String],
+) -> Result<Discovery, Error> {
     if !source.is_dir() {
         return Err(Error::Source {
             path: source.to_path_buf(),
@@ -88,7 +97,8 @@ pub fn discover(source: &Path, dest: &Path, kind: SiteKind, exclude: &[String]) 
         SiteKind::Jekyll => walker.find_posts_dirs(source, &mut Vec::new(), &mut out),
         SiteKind::Plain => walker.collect(source, &[], kind, &mut out),
     }
-    out.posts.sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
+    out.posts
+        .sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
     Ok(out)
 }
 
@@ -112,11 +122,18 @@ impl Walker<'_> {
         let rel = self.relative(path);
         path.canonicalize().map(|p| p == self.dest).unwrap_or(false)
             || self.exclude.iter().any(|e| rel == e.trim_matches('/'))
-            || matches!(rel.as_str(), "node_modules" | "vendor" | "_site" | ".feedwright-cache")
+            || matches!(
+                rel.as_str(),
+                "node_modules" | "vendor" | "_site" | ".feedwright-cache"
+            )
     }
 
     /// Sorted entries of a folder; unreadable folders are reported, not fatal.
-    fn entries(&self, dir: &Path, out: &mut Discovery) -> Vec<(String, PathBuf, std::fs::FileType)> {
+    fn entries(
+        &self,
+        dir: &Path,
+        out: &mut Discovery,
+    ) -> Vec<(String, PathBuf, std::fs::FileType)> {
         let rd = match std::fs::read_dir(dir) {
             Ok(rd) => rd,
             Err(e) => {
@@ -130,7 +147,13 @@ impl Walker<'_> {
         };
         let mut v: Vec<_> = rd
             .filter_map(Result::ok)
-            .filter_map(|e| Some((e.file_name().to_string_lossy().into_owned(), e.path(), e.file_type().ok()?)))
+            .filter_map(|e| {
+                Some((
+                    e.file_name().to_string_lossy().into_owned(),
+                    e.path(),
+                    e.file_type().ok()?,
+                ))
+            })
             .collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v
@@ -163,7 +186,10 @@ impl Walker<'_> {
                 }
                 continue;
             }
-            let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+            let ext = name
+                .rsplit_once('.')
+                .map(|(_, e)| e.to_ascii_lowercase())
+                .unwrap_or_default();
             let post_like = POST_EXTENSIONS.contains(&ext.as_str());
             let accept = match kind {
                 SiteKind::Jekyll => {

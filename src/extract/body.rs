@@ -9,7 +9,10 @@ use std::rc::Rc;
 /// kramdown does.
 pub fn markdown_to_html(md: &str) -> String {
     use pulldown_cmark::{html, Options, Parser};
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS | Options::ENABLE_FOOTNOTES;
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES;
     let mut out = String::with_capacity(md.len() + md.len() / 4);
     html::push_html(&mut out, Parser::new_ext(md, opts));
     out
@@ -28,18 +31,21 @@ pub fn plain_text(html: &str) -> String {
     let h = hidden.clone();
     let mut rewriter = HtmlRewriter::new(
         Settings::new()
-            .append_element_content_handler(element!("script, style, template, noscript", move |el| {
-                h.set(h.get() + 1);
-                let h2 = h.clone();
-                if let Some(handlers) = el.end_tag_handlers() {
-                    let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_| {
-                        h2.set(h2.get().saturating_sub(1));
-                        Ok(())
-                    });
-                    handlers.push(on_end);
+            .append_element_content_handler(element!(
+                "script, style, template, noscript",
+                move |el| {
+                    h.set(h.get() + 1);
+                    let h2 = h.clone();
+                    if let Some(handlers) = el.end_tag_handlers() {
+                        let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_| {
+                            h2.set(h2.get().saturating_sub(1));
+                            Ok(())
+                        });
+                        handlers.push(on_end);
+                    }
+                    Ok(())
                 }
-                Ok(())
-            }))
+            ))
             .append_document_content_handler(doc_text!(|t| {
                 if hidden.get() == 0 {
                     let mut s = text.borrow_mut();
@@ -70,12 +76,14 @@ pub fn first_image(html: &str) -> Option<String> {
     let found: RefCell<Option<String>> = RefCell::new(None);
     let mut rewriter = HtmlRewriter::new(
         Settings::new().append_element_content_handler(element!("img[src]", |el| {
-                let mut f = found.borrow_mut();
-                if f.is_none() {
-                    *f = el.get_attribute("src").map(|s| html_escape::decode_html_entities(&s).trim().to_string());
-                }
-                Ok(())
-            })),
+            let mut f = found.borrow_mut();
+            if f.is_none() {
+                *f = el
+                    .get_attribute("src")
+                    .map(|s| html_escape::decode_html_entities(&s).trim().to_string());
+            }
+            Ok(())
+        })),
         |_: &[u8]| {},
     );
     let _ = rewriter.write(html.as_bytes());
@@ -92,7 +100,11 @@ pub fn excerpt_source<'a>(body: &'a str, separator: &str, markdown: bool) -> Str
         return body.split(separator).next().unwrap_or("").to_string();
     }
     for chunk in body.split("\n\n") {
-        let html = if markdown { markdown_to_html(chunk) } else { chunk.to_string() };
+        let html = if markdown {
+            markdown_to_html(chunk)
+        } else {
+            chunk.to_string()
+        };
         if !plain_text(&html).is_empty() {
             return chunk.to_string();
         }
@@ -113,11 +125,21 @@ mod tests {
     #[test]
     fn excerpt_stops_at_a_custom_separator() {
         let body = "Intro.\n\nStill intro.<!--more-->\n\nAfter.";
-        assert_eq!(plain_text(&markdown_to_html(&excerpt_source(body, "<!--more-->", true))), "Intro. Still intro.");
+        assert_eq!(
+            plain_text(&markdown_to_html(&excerpt_source(
+                body,
+                "<!--more-->",
+                true
+            ))),
+            "Intro. Still intro."
+        );
     }
 
     #[test]
     fn markdown_keeps_raw_html() {
-        assert!(markdown_to_html("<figure><img src=\"a.png\"></figure>\n\n*hi*").contains("<figure><img src=\"a.png\"></figure>"));
+        assert!(
+            markdown_to_html("<figure><img src=\"a.png\"></figure>\n\n*hi*")
+                .contains("<figure><img src=\"a.png\"></figure>")
+        );
     }
 }

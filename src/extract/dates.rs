@@ -27,7 +27,10 @@ pub fn in_zone(tz: Tz, local: NaiveDateTime) -> DateTime<FixedOffset> {
     let resolved = tz
         .from_local_datetime(&local)
         .earliest()
-        .or_else(|| tz.from_local_datetime(&(local + chrono::Duration::hours(1))).earliest())
+        .or_else(|| {
+            tz.from_local_datetime(&(local + chrono::Duration::hours(1)))
+                .earliest()
+        })
         .unwrap_or_else(|| tz.from_utc_datetime(&local));
     resolved.with_timezone(&resolved.offset().fix())
 }
@@ -64,7 +67,11 @@ pub enum DateError {
 /// Parses a front-matter date in the forms Jekyll sites use:
 /// `2024-03-15`, `2024-03-15 10:00`, `2024-03-15 10:00:00`, `2024-03-15T10:00:00.5`,
 /// each optionally followed by `Z`, `UTC`, `+0900`, `+09:00` or `+09`; and RFC 2822.
-pub fn parse_front_matter_date(raw: &str, quoting: Quoting, tz: Tz) -> Result<DateTime<FixedOffset>, DateError> {
+pub fn parse_front_matter_date(
+    raw: &str,
+    quoting: Quoting,
+    tz: Tz,
+) -> Result<DateTime<FixedOffset>, DateError> {
     let s = raw.trim();
     if let Ok(t) = DateTime::parse_from_rfc2822(s) {
         return Ok(to_zone(tz, t));
@@ -73,7 +80,8 @@ pub fn parse_front_matter_date(raw: &str, quoting: Quoting, tz: Tz) -> Result<Da
         Some(i) => (&s[..i], s[i + 1..].trim_start()),
         None => (s, ""),
     };
-    let looks_like_date = date_part.splitn(3, '-').count() == 3 && date_part.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+    let looks_like_date = date_part.splitn(3, '-').count() == 3
+        && date_part.bytes().all(|b| b.is_ascii_digit() || b == b'-');
     if !looks_like_date {
         return Err(DateError::Unreadable);
     }
@@ -82,11 +90,15 @@ pub fn parse_front_matter_date(raw: &str, quoting: Quoting, tz: Tz) -> Result<Da
         return Ok(in_zone(tz, date.and_time(NaiveTime::MIN)));
     }
     // Split the clock time from the zone that may follow it.
-    let zone_at = rest.find(['Z', 'z', '+', '-', ' ', 'U', 'G']).unwrap_or(rest.len());
+    let zone_at = rest
+        .find(['Z', 'z', '+', '-', ' ', 'U', 'G'])
+        .unwrap_or(rest.len());
     let (clock, zone) = (&rest[..zone_at], rest[zone_at..].trim());
     let mut parts = clock.split(':');
     let num = |p: Option<&str>| -> Result<u32, DateError> {
-        p.ok_or(DateError::Unreadable)?.parse::<u32>().map_err(|_| DateError::Unreadable)
+        p.ok_or(DateError::Unreadable)?
+            .parse::<u32>()
+            .map_err(|_| DateError::Unreadable)
     };
     let hour = num(parts.next())?;
     let minute = num(parts.next())?;
@@ -99,7 +111,8 @@ pub fn parse_front_matter_date(raw: &str, quoting: Quoting, tz: Tz) -> Result<Da
             let nanos = if digits.is_empty() {
                 0
             } else {
-                digits.parse::<u32>().map_err(|_| DateError::Unreadable)? * 10u32.pow(9 - digits.len() as u32)
+                digits.parse::<u32>().map_err(|_| DateError::Unreadable)?
+                    * 10u32.pow(9 - digits.len() as u32)
             };
             (whole, nanos, true)
         }
@@ -107,7 +120,8 @@ pub fn parse_front_matter_date(raw: &str, quoting: Quoting, tz: Tz) -> Result<Da
     if parts.next().is_some() {
         return Err(DateError::Unreadable);
     }
-    let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos).ok_or(DateError::Impossible)?;
+    let time =
+        NaiveTime::from_hms_nano_opt(hour, minute, second, nanos).ok_or(DateError::Impossible)?;
     let local = date.and_time(time);
     let offset = match zone {
         "" => None,
@@ -117,11 +131,16 @@ pub fn parse_front_matter_date(raw: &str, quoting: Quoting, tz: Tz) -> Result<Da
     Ok(match offset {
         Some(secs) => {
             let fixed = FixedOffset::east_opt(secs).ok_or(DateError::Impossible)?;
-            let t = fixed.from_local_datetime(&local).single().ok_or(DateError::Impossible)?;
+            let t = fixed
+                .from_local_datetime(&local)
+                .single()
+                .ok_or(DateError::Impossible)?;
             to_zone(tz, t)
         }
         // Psych reads a bare `YYYY-MM-DD HH:MM:SS` as a UTC timestamp.
-        None if quoting == Quoting::Plain && has_seconds => to_zone(tz, chrono::Utc.from_utc_datetime(&local).fixed_offset()),
+        None if quoting == Quoting::Plain && has_seconds => {
+            to_zone(tz, chrono::Utc.from_utc_datetime(&local).fixed_offset())
+        }
         None => in_zone(tz, local),
     })
 }
@@ -139,7 +158,10 @@ fn parse_offset(z: &str) -> Option<i32> {
     }
     let (h, m) = match digits.len() {
         1 | 2 => (digits.parse::<i32>().ok()?, 0),
-        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        4 => (
+            digits[..2].parse::<i32>().ok()?,
+            digits[2..].parse::<i32>().ok()?,
+        ),
         _ => return None,
     };
     (h <= 23 && m <= 59).then_some(sign * (h * 3600 + m * 60))
@@ -168,7 +190,11 @@ mod tests {
 
     #[test]
     fn offsets_in_every_spelling_give_the_same_instant() {
-        for s in ["2024-03-28 00:30:00 -0500", "2024-03-28T00:30:00-05:00", "2024-03-28 00:30:00 -05"] {
+        for s in [
+            "2024-03-28 00:30:00 -0500",
+            "2024-03-28T00:30:00-05:00",
+            "2024-03-28 00:30:00 -05",
+        ] {
             let t = parse_front_matter_date(s, Quoting::Plain, SEOUL).unwrap();
             assert_eq!(rfc(t), "2024-03-28T14:30:00+09:00", "{s}");
         }
@@ -184,14 +210,24 @@ mod tests {
 
     #[test]
     fn impossible_and_unreadable_dates_are_told_apart() {
-        assert_eq!(parse_front_matter_date("2024-02-30", Quoting::Plain, SEOUL), Err(DateError::Impossible));
-        assert_eq!(parse_front_matter_date("2024-01-01 25:00", Quoting::Plain, SEOUL), Err(DateError::Impossible));
-        assert_eq!(parse_front_matter_date("last tuesday", Quoting::Plain, SEOUL), Err(DateError::Unreadable));
+        assert_eq!(
+            parse_front_matter_date("2024-02-30", Quoting::Plain, SEOUL),
+            Err(DateError::Impossible)
+        );
+        assert_eq!(
+            parse_front_matter_date("2024-01-01 25:00", Quoting::Plain, SEOUL),
+            Err(DateError::Impossible)
+        );
+        assert_eq!(
+            parse_front_matter_date("last tuesday", Quoting::Plain, SEOUL),
+            Err(DateError::Unreadable)
+        );
     }
 
     #[test]
     fn rfc2822_dates_are_read() {
-        let t = parse_front_matter_date("Fri, 15 Mar 2024 10:00:00 +0000", Quoting::Plain, SEOUL).unwrap();
+        let t = parse_front_matter_date("Fri, 15 Mar 2024 10:00:00 +0000", Quoting::Plain, SEOUL)
+            .unwrap();
         assert_eq!(rfc(t), "2024-03-15T19:00:00+09:00");
     }
 }

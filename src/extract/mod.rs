@@ -101,7 +101,10 @@ pub fn decode(bytes: &[u8], path: &std::path::Path) -> Result<String, PostError>
         message,
     };
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(err(None, "the file is empty; write front matter and a body, or delete it".into()));
+        return Err(err(
+            None,
+            "the file is empty; write front matter and a body, or delete it".into(),
+        ));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -110,7 +113,8 @@ pub fn decode(bytes: &[u8], path: &std::path::Path) -> Result<String, PostError>
             let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
             let nul = bytes.contains(&0);
             let msg = if nul {
-                "this is a binary file, not a text post; move it out of the posts folder".to_string()
+                "this is a binary file, not a text post; move it out of the posts folder"
+                    .to_string()
             } else {
                 format!(
                     "the file is not UTF-8 (byte 0x{:02X}); if it was saved as EUC-KR/CP949 or another legacy encoding, convert it with `iconv -f CP949 -t UTF-8`",
@@ -122,10 +126,17 @@ pub fn decode(bytes: &[u8], path: &std::path::Path) -> Result<String, PostError>
     };
     if let Some(pos) = text.find('\0') {
         let line = text[..pos].matches('\n').count() + 1;
-        return Err(err(Some(line), "the file contains NUL characters, so it is binary or damaged; remove them".into()));
+        return Err(err(
+            Some(line),
+            "the file contains NUL characters, so it is binary or damaged; remove them".into(),
+        ));
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() })
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    })
 }
 
 /// Splits front matter from the body (Jekyll: the file starts with a `---`
@@ -133,7 +144,12 @@ pub fn decode(bytes: &[u8], path: &std::path::Path) -> Result<String, PostError>
 pub fn split<'a>(text: &'a str, path: &std::path::Path) -> Result<Split<'a>, PostError> {
     let first_line_end = text.find('\n').unwrap_or(text.len());
     if text[..first_line_end].trim_end() != "---" {
-        return Ok(Split { front_matter: "", body: text, yaml_line: 1, has_front_matter: false });
+        return Ok(Split {
+            front_matter: "",
+            body: text,
+            yaml_line: 1,
+            has_front_matter: false,
+        });
     }
     let yaml_start = (first_line_end + 1).min(text.len());
     let mut pos = yaml_start;
@@ -171,7 +187,13 @@ fn key_line(front_matter: &str, key: &str) -> Option<(usize, Quoting)> {
 
 /// Reads a post's metadata. Warnings (values filled in or left out) are pushed
 /// to `notices`. `Ok(None)`: not a post (a file without front matter in a plain folder).
-pub fn read_meta(file: &PostFile, bytes: &[u8], mtime: Option<DateTime<FixedOffset>>, cx: &Context<'_>, notices: &mut Vec<Notice>) -> Result<Option<PostMeta>, PostError> {
+pub fn read_meta(
+    file: &PostFile,
+    bytes: &[u8],
+    mtime: Option<DateTime<FixedOffset>>,
+    cx: &Context<'_>,
+    notices: &mut Vec<Notice>,
+) -> Result<Option<PostMeta>, PostError> {
     let path = file.path.as_path();
     let text = decode(bytes, path)?;
     let parts = split(&text, path)?;
@@ -188,14 +210,24 @@ pub fn read_meta(file: &PostFile, bytes: &[u8], mtime: Option<DateTime<FixedOffs
         message: format!("front matter is not valid YAML: {}; fix the YAML (quote values that contain `: ` or start with a special character)", strip_position(&e.message)),
     })?;
     let line_of = |key: &str| key_line(parts.front_matter, key).map(|(i, _)| i + parts.yaml_line);
-    let bad = |key: &str, message: String| PostError { at: Location::new(path, line_of(key)), message };
+    let bad = |key: &str, message: String| PostError {
+        at: Location::new(path, line_of(key)),
+        message,
+    };
     let warn = |notices: &mut Vec<Notice>, key: Option<&str>, message: String| {
-        notices.push(Notice { severity: Severity::Warning, at: Location::new(path, key.and_then(line_of)), message })
+        notices.push(Notice {
+            severity: Severity::Warning,
+            at: Location::new(path, key.and_then(line_of)),
+            message,
+        })
     };
     let config = cx.config;
     let tz = config.timezone;
 
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let (stem, ext) = match file_name.rfind('.') {
         Some(i) if i > 0 => (&file_name[..i], file_name[i + 1..].to_ascii_lowercase()),
         _ => (file_name.as_str(), String::new()),
@@ -209,25 +241,48 @@ pub fn read_meta(file: &PostFile, bytes: &[u8], mtime: Option<DateTime<FixedOffs
             None | Some(Value::Null) => Ok(None),
             Some(v) => match yaml::scalar_string(v) {
                 Some(s) => Ok(Some(s)),
-                None => Err(bad(key, format!("`{key}` must be text, but it is {}; write it as `{key}: some text`", yaml::kind(v)))),
+                None => Err(bad(
+                    key,
+                    format!(
+                        "`{key}` must be text, but it is {}; write it as `{key}: some text`",
+                        yaml::kind(v)
+                    ),
+                )),
             },
         }
     };
 
-    let slug = text_value("slug")?.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).unwrap_or_else(|| file_slug.to_string());
+    let slug = text_value("slug")?
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| file_slug.to_string());
     let mut title = match text_value("title")? {
-        Some(t) if !t.trim().is_empty() => crate::text::normalize_whitespace(&t),
+        Some(t) if !crate::text::xml_safe(&t).trim().is_empty() => {
+            crate::text::normalize_whitespace(&crate::text::xml_safe(&t))
+        }
         _ => permalink::titleize_slug(&slug),
     };
     if title.chars().count() > MAX_TITLE_CHARS {
-        warn(notices, Some("title"), format!("the title is longer than {MAX_TITLE_CHARS} characters and was shortened"));
+        warn(
+            notices,
+            Some("title"),
+            format!("the title is longer than {MAX_TITLE_CHARS} characters and was shortened"),
+        );
         title = crate::text::truncate_chars(&title, MAX_TITLE_CHARS);
     }
 
     // Dates: front matter, else the file name, else the file's modification time.
     let date = match fm.get("date") {
         Some(v) if !matches!(v, Value::Null) => {
-            let raw = yaml::scalar_string(v).ok_or_else(|| bad("date", format!("`date` must be a date such as 2024-03-15 10:00:00 +0900, but it is {}", yaml::kind(v))))?;
+            let raw = yaml::scalar_string(v).ok_or_else(|| {
+                bad(
+                    "date",
+                    format!(
+                        "`date` must be a date such as 2024-03-15 10:00:00 +0900, but it is {}",
+                        yaml::kind(v)
+                    ),
+                )
+            })?;
             let quoting = key_line(parts.front_matter, "date").map_or(Quoting::Plain, |(_, q)| q);
             dates::parse_front_matter_date(&raw, quoting, tz).map_err(|e| {
                 bad("date", match e {
@@ -239,10 +294,15 @@ pub fn read_meta(file: &PostFile, bytes: &[u8], mtime: Option<DateTime<FixedOffs
         _ => match dated.and_then(|(d, _, _)| dates::from_file_name(d, tz)) {
             Some(d) => d,
             None if dated.is_some() => {
-                return Err(PostError { at: Location::new(path, None), message: "the date in the file name is not a real date; rename the file".into() })
+                return Err(PostError {
+                    at: Location::new(path, None),
+                    message: "the date in the file name is not a real date; rename the file".into(),
+                })
             }
             None => {
-                let t = mtime.unwrap_or(cx.now);
+                // A file time after the build date (a checkout made today, a test's
+                // fixed date) must not hide the post as "future".
+                let t = mtime.map_or(cx.now, |m| m.min(cx.now));
                 warn(notices, None, format!(
                     "no date in the front matter or the file name; using the file's modification time ({}). Add `date:` to the front matter to fix the post's date",
                     t.to_rfc3339()
@@ -254,11 +314,16 @@ pub fn read_meta(file: &PostFile, bytes: &[u8], mtime: Option<DateTime<FixedOffs
     let last_modified = match text_value("last_modified_at")? {
         None => None,
         Some(raw) => {
-            let q = key_line(parts.front_matter, "last_modified_at").map_or(Quoting::Plain, |(_, q)| q);
+            let q =
+                key_line(parts.front_matter, "last_modified_at").map_or(Quoting::Plain, |(_, q)| q);
             match dates::parse_front_matter_date(&raw, q, tz) {
                 Ok(d) => Some(d),
                 Err(_) => {
-                    warn(notices, Some("last_modified_at"), format!("`last_modified_at: {raw}` is not a date; it was ignored"));
+                    warn(
+                        notices,
+                        Some("last_modified_at"),
+                        format!("`last_modified_at: {raw}` is not a date; it was ignored"),
+                    );
                     None
                 }
             }
@@ -284,12 +349,19 @@ pub fn read_meta(file: &PostFile, bytes: &[u8], mtime: Option<DateTime<FixedOffs
             None | Some(Value::Null) => Ok(None),
             Some(Value::Sequence(items)) => {
                 let mut out = Vec::new();
-                flatten_strings(items, &mut out).map_err(|k| bad(key, format!("`{key}` must be a name, but it contains {k}")))?;
+                flatten_strings(items, &mut out).map_err(|k| {
+                    bad(key, format!("`{key}` must be a name, but it contains {k}"))
+                })?;
                 Ok(Some(out))
             }
             Some(v) => yaml::scalar_string(v)
                 .map(|s| Some(vec![s]))
-                .ok_or_else(|| bad(key, format!("`{key}` must be a name, but it is {}", yaml::kind(v)))),
+                .ok_or_else(|| {
+                    bad(
+                        key,
+                        format!("`{key}` must be a name, but it is {}", yaml::kind(v)),
+                    )
+                }),
         }
     };
     let mut categories: Vec<String> = file.path_categories.clone();
@@ -313,10 +385,15 @@ pub fn read_meta(file: &PostFile, bytes: &[u8], mtime: Option<DateTime<FixedOffs
     let template = text_value("permalink")?.unwrap_or_else(|| config.permalink.clone());
     let basename = stem;
     let collection_path = match cx.kind {
-        SiteKind::Jekyll => file.relative_path.split_once("_posts").map_or(file.relative_path.as_str(), |(_, r)| r),
+        SiteKind::Jekyll => file
+            .relative_path
+            .split_once("_posts")
+            .map_or(file.relative_path.as_str(), |(_, r)| r),
         SiteKind::Plain => file.relative_path.as_str(),
     };
-    let collection_path = collection_path.strip_suffix(&format!(".{ext}")).unwrap_or(collection_path);
+    let collection_path = collection_path
+        .strip_suffix(&format!(".{ext}"))
+        .unwrap_or(collection_path);
     let collection_path = format!("/{}", collection_path.trim_start_matches('/'));
     let placeholders = permalink::Placeholders {
         slug: &slug,
@@ -326,10 +403,16 @@ pub fn read_meta(file: &PostFile, bytes: &[u8], mtime: Option<DateTime<FixedOffs
         date,
         output_ext: ".html",
     };
-    let url_path = permalink::expand(&template, &placeholders).map_err(|e| bad("permalink", e.to_string()))?;
-    let url = config.site_url(&permalink::normalize_path(&url_path)).map_err(|e| bad("permalink", format!("the post's URL is not valid: {e}")))?;
+    let url_path =
+        permalink::expand(&template, &placeholders).map_err(|e| bad("permalink", e.to_string()))?;
+    let url = config
+        .site_url(&permalink::normalize_path(&url_path))
+        .map_err(|e| bad("permalink", format!("the post's URL is not valid: {e}")))?;
     let id_path = permalink::normalize_path(&permalink::document_id(&url_path, &slug));
-    let id = config.site_url(&id_path).map(|u| u.to_string()).unwrap_or_else(|_| url.to_string());
+    let id = config
+        .site_url(&id_path)
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| url.to_string());
 
     let summary = match text_value("excerpt")? {
         Some(s) if !s.trim().is_empty() => Some(s),
@@ -339,7 +422,10 @@ pub fn read_meta(file: &PostFile, bytes: &[u8], mtime: Option<DateTime<FixedOffs
         None | Some(Value::Null) => None,
         Some(v) => {
             let raw = match v {
-                Value::Mapping(m) => m.get("path").or_else(|| m.get("url")).and_then(yaml::scalar_string),
+                Value::Mapping(m) => m
+                    .get("path")
+                    .or_else(|| m.get("url"))
+                    .and_then(yaml::scalar_string),
                 other => yaml::scalar_string(other),
             };
             match raw.map(|r| resolve_site_link(config, &r)) {
@@ -349,13 +435,20 @@ pub fn read_meta(file: &PostFile, bytes: &[u8], mtime: Option<DateTime<FixedOffs
                     None
                 }
                 None => {
-                    warn(notices, Some("image"), "`image` must be a URL or a map with `path`; it was left out".into());
+                    warn(
+                        notices,
+                        Some("image"),
+                        "`image` must be a URL or a map with `path`; it was left out".into(),
+                    );
                     None
                 }
             }
         }
     };
-    let author = fm.get("author").or_else(|| fm.get("authors")).and_then(|v| person_from_yaml(v, &config.base));
+    let author = fm
+        .get("author")
+        .or_else(|| fm.get("authors"))
+        .and_then(|v| person_from_yaml(v, &config.base));
 
     Ok(Some(PostMeta {
         file: file.clone(),
@@ -417,20 +510,42 @@ fn strip_position(msg: &str) -> &str {
 /// Renders a post into a feed [`Entry`]: the body (Markdown to HTML), the
 /// summary, the image. `bytes` is the post file again; it is read a second time
 /// only for the few posts that land in feeds.
-pub fn render_entry(meta: &PostMeta, bytes: &[u8], config: &SiteConfig, notices: &mut Vec<Notice>) -> Result<Entry, PostError> {
+pub fn render_entry(
+    meta: &PostMeta,
+    bytes: &[u8],
+    config: &SiteConfig,
+    notices: &mut Vec<Notice>,
+) -> Result<Entry, PostError> {
     let path = meta.file.path.as_path();
     let text = decode(bytes, path)?;
     let parts = split(&text, path)?;
-    let content = if meta.markdown { body::markdown_to_html(parts.body) } else { parts.body.to_string() };
+    let content = if meta.markdown {
+        body::markdown_to_html(parts.body)
+    } else {
+        parts.body.to_string()
+    };
     let content = content.trim().to_string();
 
     let summary = match &meta.summary {
-        Some(s) => Some(crate::text::truncate_chars(&body::plain_text(s), MAX_SUMMARY_CHARS)),
+        Some(s) => Some(crate::text::truncate_chars(
+            &body::plain_text(s),
+            MAX_SUMMARY_CHARS,
+        )),
         None => {
-            let separator = meta.excerpt_separator.as_deref().unwrap_or(&config.excerpt_separator);
+            let separator = meta
+                .excerpt_separator
+                .as_deref()
+                .unwrap_or(&config.excerpt_separator);
             let source = body::excerpt_source(parts.body, separator, meta.markdown);
-            let html = if meta.markdown { body::markdown_to_html(&source) } else { source };
-            Some(crate::text::truncate_chars(&body::plain_text(&html), MAX_EXCERPT_CHARS))
+            let html = if meta.markdown {
+                body::markdown_to_html(&source)
+            } else {
+                source
+            };
+            Some(crate::text::truncate_chars(
+                &body::plain_text(&html),
+                MAX_EXCERPT_CHARS,
+            ))
         }
     }
     .filter(|s| !s.is_empty());

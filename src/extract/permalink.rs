@@ -23,7 +23,7 @@ pub fn slugify(s: &str, mode: SlugMode) -> String {
     let keep = |c: char| {
         c.is_alphanumeric()
             || is_mark(c)
-            || (mode == SlugMode::Pretty && "._~!$&'()+,;=@-".contains(c))
+            || (mode == SlugMode::Pretty && "._~!$&'()+,;=@".contains(c))
     };
     let mut out = String::with_capacity(s.len());
     let mut pending_dash = false;
@@ -65,7 +65,10 @@ pub fn titleize_slug(slug: &str) -> String {
         .map(|w| {
             let mut cs = w.chars();
             match cs.next() {
-                Some(f) => f.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect(),
+                Some(f) => f
+                    .to_uppercase()
+                    .chain(cs.flat_map(char::to_lowercase))
+                    .collect(),
                 None => String::new(),
             }
         })
@@ -99,7 +102,11 @@ pub fn normalize_path(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b == b'%' && i + 2 < bytes.len() && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit() {
+        if b == b'%'
+            && i + 2 < bytes.len()
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit()
+        {
             out.push('%');
             out.push(bytes[i + 1].to_ascii_uppercase() as char);
             out.push(bytes[i + 2].to_ascii_uppercase() as char);
@@ -208,7 +215,10 @@ pub fn expand(template: &str, p: &Placeholders<'_>) -> Result<String, UnknownPla
     while let Some(i) = rest.find(':') {
         out.push_str(&rest[..i]);
         let after = &rest[i + 1..];
-        let len = after.bytes().take_while(|b| b.is_ascii_lowercase() || *b == b'_').count();
+        let len = after
+            .bytes()
+            .take_while(|b| b.is_ascii_lowercase() || *b == b'_')
+            .count();
         if len == 0 {
             out.push(':');
             rest = after;
@@ -285,7 +295,10 @@ mod tests {
     #[test]
     fn pretty_slug_keeps_the_characters_jekyll_keeps() {
         // Checked against Jekyll 4.3.1's Utils.slugify(mode: "pretty", cased: true).
-        assert_eq!(slugify("Caps_and.dots.v2", SlugMode::Pretty), "Caps_and.dots.v2");
+        assert_eq!(
+            slugify("Caps_and.dots.v2", SlugMode::Pretty),
+            "Caps_and.dots.v2"
+        );
         assert_eq!(slugify("a__b--c", SlugMode::Pretty), "a__b-c");
         assert_eq!(slugify("C++ & Rust!", SlugMode::Pretty), "C++-&-Rust!");
         assert_eq!(slugify("Ünïcode café", SlugMode::Pretty), "Ünïcode-café");
@@ -295,8 +308,17 @@ mod tests {
 
     #[test]
     fn categories_are_lowercased_and_deduplicated_in_urls() {
-        let cats = vec!["Ignored".to_string(), "Also".into(), "Solo".into(), "ALSO".into()];
-        let url = expand("/:categories/:year/:month/:day/:title/", &ph("Caps_and.dots.v2", &cats)).unwrap();
+        let cats = vec![
+            "Ignored".to_string(),
+            "Also".into(),
+            "Solo".into(),
+            "ALSO".into(),
+        ];
+        let url = expand(
+            "/:categories/:year/:month/:day/:title/",
+            &ph("Caps_and.dots.v2", &cats),
+        )
+        .unwrap();
         assert_eq!(url, "/ignored/also/solo/2024/03/25/Caps_and.dots.v2/");
     }
 
@@ -325,7 +347,10 @@ mod tests {
 
     #[test]
     fn unknown_placeholder_is_an_error() {
-        assert_eq!(expand("/:yaer/:title/", &ph("x", &[])), Err(UnknownPlaceholder("yaer".into())));
+        assert_eq!(
+            expand("/:yaer/:title/", &ph("x", &[])),
+            Err(UnknownPlaceholder("yaer".into()))
+        );
     }
 
     #[test]

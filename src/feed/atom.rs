@@ -22,7 +22,13 @@ fn person(p: &Person) -> atom::Person {
     }
 }
 
-fn link(href: &str, rel: &str, mime: &str, title: Option<&str>, hreflang: Option<&str>) -> atom::Link {
+fn link(
+    href: &str,
+    rel: &str,
+    mime: &str,
+    title: Option<&str>,
+    hreflang: Option<&str>,
+) -> atom::Link {
     atom::Link {
         href: href.to_string(),
         rel: rel.to_string(),
@@ -50,16 +56,35 @@ pub fn to_atom(feed: &Feed) -> atom::Feed {
                     attrs,
                     children: BTreeMap::new(),
                 };
-                extensions.entry("media".into()).or_default().insert("thumbnail".into(), vec![thumb]);
+                extensions
+                    .entry("media".into())
+                    .or_default()
+                    .insert("thumbnail".into(), vec![thumb]);
             }
-            let terms = e.categories.iter().chain(&e.tags).filter(|t| !t.trim().is_empty());
+            let terms = e
+                .categories
+                .iter()
+                .chain(&e.tags)
+                .filter(|t| !t.trim().is_empty());
             atom::Entry {
                 title: atom::Text::plain(text(&e.title)),
                 id: text(&e.id),
                 updated: e.updated,
                 published: Some(e.published),
-                authors: e.author.as_ref().or(meta.author.as_ref()).map(person).into_iter().collect(),
-                links: vec![link(e.url.as_str(), "alternate", "text/html", Some(&e.title), None)],
+                authors: e
+                    .author
+                    .as_ref()
+                    .or(meta.author.as_ref())
+                    .map(person)
+                    .into_iter()
+                    .collect(),
+                links: vec![link(
+                    e.url.as_str(),
+                    "alternate",
+                    "text/html",
+                    Some(&e.title),
+                    None,
+                )],
                 summary: e.summary.as_deref().map(|s| atom::Text::plain(text(s))),
                 content: if meta.excerpt_only {
                     None
@@ -73,7 +98,11 @@ pub fn to_atom(feed: &Feed) -> atom::Feed {
                     })
                 },
                 categories: terms
-                    .map(|t| atom::Category { term: text(t), scheme: None, label: None })
+                    .map(|t| atom::Category {
+                        term: text(t),
+                        scheme: None,
+                        label: None,
+                    })
                     .collect(),
                 extensions,
                 ..Default::default()
@@ -86,13 +115,28 @@ pub fn to_atom(feed: &Feed) -> atom::Feed {
     }
     atom::Feed {
         title: atom::Text::plain(text(&meta.title)),
-        subtitle: meta.description.as_deref().map(|d| atom::Text::plain(text(d))),
+        subtitle: meta
+            .description
+            .as_deref()
+            .map(|d| atom::Text::plain(text(d))),
         id: meta.feed_url.to_string(),
         updated: feed.updated(),
         authors: meta.author.iter().map(person).collect(),
         links: vec![
-            link(meta.feed_url.as_str(), "self", "application/atom+xml", None, None),
-            link(meta.home_url.as_str(), "alternate", "text/html", None, meta.language.as_deref()),
+            link(
+                meta.feed_url.as_str(),
+                "self",
+                "application/atom+xml",
+                None,
+                None,
+            ),
+            link(
+                meta.home_url.as_str(),
+                "alternate",
+                "text/html",
+                None,
+                meta.language.as_deref(),
+            ),
         ],
         generator: Some(atom::Generator {
             value: super::GENERATOR.into(),

@@ -7,9 +7,7 @@
 pub mod atom;
 pub mod rss;
 
-
 /// The name and version written in every feed's `generator`.
 pub const GENERATOR: &str = "feedwright";
 /// feedwright's home page, written in Atom's `generator uri`.
 pub const GENERATOR_URI: &str = "https://crates.io/crates/feedwright";
-

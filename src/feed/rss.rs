@@ -13,7 +13,9 @@ fn text(s: &str) -> String {
 
 /// RSS `author` must be an e-mail address; only written when there is one.
 fn rss_author(p: &Person) -> Option<String> {
-    p.email.as_deref().map(|email| text(&format!("{email} ({})", p.name)))
+    p.email
+        .as_deref()
+        .map(|email| text(&format!("{email} ({})", p.name)))
 }
 
 /// Builds the `rss` crate's value for a feed.
@@ -29,8 +31,16 @@ pub fn to_channel(feed: &Feed) -> rss::Channel {
                 let mut attrs = BTreeMap::new();
                 attrs.insert("url".to_string(), img.to_string());
                 attrs.insert("medium".to_string(), "image".to_string());
-                let media = Extension { name: "media:content".into(), value: None, attrs, children: BTreeMap::new() };
-                extensions.entry("media".into()).or_default().insert("content".into(), vec![media]);
+                let media = Extension {
+                    name: "media:content".into(),
+                    value: None,
+                    attrs,
+                    children: BTreeMap::new(),
+                };
+                extensions
+                    .entry("media".into())
+                    .or_default()
+                    .insert("content".into(), vec![media]);
             }
             rss::Item {
                 title: Some(text(&e.title)),
@@ -42,14 +52,27 @@ pub fn to_channel(feed: &Feed) -> rss::Channel {
                     .iter()
                     .chain(&e.tags)
                     .filter(|t| !t.trim().is_empty())
-                    .map(|t| rss::Category { name: text(t), domain: None })
+                    .map(|t| rss::Category {
+                        name: text(t),
+                        domain: None,
+                    })
                     .collect(),
-                guid: Some(rss::Guid { value: e.url.to_string(), permalink: true }),
+                guid: Some(rss::Guid {
+                    value: e.url.to_string(),
+                    permalink: true,
+                }),
                 pub_date: Some(e.published.to_rfc2822()),
-                content: if meta.excerpt_only { None } else { e.content_html.as_deref().map(text) },
-                dublin_core_ext: author
-                    .filter(|p| p.email.is_none())
-                    .map(|p| DublinCoreExtension { creators: vec![text(&p.name)], ..Default::default() }),
+                content: if meta.excerpt_only {
+                    None
+                } else {
+                    e.content_html.as_deref().map(text)
+                },
+                dublin_core_ext: author.filter(|p| p.email.is_none()).map(|p| {
+                    DublinCoreExtension {
+                        creators: vec![text(&p.name)],
+                        ..Default::default()
+                    }
+                }),
                 extensions,
                 ..Default::default()
             }
@@ -66,7 +89,11 @@ pub fn to_channel(feed: &Feed) -> rss::Channel {
         description: text(meta.description.as_deref().unwrap_or(&meta.title)),
         language: meta.language.as_deref().map(text),
         last_build_date: Some(feed.updated().to_rfc2822()),
-        generator: Some(format!("{} {}", super::GENERATOR, env!("CARGO_PKG_VERSION"))),
+        generator: Some(format!(
+            "{} {}",
+            super::GENERATOR,
+            env!("CARGO_PKG_VERSION")
+        )),
         atom_ext: Some(rss_atom::AtomExtension {
             links: vec![rss_atom::Link {
                 href: meta.feed_url.to_string(),
@@ -83,7 +110,9 @@ pub fn to_channel(feed: &Feed) -> rss::Channel {
 
 /// Writes a feed as RSS 2.0 into any writer.
 pub fn write<W: std::io::Write>(feed: &Feed, out: W) -> std::io::Result<W> {
-    to_channel(feed).write_to(out).map_err(std::io::Error::other)
+    to_channel(feed)
+        .write_to(out)
+        .map_err(std::io::Error::other)
 }
 
 /// A feed as an RSS 2.0 document.

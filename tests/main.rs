@@ -1,0 +1,8 @@
+//! feedwright's integration tests: one binary, a module per area.
+
+mod util;
+
+mod cli;
+mod jekyll_compat;
+mod outputs;
+mod plain_folder;

@@ -1,0 +1,66 @@
+//! A plain folder of posts: the user's real post, with no date anywhere.
+
+use crate::util::*;
+
+#[test]
+fn users_post_publishes_from_a_plain_folder_with_title_category_and_image() {
+    let dest = tempfile::tempdir().unwrap();
+    let mut opts = options(&fixture("user-post"), dest.path());
+    opts.url = Some("https://newsdao.kr".into());
+    let report = feedwright::build(&opts).unwrap();
+    assert_eq!(report.plan.stats.published, 1);
+    let atom = read(&dest.path().join("feed.xml"));
+    let doc = strict_parse(&atom);
+    let entry = children(doc.root_element(), "entry")
+        .next()
+        .expect("one entry");
+    assert_eq!(
+        child_text(entry, "title"),
+        Some("글로벌 넷제로 커넥션 산업부 주최 캄보디아 등 7개국 협력 논의")
+    );
+    assert_eq!(
+        children(entry, "category")
+            .map(|c| c.attribute("term").unwrap())
+            .collect::<Vec<_>>(),
+        ["News"]
+    );
+    let thumb = entry
+        .children()
+        .find(|c| c.tag_name().name() == "thumbnail")
+        .unwrap();
+    assert_eq!(
+        thumb.attribute("url"),
+        Some("https://newsdao.kr/res/images/meta/newsdao_breakingnews.jpg")
+    );
+    assert!(child_text(entry, "summary")
+        .unwrap()
+        .starts_with("한국 정부와 7개국"));
+}
+
+#[test]
+fn a_post_without_any_date_says_where_its_date_came_from() {
+    let dest = tempfile::tempdir().unwrap();
+    let mut opts = options(&fixture("user-post"), dest.path());
+    opts.url = Some("https://newsdao.kr".into());
+    let report = feedwright::build(&opts).unwrap();
+    let n = report
+        .plan
+        .notices
+        .iter()
+        .find(|n| n.message.contains("modification time"))
+        .expect("a warning about the date");
+    assert!(n.at.path.ends_with("000_e749707a519b187a.txt"));
+}
+
+#[test]
+fn a_plain_folder_without_a_url_is_refused_with_advice() {
+    let dest = tempfile::tempdir().unwrap();
+    let err = feedwright::build(&options(&fixture("user-post"), dest.path())).unwrap_err();
+    assert!(matches!(err, feedwright::Error::NoUrl { .. }));
+    assert!(err.to_string().contains("--url"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(dest.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}

@@ -1,0 +1,62 @@
+//! Small helpers: fixture paths, building a site into a temporary folder,
+//! reading XML strictly.
+
+use chrono::{DateTime, FixedOffset};
+use feedwright::BuildOptions;
+use std::path::{Path, PathBuf};
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+pub fn date(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+/// The build date the fixture tests use: after every fixture post but the future one.
+pub const BUILD_DATE: &str = "2026-11-24T00:00:00Z";
+
+pub fn options(source: &Path, dest: &Path) -> BuildOptions {
+    BuildOptions {
+        source: source.to_path_buf(),
+        dest: Some(dest.to_path_buf()),
+        config_file: None,
+        url: None,
+        now: date(BUILD_DATE),
+    }
+}
+
+/// Builds a fixture site into a fresh temporary folder.
+pub fn build_fixture(name: &str) -> (tempfile::TempDir, feedwright::BuildReport) {
+    let dest = tempfile::tempdir().unwrap();
+    let report = feedwright::build(&options(&fixture(name), dest.path())).unwrap();
+    (dest, report)
+}
+
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Parses with roxmltree, which rejects anything that is not well-formed,
+/// namespace-correct XML 1.0.
+pub fn strict_parse(text: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("not well-formed XML: {e}\n{text}"))
+}
+
+pub fn child_text<'a>(node: roxmltree::Node<'a, 'a>, name: &str) -> Option<&'a str> {
+    node.children()
+        .find(|c| c.has_tag_name(name))
+        .and_then(|c| c.text())
+}
+
+pub fn children<'a, 'b>(
+    node: roxmltree::Node<'a, 'b>,
+    name: &'b str,
+) -> impl Iterator<Item = roxmltree::Node<'a, 'b>> + 'b
+where
+    'a: 'b,
+{
+    node.children().filter(move |c| c.has_tag_name(name))
+}
