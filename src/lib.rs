@@ -63,6 +63,7 @@ pub mod output;
 pub mod sitemap;
 pub mod source;
 pub mod text;
+pub mod validate;
 pub mod yaml;
 
 pub use build::{build, plan, BuildReport};

@@ -1,0 +1,342 @@
+//! Value checks shared by the format validators, and the diagnostics collector.
+
+use super::xml::Element;
+use super::{Diagnostic, Severity};
+use chrono::{Datelike, NaiveDate};
+
+/// Collects diagnostics.
+#[derive(Default)]
+pub struct Out {
+    pub list: Vec<Diagnostic>,
+}
+
+impl Out {
+    pub fn push(
+        &mut self,
+        el: &Element,
+        severity: Severity,
+        code: &str,
+        message: &str,
+        spec: &str,
+    ) {
+        self.list.push(Diagnostic::new(
+            el.line, el.column, severity, code, message, spec,
+        ));
+    }
+    pub fn error(&mut self, el: &Element, code: &str, message: &str, spec: &str) {
+        self.push(el, Severity::Error, code, message, spec);
+    }
+    pub fn warn(&mut self, el: &Element, code: &str, message: &str, spec: &str) {
+        self.push(el, Severity::Warning, code, message, spec);
+    }
+}
+
+/// RFC 3339 `date-time` (Atom dates): `2003-12-13T18:30:02Z`, `…02.25+01:00`.
+pub fn is_rfc3339(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
+    };
+    if b.len() < 20
+        || !digits(0..4)
+        || b[4] != b'-'
+        || !digits(5..7)
+        || b[7] != b'-'
+        || !digits(8..10)
+        || !matches!(b[10], b'T' | b't')
+        || !digits(11..13)
+        || b[13] != b':'
+        || !digits(14..16)
+        || b[16] != b':'
+        || !digits(17..19)
+    {
+        return false;
+    }
+    let mut i = 19;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    let zone_ok = match &b[i..] {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', h1, h2, b':', m1, m2] => {
+            [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit())
+                && (*h1 - b'0') * 10 + (*h2 - b'0') < 24
+                && (*m1 - b'0') * 10 + (*m2 - b'0') < 60
+        }
+        _ => false,
+    };
+    zone_ok && (chrono::DateTime::parse_from_rfc3339(s).is_ok() || leap_second_ok(s))
+}
+
+fn leap_second_ok(s: &str) -> bool {
+    // chrono rejects :60; RFC 3339 allows it at the end of a minute.
+    s.get(17..19) == Some("60")
+        && chrono::DateTime::parse_from_rfc3339(&format!("{}59{}", &s[..17], &s[19..])).is_ok()
+}
+
+/// Outcome of reading an RFC 822 date.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Rfc822 {
+    /// Fine.
+    Valid,
+    /// Not an RFC 822 date.
+    Invalid,
+    /// The day of the week does not match the date.
+    WrongWeekday,
+}
+
+/// RFC 822 dates as RSS uses them (`Sat, 07 Sep 2002 00:00:01 GMT`), with
+/// RFC 2822's four-digit years; the weekday is optional but must be right.
+pub fn rfc822(s: &str) -> Rfc822 {
+    let s = s.trim();
+    let (dow, rest) = match s.split_once(',') {
+        Some((d, r)) => (Some(d.trim()), r.trim()),
+        None => (None, s),
+    };
+    let parts: Vec<&str> = rest.split_whitespace().collect();
+    if parts.len() != 5 {
+        return Rfc822::Invalid;
+    }
+    let day: u32 = match parts[0].parse() {
+        Ok(d) if parts[0].len() <= 2 => d,
+        _ => return Rfc822::Invalid,
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let Some(month) = MONTHS.iter().position(|m| *m == parts[1]) else {
+        return Rfc822::Invalid;
+    };
+    let year: i32 = match (parts[2].len(), parts[2].parse::<i32>()) {
+        (4, Ok(y)) => y,
+        (2, Ok(y)) => 1900 + y + if y < 50 { 100 } else { 0 },
+        _ => return Rfc822::Invalid,
+    };
+    let time: Vec<&str> = parts[3].split(':').collect();
+    if !(2..=3).contains(&time.len())
+        || time
+            .iter()
+            .any(|t| t.len() != 2 || !t.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Rfc822::Invalid;
+    }
+    let (h, m): (u32, u32) = (time[0].parse().unwrap(), time[1].parse().unwrap());
+    let sec: u32 = time.get(2).map_or(0, |s| s.parse().unwrap());
+    if h > 23 || m > 59 || sec > 60 {
+        return Rfc822::Invalid;
+    }
+    let zone = parts[4];
+    let zone_ok = matches!(
+        zone,
+        "UT" | "GMT"
+            | "EST"
+            | "EDT"
+            | "CST"
+            | "CDT"
+            | "MST"
+            | "MDT"
+            | "PST"
+            | "PDT"
+            | "Z"
+            | "A"
+            | "M"
+            | "N"
+            | "Y"
+    ) || (zone.len() == 5
+        && matches!(zone.as_bytes()[0], b'+' | b'-')
+        && zone[1..].bytes().all(|b| b.is_ascii_digit()));
+    if !zone_ok {
+        return Rfc822::Invalid;
+    }
+    let Some(date) = NaiveDate::from_ymd_opt(year, month as u32 + 1, day) else {
+        return Rfc822::Invalid;
+    };
+    match dow {
+        None => Rfc822::Valid,
+        Some(d) => {
+            const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            match DAYS.iter().position(|x| *x == d) {
+                None => Rfc822::Invalid,
+                Some(i) if i == date.weekday().num_days_from_monday() as usize => Rfc822::Valid,
+                Some(_) => Rfc822::WrongWeekday,
+            }
+        }
+    }
+}
+
+/// W3C datetime (sitemaps' `lastmod`): `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or a
+/// date with `Thh:mm[:ss[.s]]` and a zone.
+pub fn is_w3c_datetime(s: &str) -> bool {
+    let ok_date = |d: &str| match d.len() {
+        4 => d.bytes().all(|b| b.is_ascii_digit()),
+        7 => {
+            NaiveDate::parse_from_str(&format!("{d}-01"), "%Y-%m-%d").is_ok()
+                && d.as_bytes()[4] == b'-'
+        }
+        10 => NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok(),
+        _ => false,
+    };
+    match s.split_once('T') {
+        None => ok_date(s),
+        Some((d, _)) if d.len() != 10 || !ok_date(d) => false,
+        Some(_) => {
+            // With a time: RFC 3339, or without seconds.
+            is_rfc3339(s) || {
+                let with_secs = if s.len() > 16 && s.as_bytes()[16] != b':' {
+                    format!("{}:00{}", &s[..16], &s[16..])
+                } else {
+                    s.to_string()
+                };
+                is_rfc3339(&with_secs)
+            }
+        }
+    }
+}
+
+/// An absolute URI/IRI: a scheme, then characters a URI may hold (non-ASCII allowed for IRIs).
+pub fn is_absolute_iri(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once(':') else {
+        return false;
+    };
+    let scheme_ok = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    scheme_ok
+        && !rest.is_empty()
+        && is_iri_chars(s)
+        && (!matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https")
+            || url::Url::parse(s).is_ok_and(|u| u.host().is_some()))
+}
+
+/// A relative or absolute IRI reference (no spaces or characters a URI forbids).
+pub fn is_iri_chars(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| {
+            !c.is_ascii() || c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c)
+        })
+        && percent_ok(s)
+}
+
+fn percent_ok(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().all(|(i, &c)| {
+        c != b'%'
+            || (b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    })
+}
+
+/// An e-mail address (RFC 2822 addr-spec, in the common form).
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..");
+    let domain_ok = domain.contains('.')
+        && domain
+            .split('.')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    local_ok && domain_ok
+}
+
+/// A MIME type `type/subtype` with optional parameters.
+pub fn is_mime_type(s: &str) -> bool {
+    let main = s.split(';').next().unwrap_or("").trim();
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$&^_.+-".contains(c))
+    };
+    matches!(main.split_once('/'), Some((t, st)) if token(t) && token(st))
+}
+
+/// A language tag (RFC 3066 / BCP 47 shape): `en`, `en-US`, `zh-Hant-TW`.
+pub fn is_language(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (1..=8).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// A non-negative integer written in digits only.
+pub fn is_non_negative_integer(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_accepts_the_forms_atom_allows_and_nothing_else() {
+        for ok in [
+            "2003-12-13T18:30:02Z",
+            "2003-12-13T18:30:02.25Z",
+            "2003-12-13T18:30:02+01:00",
+            "2003-12-13t18:30:02z",
+        ] {
+            assert!(is_rfc3339(ok), "{ok}");
+        }
+        for bad in [
+            "2003-12-13T18:30Z",
+            "2003-12-13 18:30:02Z",
+            "2003-12-13T18:30:02",
+            "2003-12-13T18:30:02+0100",
+            "2003-02-30T18:30:02Z",
+            "2003-12-13T25:30:02Z",
+        ] {
+            assert!(!is_rfc3339(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rfc822_checks_the_weekday() {
+        assert_eq!(rfc822("Sat, 07 Sep 2002 00:00:01 GMT"), Rfc822::Valid);
+        assert_eq!(
+            rfc822("Sun, 07 Sep 2002 00:00:01 GMT"),
+            Rfc822::WrongWeekday
+        );
+        assert_eq!(rfc822("07 Sep 2002 00:00 +0900"), Rfc822::Valid);
+        assert_eq!(rfc822("2002-09-07T00:00:01Z"), Rfc822::Invalid);
+    }
+
+    #[test]
+    fn w3c_datetime_forms() {
+        for ok in [
+            "2024",
+            "2024-03",
+            "2024-03-15",
+            "2024-03-15T10:00+09:00",
+            "2024-03-15T10:00:00Z",
+        ] {
+            assert!(is_w3c_datetime(ok), "{ok}");
+        }
+        for bad in [
+            "2024-13",
+            "2024-03-15T10:00",
+            "15/03/2024",
+            "2024-03-15 10:00:00",
+        ] {
+            assert!(!is_w3c_datetime(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! The validator: RSS 2.0 (with the RSS Advisory Board profile), Atom 1.0
+//! (RFC 4287), sitemaps and sitemap indexes (sitemaps.org 0.9).
+//!
+//! Invariant: validation never fails on bad input; every problem, including
+//! bytes that are not XML at all, comes back as a [`Diagnostic`].
+//!
+//! ```
+//! use feedwright::validate::{validate_bytes, Options, Severity};
+//! let report = validate_bytes(b"<rss version=\"2.0\"><channel><title>t</title></channel></rss>", &Options::default());
+//! let missing: Vec<_> = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.code.as_str()).collect();
+//! assert_eq!(missing, ["rss-missing-link", "rss-missing-description"]);
+//! ```
+
+pub mod atom;
+mod checks;
+pub mod rss;
+pub mod sitemap;
+pub mod xml;
+
+use std::fmt;
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Worth knowing; never fails validation.
+    Info,
+    /// A SHOULD of the spec or a best practice is not followed.
+    Warning,
+    /// A MUST of the spec is broken: the document is invalid.
+    Error,
+}
+
+impl Severity {
+    /// `error`, `warning` or `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// 1-based line (for a missing child: its parent's start tag).
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// How serious.
+    pub severity: Severity,
+    /// A stable code, such as `atom-missing-id`.
+    pub code: String,
+    /// What is wrong, for a person.
+    pub message: String,
+    /// The spec section the rule rests on.
+    pub spec: String,
+}
+
+impl Diagnostic {
+    /// A new diagnostic.
+    pub fn new(
+        line: usize,
+        column: usize,
+        severity: Severity,
+        code: &str,
+        message: &str,
+        spec: &str,
+    ) -> Self {
+        Diagnostic {
+            line,
+            column,
+            severity,
+            code: code.into(),
+            message: message.into(),
+            spec: spec.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}[{}]: {} ({})",
+            self.line,
+            self.column,
+            self.severity.as_str(),
+            self.code,
+            self.message,
+            self.spec
+        )
+    }
+}
+
+/// What kind of document was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// RSS 2.0 (or 0.9x).
+    Rss,
+    /// RSS 1.0 / RDF.
+    Rdf,
+    /// An Atom feed.
+    Atom,
+    /// An Atom entry document.
+    AtomEntry,
+    /// A sitemap `urlset`.
+    Sitemap,
+    /// A sitemap index.
+    SitemapIndex,
+    /// Not XML, or a root element feedwright does not know.
+    Unknown,
+}
+
+/// Settings for a validation.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The URL the document is served from: checked against self links and sitemap hosts.
+    pub base: Option<url::Url>,
+}
+
+/// The result of validating one document.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// The format detected from the root element.
+    pub format: Format,
+    /// Findings, in document order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// True when some finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+    /// True when some finding is a warning.
+    pub fn has_warnings(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Warning)
+    }
+}
+
+/// Validates a document given as bytes (any feed or sitemap; detected from its root).
+pub fn validate_bytes(bytes: &[u8], opts: &Options) -> Report {
+    let text = match xml::decode(bytes) {
+        Ok(t) => t,
+        Err(d) => {
+            return Report {
+                format: Format::Unknown,
+                diagnostics: vec![d],
+            }
+        }
+    };
+    validate_str(&text, opts)
+}
+
+/// Validates a document given as text.
+pub fn validate_str(text: &str, opts: &Options) -> Report {
+    let doc = match xml::parse(text) {
+        Ok(d) => d,
+        Err(d) => {
+            return Report {
+                format: Format::Unknown,
+                diagnostics: vec![d],
+            }
+        }
+    };
+    let mut out = checks::Out::default();
+    out.list.extend(doc.notes);
+    let root = &doc.root;
+    let format = match (root.ns.as_str(), root.name.as_str()) {
+        ("", "rss") => {
+            rss::validate(root, opts, &mut out);
+            Format::Rss
+        }
+        (rss::RDF_NS, "RDF") => {
+            rss::validate_rdf(root, &mut out);
+            Format::Rdf
+        }
+        (atom::NS, "feed") => {
+            atom::validate_feed(root, opts, &mut out);
+            Format::Atom
+        }
+        (atom::NS, "entry") => {
+            atom::validate_entry_document(root, opts, &mut out);
+            Format::AtomEntry
+        }
+        (sitemap::NS, "urlset") => {
+            sitemap::validate_urlset(root, opts, &mut out);
+            Format::Sitemap
+        }
+        (sitemap::NS, "sitemapindex") => {
+            sitemap::validate_index(root, opts, &mut out);
+            Format::SitemapIndex
+        }
+        (_, "feed") | (_, "entry") => {
+            out.error(
+                root,
+                "atom-namespace",
+                &format!(
+                    "the root is <{}> but not in the Atom namespace; add xmlns=\"{}\"",
+                    root.qname,
+                    atom::NS
+                ),
+                "RFC 4287 §2",
+            );
+            Format::Unknown
+        }
+        (_, "urlset") | (_, "sitemapindex") => {
+            out.error(
+                root,
+                "sitemap-namespace",
+                &format!("a sitemap must use the namespace {}", sitemap::NS),
+                "sitemaps.org protocol",
+            );
+            Format::Unknown
+        }
+        _ => {
+            out.error(
+                root,
+                "unknown-format",
+                &format!(
+                    "<{}> is not the root of an RSS, Atom or sitemap document",
+                    root.qname
+                ),
+                "RSS 2.0 / RFC 4287 / sitemaps.org",
+            );
+            Format::Unknown
+        }
+    };
+    let mut diagnostics = out.list;
+    diagnostics.sort_by_key(|d| (d.line, d.column));
+    Report {
+        format,
+        diagnostics,
+    }
+}

@@ -1,0 +1,656 @@
+//! RSS 2.0 (and 0.9x) with the RSS Advisory Board's best-practice profile, and
+//! the core of RSS 1.0 (RDF).
+
+use super::checks::{
+    is_absolute_iri, is_email, is_language, is_mime_type, is_non_negative_integer, rfc822, Out,
+    Rfc822,
+};
+use super::xml::Element;
+use super::Options;
+
+/// The RDF namespace (RSS 1.0 roots).
+pub const RDF_NS: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+const RSS1_NS: &str = "http://purl.org/rss/1.0/";
+const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
+const SPEC: &str = "RSS 2.0 specification";
+const PROFILE: &str = "RSS Advisory Board best practices";
+
+const CHANNEL_CHILDREN: &[&str] = &[
+    "title",
+    "link",
+    "description",
+    "language",
+    "copyright",
+    "managingEditor",
+    "webMaster",
+    "pubDate",
+    "lastBuildDate",
+    "category",
+    "generator",
+    "docs",
+    "cloud",
+    "ttl",
+    "image",
+    "rating",
+    "textInput",
+    "skipHours",
+    "skipDays",
+    "item",
+];
+const CHANNEL_SINGLE: &[&str] = &[
+    "title",
+    "link",
+    "description",
+    "language",
+    "copyright",
+    "managingEditor",
+    "webMaster",
+    "pubDate",
+    "lastBuildDate",
+    "generator",
+    "docs",
+    "cloud",
+    "ttl",
+    "image",
+    "rating",
+    "textInput",
+    "skipHours",
+    "skipDays",
+];
+const ITEM_CHILDREN: &[&str] = &[
+    "title",
+    "link",
+    "description",
+    "author",
+    "category",
+    "comments",
+    "enclosure",
+    "guid",
+    "pubDate",
+    "source",
+];
+const ITEM_SINGLE: &[&str] = &[
+    "title",
+    "link",
+    "description",
+    "author",
+    "comments",
+    "enclosure",
+    "guid",
+    "pubDate",
+    "source",
+];
+
+/// Validates an `<rss>` document.
+pub fn validate(rss: &Element, opts: &Options, out: &mut Out) {
+    match rss.attr("version") {
+        None => out.error(
+            rss,
+            "rss-missing-version",
+            "<rss> must have a version attribute (2.0)",
+            SPEC,
+        ),
+        Some("2.0" | "0.91" | "0.92" | "0.93" | "0.94" | "2.0.1" | "2.0.10" | "2.0.11") => {}
+        Some(v) => out.error(
+            rss,
+            "rss-invalid-version",
+            &format!("RSS version `{v}` is not one this validator knows; use 2.0"),
+            SPEC,
+        ),
+    }
+    for c in rss
+        .children
+        .iter()
+        .filter(|c| c.ns.is_empty() && c.name != "channel")
+    {
+        out.error(
+            c,
+            "rss-undefined-element",
+            &format!("<{}> does not belong directly under <rss>", c.name),
+            SPEC,
+        );
+    }
+    let channels: Vec<&Element> = rss.children_named("", "channel").collect();
+    let Some(channel) = channels.first() else {
+        out.error(
+            rss,
+            "rss-missing-channel",
+            "<rss> must contain a <channel>",
+            SPEC,
+        );
+        return;
+    };
+    if let Some(second) = channels.get(1) {
+        out.error(
+            second,
+            "rss-duplicate-channel",
+            "<rss> may contain only one <channel>",
+            SPEC,
+        );
+    }
+    check_children(channel, CHANNEL_CHILDREN, CHANNEL_SINGLE, out);
+    for name in ["title", "link", "description"] {
+        if channel.child("", name).is_none() {
+            out.error(
+                channel,
+                &format!("rss-missing-{name}"),
+                &format!("<channel> must contain a <{name}>"),
+                SPEC,
+            );
+        }
+    }
+    let self_link = channel
+        .children_named(ATOM_NS, "link")
+        .find(|l| l.attr("rel") == Some("self"));
+    match (self_link, &opts.base) {
+        (None, _) => out.warn(
+            channel,
+            "rss-missing-atom-self",
+            "the channel should have an <atom:link rel=\"self\"> with the feed's own URL",
+            PROFILE,
+        ),
+        (Some(l), Some(base)) => {
+            if let Some(href) = l.attr("href") {
+                if base
+                    .join(href)
+                    .map(|u| u.as_str() != base.as_str())
+                    .unwrap_or(true)
+                {
+                    out.warn(
+                        l,
+                        "rss-self-mismatch",
+                        &format!("the self link {href} is not where the feed is served ({base})"),
+                        PROFILE,
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+    for c in channel.children.iter().filter(|c| c.ns.is_empty()) {
+        check_channel_child(c, out);
+    }
+    let mut guids = std::collections::HashSet::new();
+    for item in channel.children_named("", "item") {
+        check_children(item, ITEM_CHILDREN, ITEM_SINGLE, out);
+        if item.child("", "title").is_none() && item.child("", "description").is_none() {
+            out.error(
+                item,
+                "rss-item-title-or-description",
+                "an <item> must contain a <title> or a <description>",
+                SPEC,
+            );
+        }
+        if item.child("", "guid").is_none() {
+            out.warn(
+                item,
+                "rss-missing-guid",
+                "an <item> should have a <guid> so readers can tell items apart",
+                PROFILE,
+            );
+        }
+        for c in item.children.iter().filter(|c| c.ns.is_empty()) {
+            check_item_child(c, out);
+            if c.name == "guid" && !guids.insert(c.text.trim().to_string()) {
+                out.warn(
+                    c,
+                    "rss-duplicate-guid",
+                    &format!("two items have the guid {}", c.text.trim()),
+                    PROFILE,
+                );
+            }
+        }
+    }
+}
+
+fn check_children(parent: &Element, allowed: &[&str], single: &[&str], out: &mut Out) {
+    for c in &parent.children {
+        if c.ns.is_empty() && !allowed.contains(&c.name.as_str()) {
+            out.error(
+                c,
+                "rss-undefined-element",
+                &format!("<{}> is not an RSS element of <{}>", c.name, parent.name),
+                SPEC,
+            );
+        }
+    }
+    for name in single {
+        if let Some(second) = parent.children_named("", name).nth(1) {
+            out.error(
+                second,
+                "rss-duplicate-element",
+                &format!("<{}> may contain only one <{name}>", parent.name),
+                SPEC,
+            );
+        }
+    }
+}
+
+fn text_only(el: &Element, out: &mut Out) {
+    if let Some(c) = el.children.iter().find(|c| c.ns.is_empty()) {
+        out.error(
+            c,
+            "rss-undefined-element",
+            &format!("<{}> does not belong inside <{}>", c.name, el.name),
+            SPEC,
+        );
+    }
+}
+
+fn full_url(el: &Element, value: &str, out: &mut Out) {
+    let v = value.trim();
+    if v.is_empty() {
+        out.error(
+            el,
+            "rss-empty",
+            &format!("<{}> must not be empty", el.name),
+            SPEC,
+        );
+    } else if !is_absolute_iri(v) {
+        out.error(
+            el,
+            "rss-invalid-url",
+            &format!("<{}> `{v}` is not a full URL", el.name),
+            SPEC,
+        );
+    }
+}
+
+fn date(el: &Element, out: &mut Out) {
+    match rfc822(&el.text) {
+        Rfc822::Valid => {}
+        Rfc822::Invalid => out.error(
+            el,
+            "rss-invalid-date",
+            &format!(
+                "<{}> `{}` is not an RFC 822 date such as Sat, 07 Sep 2002 00:00:01 GMT",
+                el.name,
+                el.text.trim()
+            ),
+            "RSS 2.0 / RFC 822 §5",
+        ),
+        Rfc822::WrongWeekday => out.error(
+            el,
+            "rss-wrong-weekday",
+            &format!(
+                "<{}> `{}` names the wrong day of the week",
+                el.name,
+                el.text.trim()
+            ),
+            "RFC 822 §5",
+        ),
+    }
+}
+
+fn email(el: &Element, out: &mut Out) {
+    // RSS wants `address (Name)` or just an address.
+    let v = el.text.trim();
+    let addr = v.split_once(' ').map_or(v, |(a, _)| a);
+    if !is_email(addr) {
+        out.error(
+            el,
+            "rss-invalid-email",
+            &format!(
+                "<{}> `{v}` must be an e-mail address, optionally followed by (Name)",
+                el.name
+            ),
+            SPEC,
+        );
+    } else if !v.contains('(') {
+        out.warn(
+            el,
+            "rss-missing-real-name",
+            &format!(
+                "<{}> should include the person's name: `{addr} (Name)`",
+                el.name
+            ),
+            PROFILE,
+        );
+    }
+}
+
+fn check_channel_child(c: &Element, out: &mut Out) {
+    match c.name.as_str() {
+        "title" | "description" | "copyright" | "generator" | "rating" => text_only(c, out),
+        "link" | "docs" => {
+            text_only(c, out);
+            full_url(c, &c.text, out)
+        }
+        "language" => {
+            if !is_language(c.text.trim()) {
+                out.error(
+                    c,
+                    "rss-invalid-language",
+                    &format!("<language> `{}` is not a language code", c.text.trim()),
+                    SPEC,
+                );
+            }
+        }
+        "managingEditor" | "webMaster" => email(c, out),
+        "pubDate" | "lastBuildDate" => date(c, out),
+        "ttl" => {
+            if !is_non_negative_integer(c.text.trim()) {
+                out.error(
+                    c,
+                    "rss-invalid-integer",
+                    &format!(
+                        "<ttl> `{}` must be a whole number of minutes",
+                        c.text.trim()
+                    ),
+                    SPEC,
+                );
+            }
+        }
+        "category" => category(c, out),
+        "cloud" => {
+            for a in ["domain", "port", "path", "registerProcedure", "protocol"] {
+                if c.attr(a).is_none() {
+                    out.error(
+                        c,
+                        "rss-missing-attribute",
+                        &format!("<cloud> must have a {a} attribute"),
+                        SPEC,
+                    );
+                }
+            }
+            if let Some(p) = c.attr("port") {
+                if !is_non_negative_integer(p) {
+                    out.error(
+                        c,
+                        "rss-invalid-integer",
+                        &format!("cloud port `{p}` is not a number"),
+                        SPEC,
+                    );
+                }
+            }
+            if let Some(p) = c.attr("protocol") {
+                if !matches!(p, "xml-rpc" | "soap" | "http-post") {
+                    out.error(
+                        c,
+                        "rss-invalid-value",
+                        &format!("cloud protocol `{p}` must be xml-rpc, soap or http-post"),
+                        SPEC,
+                    );
+                }
+            }
+        }
+        "image" => {
+            check_children(
+                c,
+                &["url", "title", "link", "width", "height", "description"],
+                &["url", "title", "link", "width", "height", "description"],
+                out,
+            );
+            for name in ["url", "title", "link"] {
+                if c.child("", name).is_none() {
+                    out.error(
+                        c,
+                        &format!("rss-missing-{name}"),
+                        &format!("<image> must contain a <{name}>"),
+                        SPEC,
+                    );
+                }
+            }
+            for (name, max) in [("width", 144u64), ("height", 400)] {
+                if let Some(el) = c.child("", name) {
+                    match el.text.trim().parse::<u64>() {
+                        Ok(v) if v > 0 && v <= max => {}
+                        _ => out.error(
+                            el,
+                            &format!("rss-invalid-{name}"),
+                            &format!("image {name} must be a whole number from 1 to {max}"),
+                            SPEC,
+                        ),
+                    }
+                }
+            }
+            for name in ["url", "link"] {
+                if let Some(el) = c.child("", name) {
+                    full_url(el, &el.text, out);
+                }
+            }
+        }
+        "textInput" => {
+            check_children(
+                c,
+                &["title", "description", "name", "link"],
+                &["title", "description", "name", "link"],
+                out,
+            );
+            for name in ["title", "description", "name", "link"] {
+                if c.child("", name).is_none() {
+                    out.error(
+                        c,
+                        &format!("rss-missing-{name}"),
+                        &format!("<textInput> must contain a <{name}>"),
+                        SPEC,
+                    );
+                }
+            }
+            if let Some(el) = c.child("", "link") {
+                full_url(el, &el.text, out);
+            }
+        }
+        "skipHours" => {
+            check_children(c, &["hour"], &[], out);
+            if c.child("", "hour").is_none() {
+                out.error(
+                    c,
+                    "rss-missing-hour",
+                    "<skipHours> must contain at least one <hour>",
+                    SPEC,
+                );
+            }
+            let mut seen = std::collections::HashSet::new();
+            for h in c.children_named("", "hour") {
+                match h.text.trim().parse::<u32>() {
+                    Ok(v) if v <= 23 => {
+                        if !seen.insert(v) {
+                            out.error(
+                                h,
+                                "rss-duplicate-value",
+                                &format!("hour {v} is listed twice"),
+                                SPEC,
+                            );
+                        }
+                    }
+                    _ => out.error(
+                        h,
+                        "rss-invalid-hour",
+                        &format!("<hour> `{}` must be 0 to 23", h.text.trim()),
+                        SPEC,
+                    ),
+                }
+            }
+            if seen.len() > 24 {
+                out.error(c, "rss-invalid-value", "more than 24 hours", SPEC);
+            }
+        }
+        "skipDays" => {
+            check_children(c, &["day"], &[], out);
+            if c.child("", "day").is_none() {
+                out.error(
+                    c,
+                    "rss-missing-day",
+                    "<skipDays> must contain at least one <day>",
+                    SPEC,
+                );
+            }
+            let mut seen = std::collections::HashSet::new();
+            for d in c.children_named("", "day") {
+                let v = d.text.trim();
+                if !matches!(
+                    v,
+                    "Monday"
+                        | "Tuesday"
+                        | "Wednesday"
+                        | "Thursday"
+                        | "Friday"
+                        | "Saturday"
+                        | "Sunday"
+                ) {
+                    out.error(
+                        d,
+                        "rss-invalid-day",
+                        &format!("<day> `{v}` must be Monday … Sunday"),
+                        SPEC,
+                    );
+                } else if !seen.insert(v.to_string()) {
+                    out.error(
+                        d,
+                        "rss-duplicate-value",
+                        &format!("{v} is listed twice"),
+                        SPEC,
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn category(c: &Element, out: &mut Out) {
+    text_only(c, out);
+    if c.text.trim().is_empty() {
+        out.error(c, "rss-empty", "<category> must not be empty", SPEC);
+    }
+}
+
+fn check_item_child(c: &Element, out: &mut Out) {
+    match c.name.as_str() {
+        "title" | "description" => text_only(c, out),
+        "link" | "comments" => {
+            text_only(c, out);
+            full_url(c, &c.text, out)
+        }
+        "author" => email(c, out),
+        "pubDate" => date(c, out),
+        "category" => category(c, out),
+        "guid" => {
+            let permalink = match c.attr("isPermaLink") {
+                None | Some("true") => true,
+                Some("false") => false,
+                Some(v) => {
+                    out.error(
+                        c,
+                        "rss-invalid-boolean",
+                        &format!("isPermaLink `{v}` must be true or false"),
+                        SPEC,
+                    );
+                    false
+                }
+            };
+            let v = c.text.trim();
+            if v.is_empty() {
+                out.error(c, "rss-empty", "<guid> must not be empty", SPEC);
+            } else if permalink && !is_absolute_iri(v) {
+                out.error(c, "rss-invalid-permalink", &format!("<guid> `{v}` is a permalink (isPermaLink defaults to true), so it must be a full URL; add isPermaLink=\"false\" if it is not one"), SPEC);
+            }
+        }
+        "enclosure" => {
+            for a in ["url", "length", "type"] {
+                if c.attr(a).is_none() {
+                    out.error(
+                        c,
+                        "rss-missing-attribute",
+                        &format!("<enclosure> must have a {a} attribute"),
+                        SPEC,
+                    );
+                }
+            }
+            if let Some(u) = c.attr("url") {
+                if !is_absolute_iri(u) || !(u.starts_with("http://") || u.starts_with("https://")) {
+                    out.error(
+                        c,
+                        "rss-invalid-url",
+                        &format!("enclosure url `{u}` must be an http URL"),
+                        SPEC,
+                    );
+                }
+            }
+            if let Some(l) = c.attr("length") {
+                if !is_non_negative_integer(l) {
+                    out.error(
+                        c,
+                        "rss-invalid-integer",
+                        &format!("enclosure length `{l}` must be a whole number of bytes"),
+                        SPEC,
+                    );
+                }
+            }
+            if let Some(t) = c.attr("type") {
+                if !is_mime_type(t) {
+                    out.error(
+                        c,
+                        "rss-invalid-mime-type",
+                        &format!("enclosure type `{t}` is not a MIME type"),
+                        SPEC,
+                    );
+                }
+            }
+        }
+        "source" => match c.attr("url") {
+            None => out.error(
+                c,
+                "rss-missing-attribute",
+                "<source> must have a url attribute",
+                SPEC,
+            ),
+            Some(u) if !is_absolute_iri(u) => out.error(
+                c,
+                "rss-invalid-url",
+                &format!("source url `{u}` is not a full URL"),
+                SPEC,
+            ),
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+/// Validates an RSS 1.0 (RDF) document's core: channel and items with title and link.
+pub fn validate_rdf(rdf: &Element, out: &mut Out) {
+    let Some(channel) = rdf.child(RSS1_NS, "channel") else {
+        out.error(
+            rdf,
+            "rss1-missing-channel",
+            "an RSS 1.0 document must contain a <channel> in the RSS 1.0 namespace",
+            "RSS 1.0 §5.3",
+        );
+        return;
+    };
+    for name in ["title", "link", "description"] {
+        if channel.child(RSS1_NS, name).is_none() {
+            out.error(
+                channel,
+                &format!("rss1-missing-{name}"),
+                &format!("<channel> must contain a <{name}>"),
+                "RSS 1.0 §5.3",
+            );
+        }
+    }
+    for item in rdf.children_named(RSS1_NS, "item") {
+        for name in ["title", "link"] {
+            if item.child(RSS1_NS, name).is_none() {
+                out.error(
+                    item,
+                    &format!("rss1-missing-{name}"),
+                    &format!("<item> must contain a <{name}>"),
+                    "RSS 1.0 §5.5",
+                );
+            }
+        }
+    }
+    for image in rdf.children_named(RSS1_NS, "image") {
+        for name in ["title", "link", "url"] {
+            if image.child(RSS1_NS, name).is_none() {
+                out.error(
+                    image,
+                    &format!("rss1-missing-{name}"),
+                    &format!("<image> must contain a <{name}>"),
+                    "RSS 1.0 §5.4",
+                );
+            }
+        }
+    }
+}

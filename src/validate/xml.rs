@@ -1,0 +1,558 @@
+//! A small, bounded XML reader for the validator: bytes → a tree of elements
+//! with namespaces and line/column positions, or a diagnostic saying where the
+//! document stops being well-formed.
+//!
+//! It never fetches or reads external entities, never expands entities
+//! without a bound, and refuses nesting deeper than [`MAX_DEPTH`], so hostile
+//! documents cost bounded time and memory.
+
+use super::{Diagnostic, Severity};
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+use std::collections::HashMap;
+
+/// Deepest element nesting accepted.
+pub const MAX_DEPTH: usize = 1000;
+/// Most text produced by expanding internal entities, in bytes.
+pub const MAX_ENTITY_EXPANSION: usize = 1 << 20;
+
+/// The XML namespace (for `xml:lang`, `xml:base`).
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// An attribute.
+#[derive(Clone, Debug)]
+pub struct Attr {
+    /// Namespace URI (`""` for none).
+    pub ns: String,
+    /// Local name.
+    pub name: String,
+    /// The value, entities resolved.
+    pub value: String,
+}
+
+/// An element with its position.
+#[derive(Clone, Debug, Default)]
+pub struct Element {
+    /// Namespace URI (`""` for none).
+    pub ns: String,
+    /// Local name.
+    pub name: String,
+    /// The qualified name as written (`atom:link`).
+    pub qname: String,
+    /// Attributes.
+    pub attrs: Vec<Attr>,
+    /// Child elements.
+    pub children: Vec<Element>,
+    /// The element's own text (all text children joined), entities resolved.
+    pub text: String,
+    /// True when some text child was in a CDATA section.
+    pub has_cdata: bool,
+    /// 1-based line of the start tag.
+    pub line: usize,
+    /// 1-based column of the start tag.
+    pub column: usize,
+}
+
+impl Element {
+    /// The value of an attribute in no namespace.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| a.ns.is_empty() && a.name == name)
+            .map(|a| a.value.as_str())
+    }
+    /// The value of an `xml:` attribute.
+    pub fn xml_attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| a.ns == XML_NS && a.name == name)
+            .map(|a| a.value.as_str())
+    }
+    /// Children with this namespace and local name.
+    pub fn children_named<'a>(
+        &'a self,
+        ns: &'a str,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children
+            .iter()
+            .filter(move |c| c.ns == ns && c.name == name)
+    }
+    /// The first child with this namespace and local name.
+    pub fn child(&self, ns: &str, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.ns == ns && c.name == name)
+    }
+}
+
+/// A parsed document.
+#[derive(Debug)]
+pub struct Document {
+    /// The root element.
+    pub root: Element,
+    /// Notes about the prolog (encoding, DOCTYPE) that are not fatal.
+    pub notes: Vec<Diagnostic>,
+}
+
+/// Turns bytes into text: UTF-8 (with or without BOM), UTF-16 with a BOM,
+/// ISO-8859-1 and windows-1252 by declaration.
+pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return utf8(rest);
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let le = bytes[0] == 0xFF;
+        let units = bytes[2..].chunks_exact(2).map(|c| {
+            if le {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        });
+        return char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| {
+                Diagnostic::new(
+                    1,
+                    1,
+                    Severity::Error,
+                    "xml-encoding",
+                    "the UTF-16 text is damaged (an unpaired surrogate)",
+                    "XML 1.0 §4.3.3",
+                )
+            });
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_ascii_lowercase();
+    let declared = head.strip_prefix("<?xml").and_then(|d| {
+        let end = d.find("?>")?;
+        let d = &d[..end];
+        let i = d.find("encoding")?;
+        let v = d[i + 8..].trim_start().strip_prefix('=')?.trim_start();
+        let q = v.chars().next()?;
+        let v = &v[1..];
+        Some(v[..v.find(q)?].to_string())
+    });
+    match declared.as_deref() {
+        Some("iso-8859-1" | "latin1" | "latin-1" | "iso8859-1") => {
+            Ok(bytes.iter().map(|&b| b as char).collect())
+        }
+        Some("windows-1252" | "cp1252") => Ok(bytes.iter().map(|&b| cp1252(b)).collect()),
+        _ => utf8(bytes),
+    }
+}
+
+fn cp1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
+        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
+        'ž', 'Ÿ',
+    ];
+    if (0x80..0xA0).contains(&b) {
+        HIGH[(b - 0x80) as usize]
+    } else {
+        b as char
+    }
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, Diagnostic> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let (line, column) = line_col_bytes(bytes, e.valid_up_to());
+            Err(Diagnostic::new(
+                line,
+                column,
+                Severity::Error,
+                "xml-encoding",
+                &format!("byte 0x{:02X} is not UTF-8; declare the file's real encoding or convert it to UTF-8", bytes[e.valid_up_to()]),
+                "XML 1.0 §4.3.3",
+            ))
+        }
+    }
+}
+
+fn line_col_bytes(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    (line, col)
+}
+
+/// Line starts of a text, for turning byte offsets into line and column.
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Self {
+        let mut v = vec![0];
+        v.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines(v)
+    }
+    fn at(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.0.partition_point(|&s| s <= offset);
+        let start = self.0[line - 1];
+        let col = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
+        (line, col)
+    }
+}
+
+fn fatal(lines: &Lines, text: &str, offset: usize, code: &str, message: &str) -> Diagnostic {
+    let (l, c) = lines.at(text, offset);
+    Diagnostic::new(l, c, Severity::Error, code, message, "XML 1.0 §2")
+}
+
+/// Parses text into a [`Document`], or returns the first well-formedness error.
+pub fn parse(text: &str) -> Result<Document, Diagnostic> {
+    let lines = Lines::new(text);
+    if let Some((i, c)) = text
+        .char_indices()
+        .find(|&(_, c)| !crate::text::is_xml_char(c))
+    {
+        return Err(fatal(
+            &lines,
+            text,
+            i,
+            "xml-illegal-char",
+            &format!(
+                "U+{:04X} is not allowed anywhere in an XML document; remove it",
+                c as u32
+            ),
+        ));
+    }
+    let mut reader = NsReader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    reader.config_mut().check_comments = true;
+    let mut notes = Vec::new();
+    let mut entities: HashMap<String, String> = HashMap::new();
+    let mut expanded = 0usize;
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    loop {
+        let pos = reader.buffer_position() as usize;
+        let event = match reader.read_resolved_event() {
+            Ok(ev) => ev,
+            Err(e) => {
+                let at = reader.error_position() as usize;
+                return Err(fatal(
+                    &lines,
+                    text,
+                    at,
+                    "xml-not-well-formed",
+                    &format!("not well-formed XML: {e}"),
+                ));
+            }
+        };
+        let empty = matches!(event.1, Event::Empty(_));
+        match event {
+            (ns, Event::Start(e)) | (ns, Event::Empty(e)) => {
+                let start = pos + text[pos..].find('<').unwrap_or(0);
+                let (line, column) = lines.at(text, start);
+                if root.is_some() {
+                    return Err(fatal(
+                        &lines,
+                        text,
+                        start,
+                        "xml-not-well-formed",
+                        "content after the root element; a document has exactly one root element",
+                    ));
+                }
+                if stack.len() >= MAX_DEPTH {
+                    return Err(fatal(&lines, text, start, "xml-too-deep", &format!("elements are nested more than {MAX_DEPTH} deep; no feed or sitemap needs that")));
+                }
+                let qname = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                let ns = match ns {
+                    ResolveResult::Bound(n) => String::from_utf8_lossy(n.as_ref()).into_owned(),
+                    ResolveResult::Unbound => String::new(),
+                    ResolveResult::Unknown(p) => {
+                        return Err(fatal(
+                            &lines,
+                            text,
+                            start,
+                            "xml-undeclared-prefix",
+                            &format!(
+                                "the prefix `{}` is used but never declared; add xmlns:{}=\"…\"",
+                                String::from_utf8_lossy(&p),
+                                String::from_utf8_lossy(&p)
+                            ),
+                        ));
+                    }
+                };
+                let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let mut attrs = Vec::new();
+                let mut seen = std::collections::HashSet::new();
+                for a in e.attributes() {
+                    let a = a.map_err(|err| {
+                        fatal(
+                            &lines,
+                            text,
+                            start,
+                            "xml-not-well-formed",
+                            &format!("bad attribute: {err}"),
+                        )
+                    })?;
+                    let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+                    if !seen.insert(key.clone()) {
+                        return Err(fatal(
+                            &lines,
+                            text,
+                            start,
+                            "xml-not-well-formed",
+                            &format!("attribute `{key}` appears twice"),
+                        ));
+                    }
+                    if key == "xmlns" || key.starts_with("xmlns:") {
+                        continue;
+                    }
+                    let (ans, aname) = match reader.resolver().resolve_attribute(a.key) {
+                        (ResolveResult::Bound(n), l) => (
+                            String::from_utf8_lossy(n.as_ref()).into_owned(),
+                            String::from_utf8_lossy(l.as_ref()).into_owned(),
+                        ),
+                        (ResolveResult::Unbound, l) => (
+                            String::new(),
+                            String::from_utf8_lossy(l.as_ref()).into_owned(),
+                        ),
+                        (ResolveResult::Unknown(p), _) => {
+                            return Err(fatal(
+                                &lines,
+                                text,
+                                start,
+                                "xml-undeclared-prefix",
+                                &format!(
+                                    "the attribute prefix `{}` is never declared",
+                                    String::from_utf8_lossy(&p)
+                                ),
+                            ));
+                        }
+                    };
+                    let raw = String::from_utf8_lossy(&a.value).into_owned();
+                    if raw.contains('<') {
+                        return Err(fatal(
+                            &lines,
+                            text,
+                            start,
+                            "xml-not-well-formed",
+                            &format!("attribute `{key}` contains a raw `<`; write &lt;"),
+                        ));
+                    }
+                    let value = resolve_refs(&raw, &entities, &mut expanded)
+                        .map_err(|m| fatal(&lines, text, start, "xml-undefined-entity", &m))?;
+                    // Attribute-value normalisation: white space characters become spaces.
+                    let value = value.replace(['\t', '\n', '\r'], " ");
+                    attrs.push(Attr {
+                        ns: ans,
+                        name: aname,
+                        value,
+                    });
+                }
+                let el = Element {
+                    ns,
+                    name: local,
+                    qname,
+                    attrs,
+                    line,
+                    column,
+                    ..Element::default()
+                };
+                if empty {
+                    attach(&mut stack, &mut root, el);
+                } else {
+                    stack.push(el);
+                }
+            }
+            (_, Event::End(_)) => {
+                let el = stack.pop().expect("quick-xml checks end tags");
+                attach(&mut stack, &mut root, el);
+            }
+            (_, Event::Text(t)) => {
+                let raw = t
+                    .decode()
+                    .map_err(|e| fatal(&lines, text, pos, "xml-encoding", &e.to_string()))?;
+                match stack.last_mut() {
+                    Some(top) => top.text.push_str(&raw),
+                    None if raw.trim().is_empty() => {}
+                    None => {
+                        return Err(fatal(
+                            &lines,
+                            text,
+                            pos,
+                            "xml-not-well-formed",
+                            "text outside the root element",
+                        ))
+                    }
+                }
+            }
+            (_, Event::CData(t)) => {
+                let raw = t
+                    .decode()
+                    .map_err(|e| fatal(&lines, text, pos, "xml-encoding", &e.to_string()))?;
+                if let Some(top) = stack.last_mut() {
+                    top.text.push_str(&raw);
+                    top.has_cdata = true;
+                }
+            }
+            (_, Event::GeneralRef(r)) => {
+                let name = r
+                    .decode()
+                    .map_err(|e| fatal(&lines, text, pos, "xml-encoding", &e.to_string()))?;
+                let value = resolve_refs(&format!("&{name};"), &entities, &mut expanded)
+                    .map_err(|m| fatal(&lines, text, pos, "xml-undefined-entity", &m))?;
+                match stack.last_mut() {
+                    Some(top) => top.text.push_str(&value),
+                    None => {
+                        return Err(fatal(
+                            &lines,
+                            text,
+                            pos,
+                            "xml-not-well-formed",
+                            "a reference outside the root element",
+                        ))
+                    }
+                }
+            }
+            (_, Event::DocType(d)) => {
+                let decl = String::from_utf8_lossy(&d).into_owned();
+                read_internal_entities(&decl, &mut entities);
+                if decl.contains("SYSTEM") || decl.contains("PUBLIC") {
+                    let (l, c) = lines.at(text, pos);
+                    notes.push(Diagnostic::new(
+                        l,
+                        c,
+                        Severity::Info,
+                        "xml-external-dtd",
+                        "the DOCTYPE names an external DTD; it is not fetched",
+                        "XML 1.0 §2.8",
+                    ));
+                }
+            }
+            (_, Event::Decl(d)) => {
+                if let Ok(v) = d.version() {
+                    if v.as_ref() != b"1.0" && v.as_ref() != b"1.1" {
+                        return Err(fatal(
+                            &lines,
+                            text,
+                            pos,
+                            "xml-version",
+                            "the XML declaration's version must be 1.0",
+                        ));
+                    }
+                }
+            }
+            (_, Event::Eof) => break,
+            _ => {}
+        }
+    }
+    if let Some(open) = stack.last() {
+        return Err(Diagnostic::new(
+            open.line,
+            open.column,
+            Severity::Error,
+            "xml-not-well-formed",
+            &format!("<{}> is never closed", open.qname),
+            "XML 1.0 §2",
+        ));
+    }
+    match root {
+        Some(root) => Ok(Document { root, notes }),
+        None => Err(Diagnostic::new(
+            1,
+            1,
+            Severity::Error,
+            "xml-no-root",
+            "the document has no root element",
+            "XML 1.0 §2.1",
+        )),
+    }
+}
+
+fn attach(stack: &mut [Element], root: &mut Option<Element>, el: Element) {
+    match stack.last_mut() {
+        Some(parent) => parent.children.push(el),
+        None => *root = Some(el),
+    }
+}
+
+/// `<!ENTITY name "value">` declarations of the internal subset. External
+/// entities (SYSTEM/PUBLIC) are never read.
+fn read_internal_entities(decl: &str, into: &mut HashMap<String, String>) {
+    let mut rest = decl;
+    while let Some(i) = rest.find("<!ENTITY") {
+        rest = &rest[i + 8..];
+        let mut it = rest.trim_start();
+        if it.starts_with('%') {
+            continue;
+        }
+        let name_end = it.find(char::is_whitespace).unwrap_or(it.len());
+        let name = it[..name_end].to_string();
+        it = it[name_end..].trim_start();
+        if let Some(q) = it.chars().next().filter(|c| *c == '"' || *c == '\'') {
+            if let Some(end) = it[1..].find(q) {
+                into.entry(name)
+                    .or_insert_with(|| it[1..1 + end].to_string());
+            }
+        }
+    }
+}
+
+/// Resolves character and entity references in `raw`, counting expansion
+/// against [`MAX_ENTITY_EXPANSION`].
+fn resolve_refs(
+    raw: &str,
+    entities: &HashMap<String, String>,
+    expanded: &mut usize,
+) -> Result<String, String> {
+    resolve_depth(raw, entities, expanded, 0)
+}
+
+fn resolve_depth(
+    raw: &str,
+    entities: &HashMap<String, String>,
+    expanded: &mut usize,
+    depth: usize,
+) -> Result<String, String> {
+    if !raw.contains('&') {
+        return Ok(raw.to_string());
+    }
+    if depth > 8 {
+        return Err("entities nest too deeply; this looks like an entity-expansion attack".into());
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let end = after
+            .find(';')
+            .ok_or_else(|| "a `&` that does not start a reference; write &amp;".to_string())?;
+        let name = &after[..end];
+        let value = match name {
+            "amp" => "&".to_string(),
+            "lt" => "<".to_string(),
+            "gt" => ">".to_string(),
+            "quot" => "\"".to_string(),
+            "apos" => "'".to_string(),
+            n if n.starts_with('#') => {
+                let code = if let Some(h) = n.strip_prefix("#x") { u32::from_str_radix(h, 16) } else { n[1..].parse() };
+                match code.ok().and_then(char::from_u32).filter(|c| crate::text::is_xml_char(*c)) {
+                    Some(c) => c.to_string(),
+                    None => return Err(format!("`&{n};` is not a character XML allows")),
+                }
+            }
+            n => match entities.get(n) {
+                Some(v) => resolve_depth(v, entities, expanded, depth + 1)?,
+                None => return Err(format!("the entity `&{n};` is not defined (XML knows only &amp; &lt; &gt; &quot; &apos;); write the character itself or a numeric reference")),
+            },
+        };
+        *expanded += value.len();
+        if *expanded > MAX_ENTITY_EXPANSION {
+            return Err("entity expansion passed 1 MiB; this looks like an entity-expansion attack (billion laughs)".into());
+        }
+        out.push_str(&value);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
