@@ -217,6 +217,22 @@ pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
             });
         }
     }
+    // Never publish an invalid document: every XML output is validated first.
+    for f in files.iter().filter(|f| f.path.ends_with(".xml")) {
+        let report =
+            crate::validate::validate_bytes(&f.bytes, &crate::validate::Options::default());
+        if report.has_errors() {
+            return Err(Error::InvalidOutput {
+                path: dest.join(&f.path),
+                diagnostics: report
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == crate::validate::Severity::Error)
+                    .map(|d| d.to_string())
+                    .collect(),
+            });
+        }
+    }
     notices.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| b.severity.cmp(&a.severity)));
     if kind == SiteKind::Plain && stats.read == 0 {
         notices.push(Notice {

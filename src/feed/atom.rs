@@ -121,7 +121,15 @@ pub fn to_atom(feed: &Feed) -> atom::Feed {
             .map(|d| atom::Text::plain(text(d))),
         id: meta.feed_url.to_string(),
         updated: feed.updated(),
-        authors: meta.author.iter().map(person).collect(),
+        // RFC 4287 requires an author for every entry; when neither the site
+        // nor some entry names one, the site itself stands as the author.
+        authors: match &meta.author {
+            Some(a) => vec![person(a)],
+            None if feed.entries.iter().any(|e| e.author.is_none()) => {
+                vec![person(&Person::named(meta.title.clone()))]
+            }
+            None => vec![],
+        },
         links: vec![
             link(
                 meta.feed_url.as_str(),

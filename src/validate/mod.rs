@@ -144,6 +144,40 @@ impl Report {
     }
 }
 
+/// Largest uncompressed sitemap the protocol allows (50 MiB).
+pub const MAX_SITEMAP_BYTES: usize = 50 * 1024 * 1024;
+
+/// Reads a document from a reader, decompressing gzip (by its magic bytes) and
+/// stopping at `limit` uncompressed bytes, so a gzip bomb costs no more than
+/// that. Returns the bytes and whether the limit was hit.
+pub fn read_limited(
+    mut input: impl std::io::Read,
+    limit: usize,
+) -> std::io::Result<(Vec<u8>, bool)> {
+    use std::io::Read;
+    let mut head = [0u8; 2];
+    let mut got = 0;
+    while got < 2 {
+        match input.read(&mut head[got..])? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    let chained = std::io::Cursor::new(head[..got].to_vec()).chain(input);
+    let mut out = Vec::new();
+    let cap = limit as u64 + 1;
+    if head[..got] == [0x1f, 0x8b] {
+        flate2::read::MultiGzDecoder::new(chained)
+            .take(cap)
+            .read_to_end(&mut out)?;
+    } else {
+        chained.take(cap).read_to_end(&mut out)?;
+    }
+    let over = out.len() > limit;
+    out.truncate(limit);
+    Ok((out, over))
+}
+
 /// Validates a document given as bytes (any feed or sitemap; detected from its root).
 pub fn validate_bytes(bytes: &[u8], opts: &Options) -> Report {
     let text = match xml::decode(bytes) {
@@ -232,6 +266,9 @@ pub fn validate_str(text: &str, opts: &Options) -> Report {
             Format::Unknown
         }
     };
+    if matches!(format, Format::Sitemap | Format::SitemapIndex) && text.len() > MAX_SITEMAP_BYTES {
+        out.error(root, "sitemap-too-large", "a sitemap may be at most 50 MiB uncompressed; split it into parts listed by a sitemap index", "sitemaps.org protocol");
+    }
     let mut diagnostics = out.list;
     diagnostics.sort_by_key(|d| (d.line, d.column));
     Report {

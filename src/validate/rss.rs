@@ -75,7 +75,6 @@ const ITEM_SINGLE: &[&str] = &[
     "description",
     "author",
     "comments",
-    "enclosure",
     "guid",
     "pubDate",
     "source",
@@ -191,12 +190,18 @@ pub fn validate(rss: &Element, opts: &Options, out: &mut Out) {
         }
         for c in item.children.iter().filter(|c| c.ns.is_empty()) {
             check_item_child(c, out);
-            if c.name == "guid" && !guids.insert(c.text.trim().to_string()) {
-                out.warn(
+            if c.name == "guid"
+                && !c.text.trim().is_empty()
+                && !guids.insert(c.text.trim().to_string())
+            {
+                out.error(
                     c,
                     "rss-duplicate-guid",
-                    &format!("two items have the guid {}", c.text.trim()),
-                    PROFILE,
+                    &format!(
+                        "two items have the guid {}; each guid must be unique",
+                        c.text.trim()
+                    ),
+                    SPEC,
                 );
             }
         }
@@ -257,7 +262,18 @@ fn full_url(el: &Element, value: &str, out: &mut Out) {
 }
 
 fn date(el: &Element, out: &mut Out) {
-    match rfc822(&el.text) {
+    // RFC 822 allows comments in parentheses anywhere.
+    let mut text = String::new();
+    let mut depth = 0usize;
+    for c in el.text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            c if depth == 0 => text.push(c),
+            _ => {}
+        }
+    }
+    match rfc822(&text) {
         Rfc822::Valid => {}
         Rfc822::Invalid => out.error(
             el,
@@ -283,10 +299,30 @@ fn date(el: &Element, out: &mut Out) {
 }
 
 fn email(el: &Element, out: &mut Out) {
-    // RSS wants `address (Name)` or just an address.
+    // RSS wants `address (Name)`. Other spellings that still carry an address
+    // (`Name <address>`, mailto: links) are warnings, as in the W3C validator.
     let v = el.text.trim();
     let addr = v.split_once(' ').map_or(v, |(a, _)| a);
-    if !is_email(addr) {
+    if is_email(addr) {
+        if !v.contains('(') {
+            out.warn(
+                el,
+                "rss-missing-real-name",
+                &format!(
+                    "<{}> should include the person's name: `{addr} (Name)`",
+                    el.name
+                ),
+                PROFILE,
+            );
+        }
+    } else if v.contains('@') || v.contains("%40") {
+        out.warn(
+            el,
+            "rss-email-form",
+            &format!("<{}> `{v}` should be written as `address (Name)`", el.name),
+            PROFILE,
+        );
+    } else {
         out.error(
             el,
             "rss-invalid-email",
@@ -296,28 +332,66 @@ fn email(el: &Element, out: &mut Out) {
             ),
             SPEC,
         );
-    } else if !v.contains('(') {
-        out.warn(
+    }
+}
+
+/// RSS uses ISO 639 language codes, optionally with a country: `en`, `ko-KR`.
+fn is_rss_language(s: &str) -> bool {
+    let first = s.split('-').next().unwrap_or("");
+    let primary = (2..=3).contains(&first.len()) && first.chars().all(|c| c.is_ascii_alphabetic())
+        || matches!(first, "i" | "x");
+    primary && is_language(s)
+}
+
+/// Attributes each RSS element may carry (namespaced ones are extensions and allowed).
+fn check_attributes(el: &Element, out: &mut Out) {
+    let allowed: &[&str] = match el.name.as_str() {
+        "rss" => &["version"],
+        "guid" => &["isPermaLink"],
+        "category" => &["domain"],
+        "enclosure" => &["url", "length", "type"],
+        "source" => &["url"],
+        "cloud" => &["domain", "port", "path", "registerProcedure", "protocol"],
+        _ => &[],
+    };
+    for a in el.attrs.iter().filter(|a| a.ns.is_empty()) {
+        if !allowed.contains(&a.name.as_str()) {
+            out.error(
+                el,
+                "rss-unexpected-attribute",
+                &format!("<{}> has no attribute `{}`", el.name, a.name),
+                SPEC,
+            );
+        }
+    }
+}
+
+/// RSS links are URIs: ASCII only, non-ASCII percent-encoded.
+fn ascii_uri(el: &Element, v: &str, out: &mut Out) {
+    if !v.is_ascii() {
+        out.error(
             el,
-            "rss-missing-real-name",
+            "rss-uri-not-iri",
             &format!(
-                "<{}> should include the person's name: `{addr} (Name)`",
+                "<{}> `{v}` must be a URI: percent-encode its non-ASCII characters",
                 el.name
             ),
-            PROFILE,
+            SPEC,
         );
     }
 }
 
 fn check_channel_child(c: &Element, out: &mut Out) {
+    check_attributes(c, out);
     match c.name.as_str() {
         "title" | "description" | "copyright" | "generator" | "rating" => text_only(c, out),
         "link" | "docs" => {
             text_only(c, out);
-            full_url(c, &c.text, out)
+            full_url(c, &c.text, out);
+            ascii_uri(c, c.text.trim(), out)
         }
         "language" => {
-            if !is_language(c.text.trim()) {
+            if !is_rss_language(c.text.trim()) {
                 out.error(
                     c,
                     "rss-invalid-language",
@@ -329,12 +403,12 @@ fn check_channel_child(c: &Element, out: &mut Out) {
         "managingEditor" | "webMaster" => email(c, out),
         "pubDate" | "lastBuildDate" => date(c, out),
         "ttl" => {
-            if !is_non_negative_integer(c.text.trim()) {
+            if !is_non_negative_integer(c.text.trim()) || c.text.trim().bytes().all(|b| b == b'0') {
                 out.error(
                     c,
                     "rss-invalid-integer",
                     &format!(
-                        "<ttl> `{}` must be a whole number of minutes",
+                        "<ttl> `{}` must be a positive whole number of minutes",
                         c.text.trim()
                     ),
                     SPEC,
@@ -354,7 +428,7 @@ fn check_channel_child(c: &Element, out: &mut Out) {
                 }
             }
             if let Some(p) = c.attr("port") {
-                if !is_non_negative_integer(p) {
+                if !p.parse::<u16>().is_ok_and(|p| p > 0) {
                     out.error(
                         c,
                         "rss-invalid-integer",
@@ -430,6 +504,15 @@ fn check_channel_child(c: &Element, out: &mut Out) {
             if let Some(el) = c.child("", "link") {
                 full_url(el, &el.text, out);
             }
+            if let Some(el) = c.child("", "name") {
+                let n = el.text.trim();
+                let ok = n.chars().next().is_some_and(|f| f.is_ascii_alphabetic())
+                    && n.chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || "-_.:".contains(ch));
+                if !ok {
+                    out.error(el, "rss-invalid-form-name", &format!("textInput name `{n}` must start with a letter and hold letters, digits, - _ . : only"), SPEC);
+                }
+            }
         }
         "skipHours" => {
             check_children(c, &["hour"], &[], out);
@@ -454,6 +537,12 @@ fn check_channel_child(c: &Element, out: &mut Out) {
                             );
                         }
                     }
+                    Ok(24) => out.warn(
+                        h,
+                        "rss-use-zero-for-midnight",
+                        "write midnight as hour 0, not 24",
+                        PROFILE,
+                    ),
                     _ => out.error(
                         h,
                         "rss-invalid-hour",
@@ -512,11 +601,12 @@ fn check_channel_child(c: &Element, out: &mut Out) {
 fn category(c: &Element, out: &mut Out) {
     text_only(c, out);
     if c.text.trim().is_empty() {
-        out.error(c, "rss-empty", "<category> must not be empty", SPEC);
+        out.warn(c, "rss-empty", "<category> should not be empty", PROFILE);
     }
 }
 
 fn check_item_child(c: &Element, out: &mut Out) {
+    check_attributes(c, out);
     match c.name.as_str() {
         "title" | "description" => text_only(c, out),
         "link" | "comments" => {
@@ -541,9 +631,10 @@ fn check_item_child(c: &Element, out: &mut Out) {
                 }
             };
             let v = c.text.trim();
-            if v.is_empty() {
+            let web = (v.starts_with("http://") || v.starts_with("https://")) && is_absolute_iri(v);
+            if v.is_empty() && permalink {
                 out.error(c, "rss-empty", "<guid> must not be empty", SPEC);
-            } else if permalink && !is_absolute_iri(v) {
+            } else if permalink && !web {
                 out.error(c, "rss-invalid-permalink", &format!("<guid> `{v}` is a permalink (isPermaLink defaults to true), so it must be a full URL; add isPermaLink=\"false\" if it is not one"), SPEC);
             }
         }
