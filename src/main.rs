@@ -27,6 +27,34 @@ enum Command {
     Build(SiteArgs),
     /// Build in memory and compare with what is published: exit 0 if up to date, 1 if not.
     Check(SiteArgs),
+    /// Validate RSS, Atom, sitemap and sitemap-index files (`-` reads stdin; .gz is read transparently).
+    Validate(ValidateArgs),
+}
+
+#[derive(Args)]
+struct ValidateArgs {
+    /// Files to validate.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+    /// The URL the document is served from (checks self links and sitemap hosts).
+    #[arg(long)]
+    base: Option<String>,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    /// `file:line:col: severity[code]: message`
+    Text,
+    /// A JSON array of diagnostics.
+    Json,
+    /// GitHub Actions annotations.
+    Github,
 }
 
 #[derive(Args)]
@@ -78,6 +106,7 @@ fn run() -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build(args) => build(&args),
         Command::Check(args) => check(&args),
+        Command::Validate(args) => validate(&args),
     }
 }
 
@@ -195,4 +224,71 @@ fn check(args: &SiteArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
+    use feedwright::validate::{
+        read_limited, validate_bytes, Options, Severity as V, MAX_SITEMAP_BYTES,
+    };
+    let base = match &args.base {
+        Some(b) => Some(
+            url::Url::parse(b).with_context(|| format!("--base `{b}` is not an absolute URL"))?,
+        ),
+        None => None,
+    };
+    let opts = Options { base };
+    let mut out = std::io::stdout().lock();
+    let mut json = Vec::new();
+    let (mut errors, mut warnings, mut unreadable) = (0, 0, 0);
+    for file in &args.files {
+        let name = file.display().to_string();
+        let read = if name == "-" {
+            read_limited(std::io::stdin().lock(), MAX_SITEMAP_BYTES)
+        } else {
+            std::fs::File::open(file).and_then(|f| read_limited(f, MAX_SITEMAP_BYTES))
+        };
+        let mut diagnostics = match read {
+            Ok((bytes, over)) => {
+                let mut d = validate_bytes(&bytes, &opts).diagnostics;
+                if over {
+                    d.insert(0, feedwright::validate::Diagnostic::new(1, 1, V::Error, "too-large", "the document is larger than 50 MiB uncompressed (the sitemap limit); only the first 50 MiB were read", "sitemaps.org protocol"));
+                }
+                d
+            }
+            Err(e) => {
+                unreadable += 1;
+                eprintln!("feedwright: {name}: could not read the file: {e}");
+                continue;
+            }
+        };
+        diagnostics.retain(|d| d.severity != V::Info);
+        for d in &diagnostics {
+            match d.severity {
+                V::Error => errors += 1,
+                V::Warning => warnings += 1,
+                V::Info => {}
+            }
+            match args.format {
+                ReportFormat::Text => writeln!(out, "{name}:{}:{}: {}[{}]: {} ({})", d.line, d.column, d.severity.as_str(), d.code, d.message, d.spec)?,
+                ReportFormat::Github => {
+                    let level = if d.severity == V::Error { "error" } else { "warning" };
+                    writeln!(out, "::{level} file={name},line={},col={},title={}::{} ({})", d.line, d.column, d.code, d.message.replace('\n', " "), d.spec)?
+                }
+                ReportFormat::Json => json.push(serde_json::json!({
+                    "file": name, "line": d.line, "column": d.column, "severity": d.severity.as_str(),
+                    "code": d.code, "message": d.message, "spec": d.spec,
+                })),
+            }
+        }
+    }
+    if let ReportFormat::Json = args.format {
+        writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
+    }
+    Ok(if unreadable > 0 {
+        ExitCode::from(EXIT_FATAL)
+    } else if errors > 0 || (args.deny_warnings && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -6,3 +6,4 @@ mod cli;
 mod jekyll_compat;
 mod outputs;
 mod plain_folder;
+mod validate;

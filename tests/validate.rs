@@ -1,0 +1,338 @@
+//! The validator on small hand-written documents: each rule with its code and line.
+
+use crate::util::*;
+use feedwright::validate::{validate_str, Options, Severity};
+
+/// (document, expected error code, expected line); `None` means "no errors".
+fn errors(doc: &str) -> Vec<(String, usize)> {
+    validate_str(doc, &Options::default())
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| (d.code, d.line))
+        .collect()
+}
+
+const ATOM_OK: &str = r#"<feed xmlns="http://www.w3.org/2005/Atom">
+<title>T</title><id>urn:uuid:60a76c80-d399-11d9-b93C-0003939e0af6</id><updated>2003-12-13T18:30:02Z</updated>
+<author><name>A</name></author><link rel="self" href="http://example.org/feed.xml"/>
+<entry>
+<title>E</title><id>http://example.org/1</id><updated>2003-12-13T18:30:02Z</updated>
+<link href="http://example.org/1"/>
+</entry>
+</feed>"#;
+
+#[test]
+fn a_valid_atom_feed_has_no_errors() {
+    assert_eq!(errors(ATOM_OK), vec![]);
+}
+
+#[test]
+fn atom_rules_report_their_code_on_the_right_line() {
+    let cases = [
+        (
+            ATOM_OK.replace("<title>E</title>", ""),
+            "atom-missing-title",
+            4,
+        ),
+        (
+            ATOM_OK.replace(
+                "<updated>2003-12-13T18:30:02Z</updated>\n<link",
+                "<updated>2003-12-13 18:30:02</updated>\n<link",
+            ),
+            "atom-invalid-date",
+            5,
+        ),
+        (
+            ATOM_OK.replace("<link href=\"http://example.org/1\"/>", ""),
+            "atom-missing-content-or-alternate",
+            4,
+        ),
+        (
+            ATOM_OK.replace("<author><name>A</name></author>", ""),
+            "atom-missing-author",
+            1,
+        ),
+        (
+            ATOM_OK.replace("<id>http://example.org/1</id>", "<id>not a uri</id>"),
+            "atom-invalid-id",
+            5,
+        ),
+        (
+            ATOM_OK.replace(
+                "<link href=\"http://example.org/1\"/>",
+                "<link href=\"http://example.org/1\"/><link href=\"http://example.org/2\"/>",
+            ),
+            "atom-duplicate-alternate",
+            6,
+        ),
+        (
+            ATOM_OK.replace("<title>E</title>", "<title type=\"xhtml\">E</title>"),
+            "atom-missing-xhtml-div",
+            5,
+        ),
+        (
+            ATOM_OK.replace(
+                "<title>E</title>",
+                "<title>E</title><content type=\"markdown\">x</content>",
+            ),
+            "atom-invalid-mime-type",
+            5,
+        ),
+    ];
+    for (doc, code, line) in cases {
+        let got = errors(&doc);
+        assert!(
+            got.contains(&(code.to_string(), line)),
+            "{code} at line {line}; got {got:?}\n{doc}"
+        );
+    }
+}
+
+const RSS_OK: &str = r#"<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>
+<title>T</title><link>http://example.org/</link><description>D</description>
+<atom:link rel="self" href="http://example.org/rss.xml" type="application/rss+xml"/>
+<item><title>I</title><guid>http://example.org/1</guid><pubDate>Sat, 07 Sep 2002 00:00:01 GMT</pubDate></item>
+</channel></rss>"#;
+
+#[test]
+fn a_valid_rss_feed_has_no_errors_or_warnings() {
+    let r = validate_str(RSS_OK, &Options::default());
+    assert!(
+        r.diagnostics.iter().all(|d| d.severity == Severity::Info),
+        "{:?}",
+        r.diagnostics
+    );
+}
+
+#[test]
+fn rss_rules_report_their_code_on_the_right_line() {
+    let cases = [
+        (
+            RSS_OK.replace("<link>http://example.org/</link>", ""),
+            "rss-missing-link",
+            1,
+        ),
+        (
+            RSS_OK.replace("Sat, 07 Sep", "Sun, 07 Sep"),
+            "rss-wrong-weekday",
+            4,
+        ),
+        (
+            RSS_OK.replace("Sat, 07 Sep 2002 00:00:01 GMT", "2002-09-07"),
+            "rss-invalid-date",
+            4,
+        ),
+        (
+            RSS_OK.replace("<title>I</title>", ""),
+            "rss-item-title-or-description",
+            4,
+        ),
+        (
+            RSS_OK.replace(
+                "<guid>http://example.org/1</guid>",
+                "<guid>tag:x,2024:1</guid>",
+            ),
+            "rss-invalid-permalink",
+            4,
+        ),
+        (
+            RSS_OK.replace(
+                "<title>I</title>",
+                "<title>I</title><enclosure url=\"http://e.org/a.mp3\" type=\"audio/mpeg\"/>",
+            ),
+            "rss-missing-attribute",
+            4,
+        ),
+        (
+            RSS_OK.replace(
+                "<description>D</description>",
+                "<description>D</description><ttl>soon</ttl>",
+            ),
+            "rss-invalid-integer",
+            2,
+        ),
+        (
+            RSS_OK.replace("<title>T</title>", "<title>T</title><bogus/>"),
+            "rss-undefined-element",
+            2,
+        ),
+    ];
+    for (doc, code, line) in cases {
+        let got = errors(&doc);
+        assert!(
+            got.contains(&(code.to_string(), line)),
+            "{code} at line {line}; got {got:?}\n{doc}"
+        );
+    }
+}
+
+const SITEMAP_OK: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>https://example.com/</loc><lastmod>2024-03-15</lastmod><changefreq>daily</changefreq><priority>0.5</priority></url>
+</urlset>"#;
+
+#[test]
+fn sitemap_rules_report_their_code_on_the_right_line() {
+    assert_eq!(errors(SITEMAP_OK), vec![]);
+    let cases = [
+        (
+            SITEMAP_OK.replace("https://example.com/", "/relative"),
+            "sitemap-invalid-loc",
+            3,
+        ),
+        (
+            SITEMAP_OK.replace("2024-03-15", "15/03/2024"),
+            "sitemap-invalid-lastmod",
+            3,
+        ),
+        (
+            SITEMAP_OK.replace("daily", "sometimes"),
+            "sitemap-invalid-changefreq",
+            3,
+        ),
+        (
+            SITEMAP_OK.replace("0.5", "1.5"),
+            "sitemap-invalid-priority",
+            3,
+        ),
+        (
+            SITEMAP_OK.replace(
+                "</url>",
+                "</url>\n<url><loc>https://other.example/</loc></url>",
+            ),
+            "sitemap-other-host",
+            4,
+        ),
+        (
+            SITEMAP_OK.replace("<loc>https://example.com/</loc>", ""),
+            "sitemap-missing-loc",
+            3,
+        ),
+    ];
+    for (doc, code, line) in cases {
+        let got = errors(&doc);
+        assert!(
+            got.contains(&(code.to_string(), line)),
+            "{code} at line {line}; got {got:?}\n{doc}"
+        );
+    }
+}
+
+#[test]
+fn fifty_thousand_urls_pass_and_fifty_thousand_and_one_fail() {
+    let doc = |n: usize| {
+        let mut s =
+            String::from("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for i in 0..n {
+            s.push_str(&format!("<url><loc>https://e.com/{i}</loc></url>\n"));
+        }
+        s + "</urlset>"
+    };
+    assert_eq!(errors(&doc(50_000)), vec![]);
+    assert_eq!(
+        errors(&doc(50_001)),
+        vec![("sitemap-too-many-urls".to_string(), 50_002)]
+    );
+}
+
+#[test]
+fn not_well_formed_xml_gives_one_error_at_the_place() {
+    assert_eq!(
+        errors("<rss version=\"2.0\">\n<channel>\n</chanel></rss>"),
+        vec![("xml-not-well-formed".to_string(), 3)]
+    );
+    assert_eq!(
+        errors("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<x:y/></feed>"),
+        vec![("xml-undeclared-prefix".to_string(), 2)]
+    );
+}
+
+#[test]
+fn entity_bombs_and_external_entities_are_refused_without_expansion() {
+    let mut bomb = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE r [\n<!ENTITY a \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">\n");
+    let mut prev = "a".to_string();
+    for i in 0..10 {
+        let name = format!("e{i}");
+        bomb.push_str(&format!(
+            "<!ENTITY {name} \"{}\">\n",
+            format!("&{prev};").repeat(10)
+        ));
+        prev = name;
+    }
+    bomb.push_str(&format!(
+        "]>\n<rss version=\"2.0\"><channel><title>&{prev};</title></channel></rss>"
+    ));
+    let started = std::time::Instant::now();
+    let got = errors(&bomb);
+    assert!(
+        got.iter().any(|(c, _)| c == "xml-undefined-entity"),
+        "{got:?}"
+    );
+    assert!(started.elapsed().as_secs() < 5);
+    let external = "<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<rss version=\"2.0\"><channel><title>&x;</title></channel></rss>";
+    assert!(errors(external)
+        .iter()
+        .any(|(c, _)| c == "xml-undefined-entity"));
+}
+
+#[test]
+fn jekylls_own_feed_with_a_control_character_is_rejected() {
+    let report = feedwright::validate::validate_bytes(
+        &std::fs::read(fixture("golden/jekyll-site/feed.xml")).unwrap(),
+        &Options::default(),
+    );
+    assert_eq!(report.diagnostics[0].code, "xml-illegal-char");
+    assert_eq!(report.diagnostics[0].line, 5);
+}
+
+#[test]
+fn feedwrights_outputs_validate_cleanly() {
+    let (dest, _) = build_fixture("jekyll-site");
+    for f in ["feed.xml", "rss.xml", "sitemap.xml"] {
+        let base = url::Url::parse(&format!("https://example.com/blog/{f}")).unwrap();
+        let r = feedwright::validate::validate_bytes(
+            &std::fs::read(dest.path().join(f)).unwrap(),
+            &Options { base: Some(base) },
+        );
+        assert!(
+            r.diagnostics.iter().all(|d| d.severity == Severity::Info),
+            "{f}: {:?}",
+            r.diagnostics
+        );
+    }
+}
+
+#[test]
+fn validate_cli_exit_codes_and_gzip() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.xml.gz");
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&good).unwrap(),
+        flate2::Compression::default(),
+    );
+    gz.write_all(SITEMAP_OK.as_bytes()).unwrap();
+    gz.finish().unwrap();
+    let bad = dir.path().join("bad.xml");
+    std::fs::write(&bad, SITEMAP_OK.replace("daily", "sometimes")).unwrap();
+    let run = |args: &[&std::path::Path]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_feedwright"))
+            .arg("validate")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(run(&[&good]).status.code(), Some(0));
+    let out = run(&[&bad]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("bad.xml:3:"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        run(&[&dir.path().join("missing.xml")]).status.code(),
+        Some(2)
+    );
+}
