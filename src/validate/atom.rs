@@ -688,11 +688,7 @@ fn check_self_link(feed: &Element, opts: &Options, out: &mut Out) {
         ),
         (Some(l), Some(base)) => {
             if let Some(href) = l.attr("href") {
-                if base
-                    .join(href)
-                    .map(|u| u.as_str() != base.as_str())
-                    .unwrap_or(true)
-                {
+                if !super::checks::self_link_matches(base, href) {
                     out.warn(
                         l,
                         "atom-self-mismatch",

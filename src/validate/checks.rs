@@ -31,6 +31,13 @@ impl Out {
     }
 }
 
+/// True when a self link `href` (resolved against `served_at`) is the URL the document is served from.
+pub fn self_link_matches(served_at: &url::Url, href: &str) -> bool {
+    served_at
+        .join(href)
+        .is_ok_and(|u| u.as_str() == served_at.as_str())
+}
+
 /// RFC 3339 `date-time` (Atom dates): `2003-12-13T18:30:02Z`, `…02.25+01:00`.
 pub fn is_rfc3339(s: &str) -> bool {
     let b = s.as_bytes();
