@@ -625,36 +625,30 @@ fn check_links(parent: &Element, out: &mut Out) {
                 "RFC 4287 §4.2.7.2",
             );
         }
-        if let Some(t) = l.attr("type") {
-            if !is_mime_type(t) {
-                out.error(
-                    l,
-                    "atom-invalid-mime-type",
-                    &format!("link type `{t}` is not a MIME type"),
-                    "RFC 4287 §4.2.7.3",
-                );
-            }
-        }
-        if let Some(h) = l.attr("hreflang") {
-            if !is_language(h) {
-                out.error(
-                    l,
-                    "atom-invalid-language",
-                    &format!("hreflang `{h}` is not a language tag"),
-                    "RFC 4287 §4.2.7.4",
-                );
-            }
-        }
-        if let Some(len) = l.attr("length") {
-            if !is_non_negative_integer(len) {
-                out.error(
-                    l,
-                    "atom-invalid-length",
-                    &format!("link length `{len}` is not a whole number of bytes"),
-                    "RFC 4287 §4.2.7.6",
-                );
-            }
-        }
+        out.check_attr(
+            l,
+            "type",
+            is_mime_type,
+            "atom-invalid-mime-type",
+            |t| format!("link type `{t}` is not a MIME type"),
+            "RFC 4287 §4.2.7.3",
+        );
+        out.check_attr(
+            l,
+            "hreflang",
+            is_language,
+            "atom-invalid-language",
+            |h| format!("hreflang `{h}` is not a language tag"),
+            "RFC 4287 §4.2.7.4",
+        );
+        out.check_attr(
+            l,
+            "length",
+            is_non_negative_integer,
+            "atom-invalid-length",
+            |n| format!("link length `{n}` is not a whole number of bytes"),
+            "RFC 4287 §4.2.7.6",
+        );
         if rel == "alternate" {
             let key = (
                 l.attr("type").unwrap_or("").to_ascii_lowercase(),

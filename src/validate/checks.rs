@@ -29,6 +29,22 @@ impl Out {
     pub fn warn(&mut self, el: &Element, code: &str, message: &str, spec: &str) {
         self.push(el, Severity::Warning, code, message, spec);
     }
+    /// Reports an error when the attribute `name` is present and `valid` rejects its value.
+    pub fn check_attr(
+        &mut self,
+        el: &Element,
+        name: &str,
+        valid: impl Fn(&str) -> bool,
+        code: &str,
+        message: impl Fn(&str) -> String,
+        spec: &str,
+    ) {
+        if let Some(v) = el.attr(name) {
+            if !valid(v) {
+                self.error(el, code, &message(v), spec);
+            }
+        }
+    }
 }
 
 /// True when a self link `href` (resolved against `served_at`) is the URL the document is served from.

@@ -645,36 +645,33 @@ fn check_item_child(c: &Element, out: &mut Out) {
                     );
                 }
             }
-            if let Some(u) = c.attr("url") {
-                if !is_absolute_iri(u) || !(u.starts_with("http://") || u.starts_with("https://")) {
-                    out.error(
-                        c,
-                        "rss-invalid-url",
-                        &format!("enclosure url `{u}` must be an http URL"),
-                        SPEC,
-                    );
-                }
-            }
-            if let Some(l) = c.attr("length") {
-                if !is_non_negative_integer(l) {
-                    out.error(
-                        c,
-                        "rss-invalid-integer",
-                        &format!("enclosure length `{l}` must be a whole number of bytes"),
-                        SPEC,
-                    );
-                }
-            }
-            if let Some(t) = c.attr("type") {
-                if !is_mime_type(t) {
-                    out.error(
-                        c,
-                        "rss-invalid-mime-type",
-                        &format!("enclosure type `{t}` is not a MIME type"),
-                        SPEC,
-                    );
-                }
-            }
+            let http = |u: &str| {
+                is_absolute_iri(u) && (u.starts_with("http://") || u.starts_with("https://"))
+            };
+            out.check_attr(
+                c,
+                "url",
+                http,
+                "rss-invalid-url",
+                |u| format!("enclosure url `{u}` must be an http URL"),
+                SPEC,
+            );
+            out.check_attr(
+                c,
+                "length",
+                is_non_negative_integer,
+                "rss-invalid-integer",
+                |l| format!("enclosure length `{l}` must be a whole number of bytes"),
+                SPEC,
+            );
+            out.check_attr(
+                c,
+                "type",
+                is_mime_type,
+                "rss-invalid-mime-type",
+                |t| format!("enclosure type `{t}` is not a MIME type"),
+                SPEC,
+            );
         }
         "source" => match c.attr("url") {
             None => out.error(
