@@ -37,3 +37,24 @@ for k in times:
 r = statistics.median(times["xmllint --schema"]) / statistics.median(times["feedwright validate"])
 print(f"feedwright is {r:.1f}x faster than xmllint --schema")
 PY
+# Memory: a 47 MB sitemap (50,000 long URLs with three images each). Peak memory
+# should stay near the file's own size, because the sitemap's tree is not held.
+python3 - "$work/big.xml" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">\n')
+    for i in range(50000):
+        f.write(f"<url><loc>https://example.com/posts/{i}/{'a' * 600}</loc><lastmod>2024-01-01</lastmod>")
+        for j in range(3):
+            f.write(f"<image:image><image:loc>https://example.com/img/{i}-{j}.jpg</image:loc></image:image>")
+        f.write("</url>\n")
+    f.write("</urlset>\n")
+PY
+python3 - "$work/big.xml" <<'PY'
+import os, resource, subprocess, sys
+subprocess.run(["target/release/feedwright", "validate", sys.argv[1]], check=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+size = os.path.getsize(sys.argv[1]) / 2**20
+print(f"validating a {size:.1f} MiB sitemap: peak memory {peak:.1f} MiB ({peak / size:.2f}x the file)")
+PY

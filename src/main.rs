@@ -228,7 +228,7 @@ fn check(args: &SiteArgs) -> anyhow::Result<ExitCode> {
 
 fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     use feedwright::validate::{
-        read_limited, validate_bytes, Options, Severity as V, MAX_SITEMAP_BYTES,
+        read_limited, validate_owned, Options, Severity as V, MAX_SITEMAP_BYTES,
     };
     let base = match &args.base {
         Some(b) => Some(
@@ -249,7 +249,7 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         };
         let mut diagnostics = match read {
             Ok((bytes, over)) => {
-                let mut d = validate_bytes(&bytes, &opts).diagnostics;
+                let mut d = validate_owned(bytes, &opts).diagnostics;
                 if over {
                     d.insert(0, feedwright::validate::Diagnostic::new(1, 1, V::Error, "too-large", "the document is larger than 50 MiB uncompressed (the sitemap limit); only the first 50 MiB were read", "sitemaps.org protocol"));
                 }

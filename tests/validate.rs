@@ -237,6 +237,25 @@ fn fifty_thousand_urls_pass_and_fifty_thousand_and_one_fail() {
 }
 
 #[test]
+fn a_sitemap_on_one_line_reports_exact_columns_in_linear_time() {
+    // Minified sitemaps put every URL on line 1; columns used to be counted
+    // from the line start for each element (quadratic on a large file).
+    let mut doc = String::from("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">");
+    for i in 0..40_000 {
+        doc.push_str(&format!("<url><loc>https://e.com/{i}</loc></url>"));
+    }
+    let bad_at = doc.chars().count() + 1;
+    doc.push_str("<url><loc>/relative</loc></url></urlset>");
+    let report = validate_str(&doc, &Options::default());
+    let d: Vec<_> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.line, d.column))
+        .collect();
+    assert_eq!(d, vec![("sitemap-invalid-loc", 1, bad_at + "<url>".len())]);
+}
+
+#[test]
 fn not_well_formed_xml_gives_one_error_at_the_place() {
     assert_eq!(
         errors("<rss version=\"2.0\">\n<channel>\n</chanel></rss>"),

@@ -208,7 +208,7 @@ fn check_container(
     check_unknown_attributes(parent, out);
     check_links(parent, out);
     for c in &parent.children {
-        if c.ns != NS {
+        if &*c.ns != NS {
             continue;
         }
         if !allowed.contains(&c.name.as_str()) {
@@ -313,7 +313,7 @@ fn check_unknown_attributes(el: &Element, out: &mut Out) {
                 "RFC 4287 §2",
             );
         }
-        if a.ns == super::xml::XML_NS
+        if &*a.ns == super::xml::XML_NS
             && a.name == "lang"
             && !a.value.is_empty()
             && !is_language(&a.value)
@@ -436,7 +436,7 @@ fn check_text_construct(el: &Element, out: &mut Out) {
 
 fn check_xhtml_div(el: &Element, out: &mut Out) {
     let divs: Vec<&Element> = el.children.iter().collect();
-    let only_div = divs.len() == 1 && divs[0].ns == XHTML_NS && divs[0].name == "div";
+    let only_div = divs.len() == 1 && &*divs[0].ns == XHTML_NS && divs[0].name == "div";
     if !only_div || !el_text_outside_children_is_blank(el) {
         out.error(
             el,
@@ -547,7 +547,7 @@ fn check_person(el: &Element, out: &mut Out) {
         ),
     }
     for c in &el.children {
-        if c.ns != NS {
+        if &*c.ns != NS {
             continue;
         }
         match c.name.as_str() {

@@ -180,7 +180,13 @@ pub fn read_limited(
 
 /// Validates a document given as bytes (any feed or sitemap; detected from its root).
 pub fn validate_bytes(bytes: &[u8], opts: &Options) -> Report {
-    let text = match xml::decode(bytes) {
+    validate_owned(bytes.to_vec(), opts)
+}
+
+/// Like [`validate_bytes`], but takes the buffer, so UTF-8 input is checked
+/// in place without a second copy.
+pub fn validate_owned(bytes: Vec<u8>, opts: &Options) -> Report {
+    let text = match xml::decode_owned(bytes) {
         Ok(t) => t,
         Err(d) => {
             return Report {
@@ -194,7 +200,12 @@ pub fn validate_bytes(bytes: &[u8], opts: &Options) -> Report {
 
 /// Validates a document given as text.
 pub fn validate_str(text: &str, opts: &Options) -> Report {
-    let doc = match xml::parse(text) {
+    let mut sink = SitemapSink {
+        opts,
+        checker: None,
+        out: checks::Out::default(),
+    };
+    let doc = match xml::parse_with(text, &mut sink) {
         Ok(d) => d,
         Err(d) => {
             return Report {
@@ -203,10 +214,10 @@ pub fn validate_str(text: &str, opts: &Options) -> Report {
             }
         }
     };
-    let mut out = checks::Out::default();
+    let mut out = sink.out;
     out.list.extend(doc.notes);
     let root = &doc.root;
-    let format = match (root.ns.as_str(), root.name.as_str()) {
+    let format = match (&*root.ns, root.name.as_str()) {
         ("", "rss") => {
             rss::validate(root, opts, &mut out);
             Format::Rss
@@ -223,14 +234,8 @@ pub fn validate_str(text: &str, opts: &Options) -> Report {
             atom::validate_entry_document(root, opts, &mut out);
             Format::AtomEntry
         }
-        (sitemap::NS, "urlset") => {
-            sitemap::validate_urlset(root, opts, &mut out);
-            Format::Sitemap
-        }
-        (sitemap::NS, "sitemapindex") => {
-            sitemap::validate_index(root, opts, &mut out);
-            Format::SitemapIndex
-        }
+        (sitemap::NS, "urlset") => Format::Sitemap,
+        (sitemap::NS, "sitemapindex") => Format::SitemapIndex,
         (_, "feed") | (_, "entry") => {
             out.error(
                 root,
@@ -274,5 +279,32 @@ pub fn validate_str(text: &str, opts: &Options) -> Report {
     Report {
         format,
         diagnostics,
+    }
+}
+
+/// Checks a sitemap's children while the reader streams them, so the tree of
+/// a large sitemap is never held; feeds are kept whole (their rules look
+/// across elements).
+struct SitemapSink<'a> {
+    opts: &'a Options,
+    checker: Option<sitemap::Checker>,
+    out: checks::Out,
+}
+
+impl xml::Sink for SitemapSink<'_> {
+    fn stream_children(&mut self, root: &xml::Element) -> bool {
+        let index = match (&*root.ns, root.name.as_str()) {
+            (sitemap::NS, "urlset") => false,
+            (sitemap::NS, "sitemapindex") => true,
+            _ => return false,
+        };
+        self.checker = Some(sitemap::Checker::new(index, self.opts));
+        true
+    }
+
+    fn child(&mut self, _root: &xml::Element, child: xml::Element) {
+        if let Some(checker) = &mut self.checker {
+            checker.child(&child, &mut self.out);
+        }
     }
 }

@@ -16,16 +16,67 @@ pub const MAX_URLS: usize = 50_000;
 /// Longest `loc`, in characters.
 pub const MAX_LOC: usize = 2048;
 
-/// Validates a `<urlset>`.
-pub fn validate_urlset(root: &Element, opts: &Options, out: &mut Out) {
-    let mut host = opts
-        .base
-        .as_ref()
-        .and_then(|b| b.host_str().map(str::to_string));
-    let mut count = 0;
-    for u in &root.children {
-        if u.ns != NS || u.name != "url" {
-            if u.ns == NS {
+/// Checks a sitemap or sitemap index one child at a time, so a 50,000-URL
+/// file is validated without holding its tree (see [`super::xml::Sink`]).
+pub struct Checker {
+    index: bool,
+    host: Option<String>,
+    count: usize,
+}
+
+impl Checker {
+    /// A checker for a `<urlset>` (`index` false) or a `<sitemapindex>`.
+    pub fn new(index: bool, opts: &Options) -> Self {
+        Checker {
+            index,
+            host: opts
+                .base
+                .as_ref()
+                .and_then(|b| b.host_str().map(str::to_string)),
+            count: 0,
+        }
+    }
+
+    /// Checks one child of the root.
+    pub fn child(&mut self, el: &Element, out: &mut Out) {
+        if self.index {
+            self.sitemap(el, out)
+        } else {
+            self.url(el, out)
+        }
+    }
+
+    fn sitemap(&mut self, s: &Element, out: &mut Out) {
+        if &*s.ns != NS {
+            return;
+        }
+        if s.name != "sitemap" {
+            out.error(
+                s,
+                "sitemap-undefined-element",
+                &format!(
+                    "<{}> does not belong in <sitemapindex>; only <sitemap>",
+                    s.name
+                ),
+                SPEC,
+            );
+            return;
+        }
+        self.count += 1;
+        if self.count == MAX_URLS + 1 {
+            out.error(
+                s,
+                "sitemap-too-many-urls",
+                &format!("a sitemap index may list at most {MAX_URLS} sitemaps"),
+                SPEC,
+            );
+        }
+        entry(s, &["loc", "lastmod"], &mut self.host, out);
+    }
+
+    fn url(&mut self, u: &Element, out: &mut Out) {
+        if &*u.ns != NS || u.name != "url" {
+            if &*u.ns == NS {
                 out.error(
                     u,
                     "sitemap-undefined-element",
@@ -33,20 +84,20 @@ pub fn validate_urlset(root: &Element, opts: &Options, out: &mut Out) {
                     SPEC,
                 );
             }
-            continue;
+            return;
         }
-        count += 1;
-        if count == MAX_URLS + 1 {
+        self.count += 1;
+        if self.count == MAX_URLS + 1 {
             out.error(u, "sitemap-too-many-urls", &format!("a sitemap may list at most {MAX_URLS} URLs; split it and list the parts in a sitemap index"), SPEC);
         }
         entry(
             u,
             &["loc", "lastmod", "changefreq", "priority"],
-            &mut host,
+            &mut self.host,
             out,
         );
         for c in &u.children {
-            match (c.ns.as_str(), c.name.as_str()) {
+            match (&*c.ns, c.name.as_str()) {
                 (NS, "changefreq") => {
                     if !matches!(
                         c.text.trim(),
@@ -81,7 +132,9 @@ pub fn validate_urlset(root: &Element, opts: &Options, out: &mut Out) {
                         "<image:image> must contain an <image:loc>",
                         "Google image sitemaps",
                     ),
-                    Some(l) => absolute(l, &l.text, "sitemap-image-invalid-loc", out),
+                    Some(l) => {
+                        absolute(l, &l.text, "sitemap-image-invalid-loc", out);
+                    }
                 },
                 (NEWS_NS, "news") => news(c, out),
                 (XHTML_NS, "link") => {
@@ -94,7 +147,9 @@ pub fn validate_urlset(root: &Element, opts: &Options, out: &mut Out) {
                         );
                     }
                     match c.attr("href") {
-                        Some(h) => absolute(c, h, "sitemap-invalid-alternate", out),
+                        Some(h) => {
+                            absolute(c, h, "sitemap-invalid-alternate", out);
+                        }
                         None => out.error(
                             c,
                             "sitemap-invalid-alternate",
@@ -109,45 +164,9 @@ pub fn validate_urlset(root: &Element, opts: &Options, out: &mut Out) {
     }
 }
 
-/// Validates a `<sitemapindex>`.
-pub fn validate_index(root: &Element, opts: &Options, out: &mut Out) {
-    let mut host = opts
-        .base
-        .as_ref()
-        .and_then(|b| b.host_str().map(str::to_string));
-    let mut count = 0;
-    for s in &root.children {
-        if s.ns != NS {
-            continue;
-        }
-        if s.name != "sitemap" {
-            out.error(
-                s,
-                "sitemap-undefined-element",
-                &format!(
-                    "<{}> does not belong in <sitemapindex>; only <sitemap>",
-                    s.name
-                ),
-                SPEC,
-            );
-            continue;
-        }
-        count += 1;
-        if count == MAX_URLS + 1 {
-            out.error(
-                s,
-                "sitemap-too-many-urls",
-                &format!("a sitemap index may list at most {MAX_URLS} sitemaps"),
-                SPEC,
-            );
-        }
-        entry(s, &["loc", "lastmod"], &mut host, out);
-    }
-}
-
 /// The checks `<url>` and `<sitemap>` share: one `loc`, known children, `lastmod`.
 fn entry(el: &Element, allowed: &[&str], host: &mut Option<String>, out: &mut Out) {
-    for c in el.children.iter().filter(|c| c.ns == NS) {
+    for c in el.children.iter().filter(|c| &*c.ns == NS) {
         if !allowed.contains(&c.name.as_str()) {
             out.error(
                 c,
@@ -176,8 +195,8 @@ fn entry(el: &Element, allowed: &[&str], host: &mut Option<String>, out: &mut Ou
         ),
         Some(loc) => {
             let v = loc.text.trim();
-            absolute(loc, v, "sitemap-invalid-loc", out);
-            if v.chars().count() >= MAX_LOC {
+            let parsed = absolute(loc, v, "sitemap-invalid-loc", out);
+            if v.len() >= MAX_LOC && v.chars().count() >= MAX_LOC {
                 out.error(
                     loc,
                     "sitemap-loc-too-long",
@@ -185,11 +204,11 @@ fn entry(el: &Element, allowed: &[&str], host: &mut Option<String>, out: &mut Ou
                     SPEC,
                 );
             }
-            if let Ok(u) = url::Url::parse(v) {
-                let h = u.host_str().unwrap_or("").to_string();
+            if let Some(u) = parsed {
+                let h = u.host_str().unwrap_or("");
                 match host {
-                    None => *host = Some(h),
-                    Some(expected) if *expected != h => {
+                    None => *host = Some(h.to_string()),
+                    Some(expected) if expected != h => {
                         out.error(loc, "sitemap-other-host", &format!("<loc> is on {h}, but this sitemap's URLs are on {expected}; a sitemap lists one host"), SPEC)
                     }
                     _ => {}
@@ -204,10 +223,14 @@ fn entry(el: &Element, allowed: &[&str], host: &mut Option<String>, out: &mut Ou
     }
 }
 
-fn absolute(el: &Element, v: &str, code: &str, out: &mut Out) {
+/// Checks that `v` is an absolute, escaped http(s) URL and returns it parsed
+/// (when it parses at all, so callers can look at its host).
+fn absolute(el: &Element, v: &str, code: &str, out: &mut Out) -> Option<url::Url> {
     let v = v.trim();
-    let ok = url::Url::parse(v)
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+    let parsed = url::Url::parse(v).ok();
+    let ok = parsed
+        .as_ref()
+        .is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
     if !ok {
         out.error(
             el,
@@ -226,6 +249,7 @@ fn absolute(el: &Element, v: &str, code: &str, out: &mut Out) {
             SPEC,
         );
     }
+    parsed
 }
 
 fn news(n: &Element, out: &mut Out) {

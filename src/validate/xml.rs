@@ -11,6 +11,7 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Deepest element nesting accepted.
 pub const MAX_DEPTH: usize = 1000;
@@ -24,7 +25,7 @@ pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 #[derive(Clone, Debug)]
 pub struct Attr {
     /// Namespace URI (`""` for none).
-    pub ns: String,
+    pub ns: Rc<str>,
     /// Local name.
     pub name: String,
     /// The value, entities resolved.
@@ -35,7 +36,7 @@ pub struct Attr {
 #[derive(Clone, Debug, Default)]
 pub struct Element {
     /// Namespace URI (`""` for none).
-    pub ns: String,
+    pub ns: Rc<str>,
     /// Local name.
     pub name: String,
     /// The qualified name as written (`atom:link`).
@@ -66,7 +67,7 @@ impl Element {
     pub fn xml_attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
-            .find(|a| a.ns == XML_NS && a.name == name)
+            .find(|a| &*a.ns == XML_NS && a.name == name)
             .map(|a| a.value.as_str())
     }
     /// Children with this namespace and local name.
@@ -77,11 +78,13 @@ impl Element {
     ) -> impl Iterator<Item = &'a Element> + 'a {
         self.children
             .iter()
-            .filter(move |c| c.ns == ns && c.name == name)
+            .filter(move |c| &*c.ns == ns && c.name == name)
     }
     /// The first child with this namespace and local name.
     pub fn child(&self, ns: &str, name: &str) -> Option<&Element> {
-        self.children.iter().find(|c| c.ns == ns && c.name == name)
+        self.children
+            .iter()
+            .find(|c| &*c.ns == ns && c.name == name)
     }
 }
 
@@ -97,8 +100,15 @@ pub struct Document {
 /// Turns bytes into text: UTF-8 (with or without BOM), UTF-16 with a BOM,
 /// ISO-8859-1 and windows-1252 by declaration.
 pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return utf8(rest);
+    decode_owned(bytes.to_vec())
+}
+
+/// Like [`decode`], but reuses the buffer for UTF-8 input instead of copying
+/// it (a 50 MiB sitemap then costs 50 MiB, not 100).
+pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+        return utf8(bytes);
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let le = bytes[0] == 0xFF;
@@ -154,10 +164,12 @@ fn cp1252(b: u8) -> char {
     }
 }
 
-fn utf8(bytes: &[u8]) -> Result<String, Diagnostic> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
+fn utf8(bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
         Err(e) => {
+            let (e, bytes) = (e.utf8_error(), e.into_bytes());
+            let bytes = bytes.as_slice();
             let (line, column) = line_col_bytes(bytes, e.valid_up_to());
             Err(Diagnostic::new(
                 line,
@@ -179,23 +191,40 @@ fn line_col_bytes(bytes: &[u8], at: usize) -> (usize, usize) {
 }
 
 /// Line starts of a text, for turning byte offsets into line and column.
-struct Lines(Vec<usize>);
+///
+/// Offsets are asked for in document order, so the last answer is kept and
+/// the next column is counted from there: a whole sitemap on one line costs
+/// linear time, not quadratic.
+struct Lines {
+    starts: Vec<usize>,
+    /// The last offset asked for, its line and its 0-based column in characters.
+    last: std::cell::Cell<(usize, usize, usize)>,
+}
 
 impl Lines {
     fn new(text: &str) -> Self {
-        let mut v = vec![0];
-        v.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines(v)
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines {
+            starts,
+            last: std::cell::Cell::new((0, 1, 0)),
+        }
     }
     fn at(&self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = offset.min(text.len());
-        let line = self.0.partition_point(|&s| s <= offset);
-        let start = self.0[line - 1];
-        let col = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count())
-            + 1;
-        (line, col)
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let (last_offset, last_line, last_col) = self.last.get();
+        let col = if last_line == line && last_offset <= offset && last_offset >= start {
+            last_col + text[last_offset..offset].chars().count()
+        } else {
+            text[start..offset].chars().count()
+        };
+        self.last.set((offset, line, col));
+        (line, col + 1)
     }
 }
 
@@ -204,12 +233,48 @@ fn fatal(lines: &Lines, text: &str, offset: usize, code: &str, message: &str) ->
     Diagnostic::new(l, c, Severity::Error, code, message, "XML 1.0 §2")
 }
 
+/// Receives the root's children one at a time while the document is read, so
+/// a large flat document (a 50,000-URL sitemap) is checked without holding its
+/// tree: memory stays at one child, not the whole file's elements.
+pub trait Sink {
+    /// Called once the root's start tag is read. Returning true streams the
+    /// root's children to [`Sink::child`]; they are then not kept in the tree.
+    fn stream_children(&mut self, root: &Element) -> bool;
+    /// One finished child of the root, with its subtree.
+    fn child(&mut self, root: &Element, child: Element);
+}
+
+/// A sink that keeps every element in the tree.
+struct KeepAll;
+
+impl Sink for KeepAll {
+    fn stream_children(&mut self, _: &Element) -> bool {
+        false
+    }
+    fn child(&mut self, _: &Element, _: Element) {}
+}
+
 /// Parses text into a [`Document`], or returns the first well-formedness error.
 pub fn parse(text: &str) -> Result<Document, Diagnostic> {
+    parse_with(text, &mut KeepAll)
+}
+
+/// Like [`parse`], but offers the root's children to `sink` as they finish.
+pub fn parse_with(text: &str, sink: &mut dyn Sink) -> Result<Document, Diagnostic> {
     let lines = Lines::new(text);
-    if let Some((i, c)) = text
-        .char_indices()
-        .find(|&(_, c)| !crate::text::is_xml_char(c))
+    // Byte-level fast path before the per-character search: in a Rust string
+    // only C0 controls, U+FFFE and U+FFFF can break XML's character rule.
+    let suspicious = text
+        .bytes()
+        .any(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        || text.contains('\u{FFFE}')
+        || text.contains('\u{FFFF}');
+    if let Some((i, c)) = suspicious
+        .then(|| {
+            text.char_indices()
+                .find(|&(_, c)| !crate::text::is_xml_char(c))
+        })
+        .flatten()
     {
         return Err(fatal(
             &lines,
@@ -230,6 +295,10 @@ pub fn parse(text: &str) -> Result<Document, Diagnostic> {
     let mut expanded = 0usize;
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
+    let mut streaming = false;
+    // Namespace URIs repeat on every element; share one allocation per URI.
+    let mut namespaces: Vec<Rc<str>> = Vec::new();
+    let empty_ns: Rc<str> = Rc::from("");
     loop {
         let pos = reader.buffer_position() as usize;
         let event = match reader.read_resolved_event() {
@@ -264,8 +333,8 @@ pub fn parse(text: &str) -> Result<Document, Diagnostic> {
                 }
                 let qname = String::from_utf8_lossy(e.name().as_ref()).into_owned();
                 let ns = match ns {
-                    ResolveResult::Bound(n) => String::from_utf8_lossy(n.as_ref()).into_owned(),
-                    ResolveResult::Unbound => String::new(),
+                    ResolveResult::Bound(n) => intern(&mut namespaces, n.as_ref()),
+                    ResolveResult::Unbound => empty_ns.clone(),
                     ResolveResult::Unknown(p) => {
                         return Err(fatal(
                             &lines,
@@ -308,11 +377,11 @@ pub fn parse(text: &str) -> Result<Document, Diagnostic> {
                     }
                     let (ans, aname) = match reader.resolver().resolve_attribute(a.key) {
                         (ResolveResult::Bound(n), l) => (
-                            String::from_utf8_lossy(n.as_ref()).into_owned(),
+                            intern(&mut namespaces, n.as_ref()),
                             String::from_utf8_lossy(l.as_ref()).into_owned(),
                         ),
                         (ResolveResult::Unbound, l) => (
-                            String::new(),
+                            empty_ns.clone(),
                             String::from_utf8_lossy(l.as_ref()).into_owned(),
                         ),
                         (ResolveResult::Unknown(p), _) => {
@@ -357,15 +426,18 @@ pub fn parse(text: &str) -> Result<Document, Diagnostic> {
                     column,
                     ..Element::default()
                 };
+                if stack.is_empty() {
+                    streaming = sink.stream_children(&el);
+                }
                 if empty {
-                    attach(&mut stack, &mut root, el);
+                    attach(&mut stack, &mut root, el, streaming, sink);
                 } else {
                     stack.push(el);
                 }
             }
             (_, Event::End(_)) => {
                 let el = stack.pop().expect("quick-xml checks end tags");
-                attach(&mut stack, &mut root, el);
+                attach(&mut stack, &mut root, el, streaming, sink);
             }
             (_, Event::Text(t)) => {
                 let raw = t
@@ -468,11 +540,27 @@ pub fn parse(text: &str) -> Result<Document, Diagnostic> {
     }
 }
 
-fn attach(stack: &mut [Element], root: &mut Option<Element>, el: Element) {
-    match stack.last_mut() {
-        Some(parent) => parent.children.push(el),
-        None => *root = Some(el),
+fn attach(
+    stack: &mut [Element],
+    root: &mut Option<Element>,
+    el: Element,
+    streaming: bool,
+    sink: &mut dyn Sink,
+) {
+    match stack {
+        [only] if streaming => sink.child(only, el),
+        [.., parent] => parent.children.push(el),
+        [] => *root = Some(el),
     }
+}
+
+fn intern(seen: &mut Vec<Rc<str>>, uri: &[u8]) -> Rc<str> {
+    if let Some(known) = seen.iter().find(|s| s.as_bytes() == uri) {
+        return known.clone();
+    }
+    let new: Rc<str> = Rc::from(String::from_utf8_lossy(uri).as_ref());
+    seen.push(new.clone());
+    new
 }
 
 /// `<!ENTITY name "value">` declarations of the internal subset. External
