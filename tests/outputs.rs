@@ -158,3 +158,49 @@ fn a_users_robots_txt_is_never_overwritten() {
     feedwright::build(&options(src.path(), dest.path())).unwrap();
     assert!(!dest.path().join("robots.txt").exists());
 }
+
+#[test]
+fn image_url_with_an_ampersand_keeps_atom_and_rss_well_formed() {
+    // Broke a 10,000-post benchmark build: `?w=800&h=450` went raw into
+    // Atom's media:thumbnail attribute.
+    use feedwright::model::{AbsUrl, Entry, Feed, FeedMeta};
+    let when = date("2024-03-16T10:00:00+09:00");
+    let image = "https://cdn.example.com/a.jpg?w=800&h=450";
+    let feed = Feed {
+        meta: FeedMeta {
+            title: "T".into(),
+            description: None,
+            home_url: AbsUrl::parse("https://example.com/").unwrap(),
+            feed_url: AbsUrl::parse("https://example.com/feed.xml").unwrap(),
+            language: None,
+            author: None,
+            empty_updated: when,
+            excerpt_only: false,
+        },
+        entries: vec![Entry {
+            id: "https://example.com/1".into(),
+            url: AbsUrl::parse("https://example.com/1/").unwrap(),
+            title: "One".into(),
+            published: when,
+            updated: when,
+            summary: None,
+            content_html: None,
+            categories: vec![],
+            tags: vec![],
+            author: None,
+            image: Some(AbsUrl::parse(image).unwrap()),
+        }],
+    };
+    for text in [
+        feedwright::feed::atom::to_string(&feed),
+        feedwright::feed::rss::to_string(&feed),
+    ] {
+        let doc = strict_parse(&text);
+        let urls: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.tag_name().name() == "thumbnail" || n.tag_name().name() == "content")
+            .filter_map(|n| n.attribute("url"))
+            .collect();
+        assert!(urls.contains(&image), "{urls:?} in\n{text}");
+    }
+}

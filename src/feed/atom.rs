@@ -49,7 +49,13 @@ pub fn to_atom(feed: &Feed) -> atom::Feed {
             let mut extensions: atom::extension::ExtensionMap = BTreeMap::new();
             if let Some(img) = &e.image {
                 let mut attrs = BTreeMap::new();
-                attrs.insert("url".to_string(), img.to_string());
+                // atom_syndication writes extension attributes as raw bytes,
+                // unlike its own elements; escape here or `&` in a query
+                // string makes the feed ill-formed.
+                attrs.insert(
+                    "url".to_string(),
+                    quick_xml::escape::escape(img.as_str()).into_owned(),
+                );
                 let thumb = atom::extension::Extension {
                     name: "media:thumbnail".into(),
                     value: None,
