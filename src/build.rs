@@ -2,6 +2,7 @@
 //! serialise → write. [`plan`] does everything in memory (check mode uses it);
 //! [`build`] also writes.
 
+use crate::cache::{self, Cache, Manifest, PostRecord, Stamp};
 use crate::config::{BuildOptions, SiteConfig};
 use crate::error::{Error, Location, Notice, Severity};
 use crate::extract::{self, Context, PostMeta};
@@ -11,6 +12,7 @@ use crate::sitemap::SitemapUrl;
 use crate::source::{self, SiteKind};
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// One file a build produces.
@@ -23,10 +25,12 @@ pub struct Planned {
 }
 
 /// Counts for the summary line.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stats {
-    /// Post files read.
+    /// Post files found.
     pub read: usize,
+    /// Of those, how many the cache answered without reading the file.
+    pub from_cache: usize,
     /// Posts published.
     pub published: usize,
     /// Posts left out on purpose (`published: false`, future dates, no front matter).
@@ -53,26 +57,57 @@ pub struct Plan {
 /// What a build did.
 #[derive(Debug)]
 pub struct BuildReport {
-    /// The plan that was carried out.
-    pub plan: Plan,
+    /// The destination folder.
+    pub dest: PathBuf,
+    /// Counts.
+    pub stats: Stats,
+    /// Errors and warnings about posts, sorted by file.
+    pub notices: Vec<Notice>,
     /// Each file and whether it was written or already up to date.
     pub outputs: Vec<(PathBuf, WriteOutcome)>,
+    /// True when the cache showed nothing changed since the last build, so
+    /// no post was read.
+    pub reused: bool,
 }
 
 impl BuildReport {
     /// True when some post was rejected (the CLI exits 1).
     pub fn has_rejected_posts(&self) -> bool {
-        self.plan.stats.rejected > 0
+        self.stats.rejected > 0
     }
 }
 
-fn mtime(path: &Path) -> Option<DateTime<FixedOffset>> {
-    let t = std::fs::metadata(path).ok()?.modified().ok()?;
-    Some(DateTime::<chrono::Utc>::from(t).fixed_offset())
+/// Follows a build's reading of posts (the CLI draws a progress bar).
+/// Called from several threads at once.
+pub trait Progress: Sync {
+    /// Reading starts; `total` posts to go.
+    fn start(&self, total: usize);
+    /// One more post done.
+    fn advance(&self);
 }
 
-/// Builds every output in memory.
-pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
+/// No progress reporting.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: usize) {}
+    fn advance(&self) {}
+}
+
+/// The site as found: configuration and post files, and the fingerprints
+/// that decide what the cache may answer.
+struct Site {
+    config: SiteConfig,
+    dest: PathBuf,
+    kind: SiteKind,
+    found: source::Discovery,
+    /// `key` plus every post file's name, size and modification time.
+    inputs: u64,
+    cache: Option<Cache>,
+}
+
+fn survey(opts: &BuildOptions) -> Result<Site, Error> {
     let config = SiteConfig::load(opts)?;
     let dest = opts
         .dest
@@ -80,50 +115,157 @@ pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
         .unwrap_or_else(|| opts.source.join("_site"));
     let kind = source::site_kind(&opts.source);
     let found = source::discover(&opts.source, &dest, kind, &config.exclude)?;
+    // SiteConfig holds no hash maps, so its Debug text is deterministic.
+    let key = cache::hash_of((
+        format!("{config:?}"),
+        &opts.source,
+        &dest,
+        kind == SiteKind::Jekyll,
+    ));
+    let mut h = cache::hasher();
+    key.hash(&mut h);
+    for p in &found.posts {
+        (&p.relative_path, p.size, p.modified).hash(&mut h);
+    }
+    for n in &found.notices {
+        n.message.hash(&mut h);
+        n.at.hash(&mut h);
+    }
+    opts.source.join("robots.txt").exists().hash(&mut h);
+    let inputs = h.finish();
+    let cache = opts.cache.then(|| Cache::new(&opts.source, key));
+    Ok(Site {
+        config,
+        dest,
+        kind,
+        found,
+        inputs,
+        cache,
+    })
+}
+
+/// Reads a post up to the end of its front matter: the records the sitemap
+/// and feed selection need come from there, and the body is read again only
+/// for the posts that go into a feed. A file without front matter is read whole.
+fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut buf = Vec::with_capacity(8192);
+    let mut step = 8192u64;
+    loop {
+        let before = buf.len();
+        (&mut file).take(step).read_to_end(&mut buf)?;
+        if let Some(end) = extract::front_matter_end(&buf) {
+            buf.truncate(end);
+            return Ok(buf);
+        }
+        if buf.len() == before {
+            return Ok(buf);
+        }
+        // Doubling keeps the re-scans linear in the file's size.
+        step = buf.len() as u64;
+    }
+}
+
+fn read_record(file: &source::PostFile, cx: &Context<'_>) -> PostRecord {
+    let mut notices = Vec::new();
+    let mtime = file
+        .modified
+        .map(|t| DateTime::<chrono::Utc>::from(t).fixed_offset());
+    let outcome = match read_head(&file.path) {
+        Ok(bytes) => extract::read_meta(file, &bytes, mtime, cx, &mut notices),
+        Err(e) => Err(crate::error::PostError {
+            at: Location::new(&file.path, None),
+            message: format!("could not read the file ({e}); check its permissions"),
+        }),
+    };
+    PostRecord {
+        relative_path: file.relative_path.clone(),
+        size: file.size,
+        modified: file.modified,
+        outcome,
+        notices,
+    }
+}
+
+/// A plan and what the cache keeps of it.
+struct Made {
+    plan: Plan,
+    records: Vec<PostRecord>,
+    valid_until: Option<DateTime<FixedOffset>>,
+}
+
+/// Builds every output in memory.
+pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
+    let site = survey(opts)?;
+    Ok(make(opts, &site, &NoProgress)?.plan)
+}
+
+fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Made, Error> {
+    let config = &site.config;
+    let dest = site.dest.clone();
+    let kind = site.kind;
+    let found = &site.found;
     let cx = Context {
-        config: &config,
+        config,
         kind,
         now: opts.now,
     };
 
-    let results: Vec<(
-        Result<Option<PostMeta>, crate::error::PostError>,
-        Vec<Notice>,
-    )> = found
+    let cached = site.cache.as_ref().map(Cache::posts).unwrap_or_default();
+    progress.start(found.posts.len());
+    let records: Vec<PostRecord> = found
         .posts
         .par_iter()
         .map(|file| {
-            let mut notices = Vec::new();
-            let result = match std::fs::read(&file.path) {
-                Ok(bytes) => extract::read_meta(file, &bytes, mtime(&file.path), &cx, &mut notices),
-                Err(e) => Err(crate::error::PostError {
-                    at: Location::new(&file.path, None),
-                    message: format!("could not read the file ({e}); check its permissions"),
-                }),
+            let record = match cached.get(&file.relative_path) {
+                Some(r)
+                    if file.modified.is_some()
+                        && r.size == file.size
+                        && r.modified == file.modified =>
+                {
+                    r.clone()
+                }
+                _ => read_record(file, &cx),
             };
-            (result, notices)
+            progress.advance();
+            record
         })
         .collect();
 
-    let mut notices = found.notices;
+    let mut notices = found.notices.clone();
     let mut stats = Stats {
         read: found.posts.len(),
+        from_cache: records
+            .iter()
+            .zip(&found.posts)
+            .filter(|(r, f)| {
+                cached
+                    .get(&f.relative_path)
+                    .is_some_and(|c| c.modified == r.modified && c.size == r.size)
+            })
+            .count(),
         ..Stats::default()
     };
     let mut posts = Vec::new();
-    for (result, mut post_notices) in results {
-        notices.append(&mut post_notices);
-        match result {
+    let mut valid_until: Option<DateTime<FixedOffset>> = None;
+    for record in &records {
+        notices.extend(record.notices.iter().cloned());
+        match &record.outcome {
             Ok(Some(meta)) if !meta.published => stats.skipped += 1,
-            Ok(Some(meta)) if meta.date > opts.now && !config.future => stats.skipped += 1,
-            Ok(Some(meta)) => posts.push(meta),
+            Ok(Some(meta)) if meta.date > opts.now && !config.future => {
+                // The outputs change when this post's date arrives.
+                valid_until = Some(valid_until.map_or(meta.date, |t| t.min(meta.date)));
+                stats.skipped += 1
+            }
+            Ok(Some(meta)) => posts.push(meta.clone()),
             Ok(None) => stats.skipped += 1,
             Err(e) => {
                 stats.rejected += 1;
                 notices.push(Notice {
                     severity: Severity::Error,
-                    at: e.at,
-                    message: e.message,
+                    at: e.at.clone(),
+                    message: e.message.clone(),
                 });
             }
         }
@@ -146,7 +288,7 @@ pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
                 at: Location::new(&meta.file.path, None),
                 message: format!("could not read the file again ({e})"),
             })
-            .and_then(|bytes| extract::render_entry(meta, &bytes, &config, &mut notices));
+            .and_then(|bytes| extract::render_entry(meta, &bytes, config, &mut notices));
         match rendered {
             Ok(entry) => entries.push(entry),
             Err(e) => notices.push(Notice {
@@ -155,6 +297,10 @@ pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
                 message: e.message,
             }),
         }
+    }
+    if entries.is_empty() {
+        // An empty feed's `updated` is the build date: never reuse it.
+        valid_until = Some(opts.now);
     }
     let feed_meta = |path: &str| -> Result<FeedMeta, Error> {
         Ok(FeedMeta {
@@ -201,10 +347,7 @@ pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
             loc: p.url.clone(),
             lastmod: Some(p.updated()),
         }));
-        files.push(Planned {
-            path: path.clone(),
-            bytes: crate::sitemap::to_string(&urls).into_bytes(),
-        });
+        files.extend(sitemap_files(config, path, &urls)?);
         // Never overwrite a robots.txt the user wrote.
         if !opts.source.join("robots.txt").exists() {
             let url = config
@@ -218,21 +361,10 @@ pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
         }
     }
     // Never publish an invalid document: every XML output is validated first.
-    for f in files.iter().filter(|f| f.path.ends_with(".xml")) {
-        let report =
-            crate::validate::validate_bytes(&f.bytes, &crate::validate::Options::default());
-        if report.has_errors() {
-            return Err(Error::InvalidOutput {
-                path: dest.join(&f.path),
-                diagnostics: report
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.severity == crate::validate::Severity::Error)
-                    .map(|d| d.to_string())
-                    .collect(),
-            });
-        }
-    }
+    files
+        .par_iter()
+        .map(|f| validate_output(&dest, f))
+        .collect::<Result<Vec<()>, Error>>()?;
     notices.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| b.severity.cmp(&a.severity)));
     if kind == SiteKind::Plain && stats.read == 0 {
         notices.push(Notice {
@@ -241,13 +373,100 @@ pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
             message: "no posts found: a plain folder should hold .md, .markdown, .html or .txt files with front matter".into(),
         });
     }
-    Ok(Plan {
-        dest,
-        files,
-        notices,
-        stats,
-        posts,
+    Ok(Made {
+        plan: Plan {
+            dest,
+            files,
+            notices,
+            stats,
+            posts,
+        },
+        records,
+        valid_until,
     })
+}
+
+/// The sitemap as one file, or, past the protocol's limits, as an index at
+/// `path` listing parts `NAME-1.xml` … `NAME-N.xml` (`.xml.gz` when
+/// `feedwright.sitemap_gzip` is set).
+fn sitemap_files(
+    config: &SiteConfig,
+    path: &str,
+    urls: &[SitemapUrl],
+) -> Result<Vec<Planned>, Error> {
+    let parts = crate::sitemap::split(urls, crate::sitemap::Limits::default());
+    if parts.len() == 1 {
+        return Ok(vec![Planned {
+            path: path.to_string(),
+            bytes: crate::sitemap::to_string(urls).into_bytes(),
+        }]);
+    }
+    let stem = path.strip_suffix(".xml").unwrap_or(path);
+    let mut files = Vec::with_capacity(parts.len() + 1);
+    let mut index = Vec::with_capacity(parts.len());
+    for (i, part) in parts.iter().enumerate() {
+        let name = if config.sitemap_gzip {
+            format!("{stem}-{}.xml.gz", i + 1)
+        } else {
+            format!("{stem}-{}.xml", i + 1)
+        };
+        let xml = crate::sitemap::to_string(part).into_bytes();
+        let bytes = if config.sitemap_gzip { gzip(&xml) } else { xml };
+        index.push(SitemapUrl {
+            loc: config.site_url(&name).map_err(|e| Error::Config {
+                at: Location::new(Path::new("_config.yml"), None),
+                message: format!("the sitemap part `{name}` does not make a valid URL: {e}"),
+            })?,
+            lastmod: part.iter().filter_map(|u| u.lastmod).max(),
+        });
+        files.push(Planned { path: name, bytes });
+    }
+    let index =
+        crate::sitemap::write_index(&index, Vec::new()).expect("writing to memory does not fail");
+    files.insert(
+        0,
+        Planned {
+            path: path.to_string(),
+            bytes: index,
+        },
+    );
+    Ok(files)
+}
+
+/// Gzip with a fixed header (no name, no time), so equal input gives equal bytes.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::default());
+    enc.write_all(bytes)
+        .expect("compressing in memory does not fail");
+    enc.finish().expect("compressing in memory does not fail")
+}
+
+fn validate_output(dest: &Path, f: &Planned) -> Result<(), Error> {
+    let bytes = if f.path.ends_with(".xml.gz") {
+        crate::validate::read_limited(f.bytes.as_slice(), crate::validate::MAX_SITEMAP_BYTES)
+            .map(|(b, _)| b)
+            .unwrap_or_default()
+    } else if f.path.ends_with(".xml") {
+        f.bytes.clone()
+    } else {
+        return Ok(());
+    };
+    let report = crate::validate::validate_owned(bytes, &crate::validate::Options::default());
+    if report.has_errors() {
+        return Err(Error::InvalidOutput {
+            path: dest.join(&f.path),
+            diagnostics: report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == crate::validate::Severity::Error)
+                .map(|d| d.to_string())
+                .collect(),
+        });
+    }
+    Ok(())
 }
 
 fn warn_duplicate_urls(posts: &[PostMeta], notices: &mut Vec<Notice>) {
@@ -268,13 +487,127 @@ fn warn_duplicate_urls(posts: &[PostMeta], notices: &mut Vec<Notice>) {
 }
 
 /// Builds and writes every output. Outputs are written only after every one
-/// of them was built; each is replaced atomically, and unchanged ones are left alone.
+/// of them was built and validated; each is replaced atomically, unchanged
+/// ones are left alone, and the destination is locked for the whole build.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
-    let plan = plan(opts)?;
+    build_with(opts, &NoProgress)
+}
+
+/// [`build`], reporting progress.
+pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, Error> {
+    let site = survey(opts)?;
+    let _lock = output::DestLock::acquire(&site.dest, opts.lock_wait)?;
+    if let Some(m) = site.cache.as_ref().and_then(Cache::manifest) {
+        if m.still_holds(site.inputs, opts.now, &site.dest) {
+            let outputs = m
+                .outputs
+                .iter()
+                .map(|s| (site.dest.join(&s.path), WriteOutcome::Unchanged))
+                .collect();
+            return Ok(BuildReport {
+                dest: site.dest,
+                stats: m.stats,
+                notices: m.notices,
+                outputs,
+                reused: true,
+            });
+        }
+    }
+    let made = make(opts, &site, progress)?;
+    let plan = made.plan;
+    if let Some(cache) = &site.cache {
+        cache.forget_manifest();
+    }
+    let mut dirs: Vec<PathBuf> = plan
+        .files
+        .iter()
+        .filter_map(|f| plan.dest.join(&f.path).parent().map(Path::to_path_buf))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        output::remove_stale_temporaries(d);
+    }
     let mut outputs = Vec::new();
     for f in &plan.files {
         let path = plan.dest.join(&f.path);
         outputs.push((path.clone(), output::write_if_changed(&path, &f.bytes)?));
     }
-    Ok(BuildReport { plan, outputs })
+    let mut notices = plan.notices;
+    if let Some(cache) = &site.cache {
+        let manifest = Manifest {
+            inputs: site.inputs,
+            valid_until: made.valid_until,
+            outputs: plan
+                .files
+                .iter()
+                .filter_map(|f| Stamp::of(&plan.dest, &f.path))
+                .collect(),
+            stats: plan.stats.clone(),
+            notices: notices.clone(),
+        };
+        // A cache that cannot be written costs speed, not the build.
+        if let Err(e) = cache.save(&made.records, &manifest) {
+            notices.push(Notice {
+                severity: Severity::Warning,
+                at: Location::new(&opts.source.join(cache::DIR), None),
+                message: format!(
+                    "the build cache was not saved ({e}); the next build reads every post again"
+                ),
+            });
+        }
+    }
+    Ok(BuildReport {
+        dest: plan.dest,
+        stats: plan.stats,
+        notices,
+        outputs,
+        reused: false,
+    })
+}
+
+/// What [`check`] found.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// Published files that a build would change, with a short reason.
+    pub stale: Vec<(PathBuf, &'static str)>,
+    /// How many files a build writes.
+    pub files: usize,
+    /// Notices about posts.
+    pub notices: Vec<Notice>,
+    /// Counts.
+    pub stats: Stats,
+}
+
+/// Builds in memory and compares with what is on disk, writing nothing
+/// (not even the cache). "Did you forget to regenerate the feeds?"
+pub fn check(opts: &BuildOptions) -> Result<CheckReport, Error> {
+    let site = survey(opts)?;
+    if let Some(m) = site.cache.as_ref().and_then(Cache::manifest) {
+        if m.still_holds(site.inputs, opts.now, &site.dest) {
+            return Ok(CheckReport {
+                stale: Vec::new(),
+                files: m.outputs.len(),
+                notices: m.notices,
+                stats: m.stats,
+            });
+        }
+    }
+    let plan = make(opts, &site, &NoProgress)?.plan;
+    let mut stale = Vec::new();
+    for f in &plan.files {
+        let path = plan.dest.join(&f.path);
+        let reason = match std::fs::read(&path) {
+            Ok(bytes) if bytes == f.bytes => continue,
+            Ok(_) => "differs from a fresh build",
+            Err(_) => "missing",
+        };
+        stale.push((path, reason));
+    }
+    Ok(CheckReport {
+        stale,
+        files: plan.files.len(),
+        notices: plan.notices,
+        stats: plan.stats,
+    })
 }

@@ -23,6 +23,26 @@ pub struct BuildOptions {
     /// "Now": decides which posts are in the future and dates posts that have
     /// none. The library never reads the clock; the caller passes this in.
     pub now: DateTime<FixedOffset>,
+    /// Use the build cache in `SOURCE/.feedwright-cache/` (read and write).
+    pub cache: bool,
+    /// How long to wait for another build that holds the destination's lock.
+    pub lock_wait: std::time::Duration,
+}
+
+impl BuildOptions {
+    /// Options for building `source` into its default destination at `now`:
+    /// cache on, waiting up to a minute for another build.
+    pub fn new(source: impl Into<PathBuf>, now: DateTime<FixedOffset>) -> Self {
+        BuildOptions {
+            source: source.into(),
+            dest: None,
+            config_file: None,
+            url: None,
+            now,
+            cache: true,
+            lock_wait: std::time::Duration::from_secs(60),
+        }
+    }
 }
 
 /// Where each output goes, relative to the destination; `None` turns it off.
@@ -65,6 +85,8 @@ pub struct SiteConfig {
     pub excerpt_only: bool,
     /// Where each output goes.
     pub outputs: OutputPaths,
+    /// Write a split sitemap's parts gzipped (`feedwright.sitemap_gzip`).
+    pub sitemap_gzip: bool,
     /// `exclude`: paths (relative to the source) to leave out.
     pub exclude: Vec<String>,
 }
@@ -241,6 +263,10 @@ impl SiteConfig {
             posts_limit,
             excerpt_only,
             outputs,
+            sitemap_gzip: fw
+                .and_then(|m| m.get("sitemap_gzip"))
+                .and_then(yaml::as_bool)
+                .unwrap_or(false),
             exclude,
         })
     }

@@ -5,7 +5,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// A place in a file: the path and, where known, a 1-based line.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Location {
     /// The file.
     pub path: PathBuf,
@@ -33,7 +35,7 @@ impl fmt::Display for Location {
 }
 
 /// A problem with one post. The post is left out; every other post is still published.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[error("{at}: {message}")]
 pub struct PostError {
     /// Where.
@@ -43,7 +45,9 @@ pub struct PostError {
 }
 
 /// How serious a build [`Notice`] is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     /// Something was guessed or filled in; the post is published.
     Warning,
@@ -52,7 +56,7 @@ pub enum Severity {
 }
 
 /// A message about one post or file, from a build.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Notice {
     /// How serious.
     pub severity: Severity,
@@ -116,9 +120,9 @@ pub enum Error {
         diagnostics: Vec<String>,
     },
     /// Another feedwright run holds the destination's lock.
-    #[error("{}: another feedwright build is writing this destination; try again when it has finished", path.display())]
+    #[error("{}: another feedwright build has been writing this destination for longer than the lock wait; try again when it has finished, or raise --lock-wait", path.display())]
     Locked {
-        /// The lock file.
+        /// The destination folder.
         path: PathBuf,
     },
 }

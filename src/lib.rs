@@ -54,6 +54,7 @@
 #![warn(missing_docs)]
 
 pub mod build;
+pub mod cache;
 pub mod config;
 pub mod error;
 pub mod extract;
@@ -66,6 +67,6 @@ pub mod text;
 pub mod validate;
 pub mod yaml;
 
-pub use build::{build, plan, BuildReport};
+pub use build::{build, check, plan, BuildReport};
 pub use config::BuildOptions;
 pub use error::Error;

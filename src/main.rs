@@ -74,9 +74,15 @@ struct SiteArgs {
     /// "Now" for this build, RFC 3339 (default: SOURCE_DATE_EPOCH, else the system clock).
     #[arg(long, value_name = "RFC3339")]
     build_date: Option<String>,
-    /// Print errors only: no warnings, no summary.
+    /// Print errors only: no warnings, no progress bar, no summary.
     #[arg(long, short)]
     quiet: bool,
+    /// Read every post again instead of using SOURCE/.feedwright-cache/.
+    #[arg(long)]
+    no_cache: bool,
+    /// Seconds to wait for another build writing the same destination.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    lock_wait: u64,
 }
 
 /// Exit code when outputs were written but some posts were rejected.
@@ -139,6 +145,8 @@ fn options(args: &SiteArgs) -> anyhow::Result<BuildOptions> {
         config_file: args.config.clone(),
         url: args.url.clone(),
         now: build_date(args.build_date.as_deref())?,
+        cache: !args.no_cache,
+        lock_wait: std::time::Duration::from_secs(args.lock_wait),
     })
 }
 
@@ -152,26 +160,84 @@ fn print_notices(notices: &[feedwright::error::Notice], quiet: bool) -> std::io:
     Ok(())
 }
 
+/// A progress bar on stderr while posts are read: only on a terminal, only
+/// without `--quiet` and `NO_COLOR`, and only once a build is long enough
+/// to need one (indicatif draws nothing for the first moments).
+struct Bar(Option<indicatif::ProgressBar>);
+
+impl Bar {
+    fn new(quiet: bool) -> Bar {
+        use std::io::IsTerminal;
+        let show = !quiet
+            && std::io::stderr().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Bar(show.then(|| {
+            let bar = indicatif::ProgressBar::hidden();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{prefix} [{bar:30}] {pos}/{len} posts ({per_sec}, {eta} left)",
+                )
+                .expect("the template is valid")
+                .progress_chars("=> "),
+            );
+            bar.set_prefix("feedwright: reading");
+            bar
+        }))
+    }
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl feedwright::build::Progress for Bar {
+    fn start(&self, total: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(total as u64);
+            // Short builds finish before a bar would help; draw only for big sites.
+            if total >= 2_000 {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+        }
+    }
+    fn advance(&self) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
+}
+
 fn build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let opts = options(args)?;
-    let report = match feedwright::build(&opts) {
+    let bar = Bar::new(args.quiet);
+    let result = feedwright::build::build_with(&opts, &bar);
+    bar.finish();
+    let report = match result {
         Ok(r) => r,
         Err(e) => {
             eprintln!("feedwright: {e}");
             return Ok(ExitCode::from(EXIT_FATAL));
         }
     };
-    print_notices(&report.plan.notices, args.quiet)?;
+    print_notices(&report.notices, args.quiet)?;
     if !args.quiet {
-        let s = &report.plan.stats;
+        let s = &report.stats;
         let written = report
             .outputs
             .iter()
             .filter(|(_, o)| *o == WriteOutcome::Written)
             .count();
+        let cached = if report.reused {
+            " (nothing changed since the last build)".to_string()
+        } else if s.from_cache > 0 {
+            format!(" ({} from the cache)", s.from_cache)
+        } else {
+            String::new()
+        };
         eprintln!(
-            "feedwright: {} posts read, {} published, {} skipped, {} rejected; {} files written, {} unchanged, in {:.2}s ({})",
+            "feedwright: {} posts{cached}: {} published, {} skipped, {} rejected; {} files written, {} unchanged, in {:.2}s ({})",
             s.read,
             s.published,
             s.skipped,
@@ -179,7 +245,7 @@ fn build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
             written,
             report.outputs.len() - written,
             started.elapsed().as_secs_f64(),
-            report.plan.dest.display()
+            report.dest.display()
         );
     }
     Ok(if report.has_rejected_posts() {
@@ -191,36 +257,28 @@ fn build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
 
 fn check(args: &SiteArgs) -> anyhow::Result<ExitCode> {
     let opts = options(args)?;
-    let plan = match feedwright::plan(&opts) {
-        Ok(p) => p,
+    let report = match feedwright::check(&opts) {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("feedwright: {e}");
             return Ok(ExitCode::from(EXIT_FATAL));
         }
     };
-    print_notices(&plan.notices, args.quiet)?;
-    let mut stale = 0;
+    print_notices(&report.notices, args.quiet)?;
     let mut out = std::io::stdout().lock();
-    for f in &plan.files {
-        let path = plan.dest.join(&f.path);
-        let reason = match std::fs::read(&path) {
-            Ok(bytes) if bytes == f.bytes => continue,
-            Ok(_) => "differs from a fresh build",
-            Err(_) => "missing",
-        };
-        stale += 1;
+    for (path, reason) in &report.stale {
         writeln!(out, "{}: {reason}", path.display())?;
     }
-    if stale > 0 {
+    if !report.stale.is_empty() {
         if !args.quiet {
-            eprintln!("feedwright: {stale} published file(s) out of date; run `feedwright build` to regenerate them");
+            eprintln!("feedwright: {} published file(s) out of date; run `feedwright build` to regenerate them", report.stale.len());
         }
         return Ok(ExitCode::from(1));
     }
     if !args.quiet {
         eprintln!(
             "feedwright: all {} published files are up to date",
-            plan.files.len()
+            report.files
         );
     }
     Ok(ExitCode::SUCCESS)

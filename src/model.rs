@@ -21,8 +21,26 @@ use std::fmt;
 /// assert!(AbsUrl::parse("javascript:alert(1)").is_err());
 /// assert!(AbsUrl::parse("/relative").is_err());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(try_from = "String", into = "String")]
 pub struct AbsUrl(url::Url);
+
+// Through strings, so a deserialised value (from the build cache) passes the
+// same scheme check as a parsed one.
+impl TryFrom<String> for AbsUrl {
+    type Error = UrlError;
+    fn try_from(s: String) -> Result<Self, UrlError> {
+        AbsUrl::parse(&s)
+    }
+}
+
+impl From<AbsUrl> for String {
+    fn from(u: AbsUrl) -> String {
+        u.0.into()
+    }
+}
 
 /// Why a string is not an [`AbsUrl`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -81,7 +99,7 @@ impl fmt::Display for AbsUrl {
 }
 
 /// A person: an entry's or a feed's author.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Person {
     /// The name shown to readers.
     pub name: String,

@@ -58,3 +58,64 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<WriteOutcome, Error
         .map_err(|e| io("replace the output", e.error))?;
     Ok(WriteOutcome::Written)
 }
+
+/// Holds the destination folder locked for one build, so overlapping runs
+/// (two cron jobs) never interleave their writes. The lock is an advisory
+/// lock on the folder itself: nothing is added to the published files, and
+/// the kernel releases it when the process ends, even after a `kill -9`.
+#[derive(Debug)]
+pub struct DestLock {
+    _dir: std::fs::File,
+}
+
+impl DestLock {
+    /// Locks `dest` (creating it), waiting up to `wait` for another build to
+    /// finish; after that, [`Error::Locked`].
+    pub fn acquire(dest: &Path, wait: std::time::Duration) -> Result<DestLock, Error> {
+        let io = |action, source| Error::Io {
+            path: dest.to_path_buf(),
+            action,
+            source,
+        };
+        std::fs::create_dir_all(dest).map_err(|e| io("create the destination folder", e))?;
+        let dir = std::fs::File::open(dest).map_err(|e| io("open the destination folder", e))?;
+        let started = std::time::Instant::now();
+        loop {
+            match dir.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(Error::Locked {
+                        path: dest.to_path_buf(),
+                    })
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(io("lock the destination folder", e))
+                }
+            }
+        }
+        Ok(DestLock { _dir: dir })
+    }
+}
+
+/// Removes temporary files a killed build left behind in `dir` (the folder
+/// of some output). Only feedwright's own names (`.feedwright-*.tmp`) are
+/// touched; call it under the [`DestLock`], when no other build can be
+/// writing one.
+pub fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".feedwright-")
+            && name.ends_with(".tmp")
+            && e.file_type().is_ok_and(|t| t.is_file())
+        {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}

@@ -25,7 +25,7 @@ pub const POST_EXTENSIONS: &[&str] = &[
 pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mkd", "mkdn", "mdown", "mkdown"];
 
 /// One post file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PostFile {
     /// The file on disk.
     pub path: PathBuf,
@@ -33,6 +33,10 @@ pub struct PostFile {
     pub relative_path: String,
     /// Categories from the folders above `_posts/` (Jekyll site only).
     pub path_categories: Vec<String>,
+    /// Size in bytes, when discovery could read it.
+    pub size: u64,
+    /// Modification time, when discovery could read it.
+    pub modified: Option<std::time::SystemTime>,
 }
 
 /// The result of looking through a source folder.
@@ -99,6 +103,17 @@ pub fn discover(
     }
     out.posts
         .sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
+    // Size and modification time key the build cache; stat in parallel, since
+    // on a warm re-run this is most of the work.
+    {
+        use rayon::prelude::*;
+        out.posts.par_iter_mut().for_each(|p| {
+            if let Ok(m) = std::fs::metadata(&p.path) {
+                p.size = m.len();
+                p.modified = m.modified().ok();
+            }
+        });
+    }
     Ok(out)
 }
 
@@ -210,6 +225,8 @@ impl Walker<'_> {
                     relative_path: self.relative(&path),
                     path,
                     path_categories: cats.to_vec(),
+                    size: 0,
+                    modified: None,
                 });
             }
         }

@@ -9,11 +9,12 @@ fn feedwright() -> Command {
 
 #[test]
 fn build_exits_0_and_prints_a_summary() {
+    let site = fixture_copy("jekyll-site");
     let dest = tempfile::tempdir().unwrap();
     let out = feedwright()
         .args(["build", "--build-date", BUILD_DATE, "--dest"])
         .arg(dest.path())
-        .arg(fixture("jekyll-site"))
+        .arg(site.path())
         .output()
         .unwrap();
     assert_eq!(
@@ -24,7 +25,7 @@ fn build_exits_0_and_prints_a_summary() {
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("15 posts read, 13 published, 2 skipped, 0 rejected; 4 files written"),
+        err.contains("15 posts: 13 published, 2 skipped, 0 rejected; 4 files written"),
         "{err}"
     );
 }
@@ -76,13 +77,14 @@ fn no_url_exits_2_and_says_how_to_set_it() {
 
 #[test]
 fn source_date_epoch_is_the_build_date() {
+    let site = fixture_copy("jekyll-site");
     let dest = tempfile::tempdir().unwrap();
     // 2024-03-20T00:00:00Z: posts after it are in the future and left out.
     let out = feedwright()
         .env("SOURCE_DATE_EPOCH", "1710892800")
         .args(["build", "--dest"])
         .arg(dest.path())
-        .arg(fixture("jekyll-site"))
+        .arg(site.path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -94,19 +96,34 @@ fn source_date_epoch_is_the_build_date() {
 }
 
 #[test]
-fn check_says_1_before_a_build_and_0_after() {
+fn check_says_1_before_a_build_and_0_after_and_again_after_an_edit() {
+    let site = fixture_copy("jekyll-site");
     let dest = tempfile::tempdir().unwrap();
     let run = |cmd: &str| {
         feedwright()
             .args([cmd, "--build-date", BUILD_DATE, "--dest"])
             .arg(dest.path())
-            .arg(fixture("jekyll-site"))
+            .arg(site.path())
             .output()
             .unwrap()
     };
     let before = run("check");
     assert_eq!(before.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&before.stdout).contains("feed.xml: missing"));
+    assert_eq!(run("build").status.code(), Some(0));
+    assert_eq!(run("check").status.code(), Some(0));
+
+    // Edit the newest post's title: the cache must notice, check must say 1.
+    let post = site.path().join("_posts/2024-03-28-negative-offset.md");
+    let text = read(&post).replacen("title:", "title: Edited", 1);
+    std::fs::write(&post, text).unwrap();
+    let stale = run("check");
+    assert_eq!(stale.status.code(), Some(1));
+    let listed = String::from_utf8_lossy(&stale.stdout);
+    assert!(
+        listed.contains("feed.xml: differs from a fresh build"),
+        "{listed}"
+    );
     assert_eq!(run("build").status.code(), Some(0));
     assert_eq!(run("check").status.code(), Some(0));
 }

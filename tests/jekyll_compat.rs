@@ -247,19 +247,15 @@ fn robots_txt_matches_jekyll_sitemap() {
 
 #[test]
 fn drafts_unpublished_future_and_undated_files_are_left_out() {
-    let (_, report) = build_fixture("jekyll-site");
-    let urls: Vec<String> = report
-        .plan
-        .posts
-        .iter()
-        .map(|p| p.url.to_string())
-        .collect();
+    let dest = tempfile::tempdir().unwrap();
+    let report = feedwright::plan(&options(&fixture("jekyll-site"), dest.path())).unwrap();
+    let urls: Vec<String> = report.posts.iter().map(|p| p.url.to_string()).collect();
     for absent in ["unpublished", "future", "draft", "hidden", "README"] {
         assert!(
             urls.iter().all(|u| !u.contains(absent)),
             "{absent} must not be published: {urls:?}"
         );
     }
-    assert_eq!(report.plan.stats.skipped, 2, "unpublished + future");
-    assert_eq!(report.plan.stats.rejected, 0);
+    assert_eq!(report.stats.skipped, 2, "unpublished + future");
+    assert_eq!(report.stats.rejected, 0);
 }

@@ -8,7 +8,7 @@ fn users_post_publishes_from_a_plain_folder_with_title_category_and_image() {
     let mut opts = options(&fixture("user-post"), dest.path());
     opts.url = Some("https://newsdao.kr".into());
     let report = feedwright::build(&opts).unwrap();
-    assert_eq!(report.plan.stats.published, 1);
+    assert_eq!(report.stats.published, 1);
     let atom = read(&dest.path().join("feed.xml"));
     let doc = strict_parse(&atom);
     let entry = children(doc.root_element(), "entry")
@@ -44,7 +44,6 @@ fn a_post_without_any_date_says_where_its_date_came_from() {
     opts.url = Some("https://newsdao.kr".into());
     let report = feedwright::build(&opts).unwrap();
     let n = report
-        .plan
         .notices
         .iter()
         .find(|n| n.message.contains("modification time"))

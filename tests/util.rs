@@ -25,6 +25,10 @@ pub fn options(source: &Path, dest: &Path) -> BuildOptions {
         config_file: None,
         url: None,
         now: date(BUILD_DATE),
+        // Fixtures live in the repository: tests that exercise the cache
+        // copy a site to a temporary folder first.
+        cache: false,
+        lock_wait: std::time::Duration::from_secs(60),
     }
 }
 
@@ -59,4 +63,28 @@ where
     'a: 'b,
 {
     node.children().filter(move |c| c.has_tag_name(name))
+}
+
+/// Copies a fixture site into a fresh temporary folder (posts, config and all),
+/// so a test may edit it or let the build cache write into it.
+pub fn fixture_copy(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name();
+        if name == "_site" || name == ".jekyll-cache" || name == ".feedwright-cache" {
+            continue;
+        }
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(&name));
+        } else {
+            std::fs::copy(e.path(), to.join(&name)).unwrap();
+        }
+    }
 }

@@ -37,7 +37,7 @@ pub struct Context<'a> {
 
 /// Everything the sitemap and feed selection need to know about a post:
 /// a small record, no body.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostMeta {
     /// The source file.
     pub file: PostFile,
@@ -170,6 +170,29 @@ pub fn split<'a>(text: &'a str, path: &std::path::Path) -> Result<Split<'a>, Pos
         at: Location::new(path, Some(1)),
         message: "the front matter that starts here is never closed; add a line with `---` after the last key".into(),
     })
+}
+
+/// Where the front matter of a file that starts with these bytes ends: just
+/// after its closing `---` (or `...`) line. `None` when the bytes hold no
+/// closed front matter yet (or the file has none), so the caller reads more.
+/// Mirrors [`split`]'s rules.
+pub fn front_matter_end(bytes: &[u8]) -> Option<usize> {
+    let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    let mut lines = bytes[start..]
+        .split_inclusive(|&b| b == b'\n')
+        .filter(|l| l.ends_with(b"\n"));
+    let mut end = start + lines.next().filter(|l| l.trim_ascii_end() == b"---")?.len();
+    for line in lines {
+        end += line.len();
+        if matches!(line.trim_ascii_end(), b"---" | b"...") {
+            return Some(end);
+        }
+    }
+    None
 }
 
 /// Line and quoting of each top-level key in the YAML text, for error
