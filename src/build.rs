@@ -190,7 +190,10 @@ fn read_record(file: &source::PostFile, cx: &Context<'_>) -> PostRecord {
 
 /// A plan and what the cache keeps of it.
 struct Made {
+    /// The plan, without its `posts` (see `published`).
     plan: Plan,
+    /// The published posts' relative paths, oldest first.
+    published: Vec<String>,
     records: Vec<PostRecord>,
     valid_until: Option<DateTime<FixedOffset>>,
 }
@@ -198,7 +201,18 @@ struct Made {
 /// Builds every output in memory.
 pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
     let site = survey(opts)?;
-    Ok(make(opts, &site, &NoProgress)?.plan)
+    let made = make(opts, &site, &NoProgress)?;
+    let mut by_path: std::collections::HashMap<&str, &PostMeta> = made
+        .records
+        .iter()
+        .filter_map(|r| Some((r.relative_path.as_str(), r.outcome.as_ref().ok()?.as_ref()?)))
+        .collect();
+    let posts = made
+        .published
+        .iter()
+        .filter_map(|p| by_path.remove(p.as_str()).cloned())
+        .collect();
+    Ok(Plan { posts, ..made.plan })
 }
 
 fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Made, Error> {
@@ -258,7 +272,7 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
                 valid_until = Some(valid_until.map_or(meta.date, |t| t.min(meta.date)));
                 stats.skipped += 1
             }
-            Ok(Some(meta)) => posts.push(meta.clone()),
+            Ok(Some(meta)) => posts.push(meta),
             Ok(None) => stats.skipped += 1,
             Err(e) => {
                 stats.rejected += 1;
@@ -278,9 +292,59 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
     });
     stats.published = posts.len();
     warn_duplicate_urls(&posts, &mut notices);
+    let posts: Vec<&PostMeta> = posts;
 
+    // The feeds and the sitemap do not depend on each other: build and
+    // validate them side by side.
+    let (feeds, sitemap) = rayon::join(
+        || feed_files(opts, config, &dest, &posts),
+        || sitemap_and_robots(opts, config, &dest, &posts),
+    );
+    let (mut files, feed_notices, feeds_empty) = feeds?;
+    files.extend(sitemap?);
+    notices.extend(feed_notices);
+    if feeds_empty {
+        // An empty feed's `updated` is the build date: never reuse it.
+        valid_until = Some(opts.now);
+    }
+    notices.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| b.severity.cmp(&a.severity)));
+    if kind == SiteKind::Plain && stats.read == 0 {
+        notices.push(Notice {
+            severity: Severity::Warning,
+            at: Location::new(&opts.source, None),
+            message: "no posts found: a plain folder should hold .md, .markdown, .html or .txt files with front matter".into(),
+        });
+    }
+    Ok(Made {
+        plan: Plan {
+            dest,
+            files,
+            notices,
+            stats,
+            posts: Vec::new(),
+        },
+        published: posts.iter().map(|p| p.file.relative_path.clone()).collect(),
+        records,
+        valid_until,
+    })
+}
+
+/// The Atom and RSS feeds, validated; notices from rendering their posts;
+/// and whether they are empty.
+fn feed_files(
+    opts: &BuildOptions,
+    config: &SiteConfig,
+    dest: &Path,
+    posts: &[&PostMeta],
+) -> Result<(Vec<Planned>, Vec<Notice>, bool), Error> {
+    let mut notices = Vec::new();
     let mut files = Vec::new();
-    let feed_posts: Vec<&PostMeta> = posts.iter().rev().take(config.posts_limit).collect();
+    let feed_posts: Vec<&PostMeta> = posts
+        .iter()
+        .rev()
+        .take(config.posts_limit)
+        .copied()
+        .collect();
     let mut entries = Vec::with_capacity(feed_posts.len());
     for meta in feed_posts {
         let rendered = std::fs::read(&meta.file.path)
@@ -298,10 +362,7 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
             }),
         }
     }
-    if entries.is_empty() {
-        // An empty feed's `updated` is the build date: never reuse it.
-        valid_until = Some(opts.now);
-    }
+    let empty = entries.is_empty();
     let feed_meta = |path: &str| -> Result<FeedMeta, Error> {
         Ok(FeedMeta {
             title: config.title.clone(),
@@ -337,8 +398,20 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
             bytes: crate::feed::rss::to_string(&feed).into_bytes(),
         });
     }
+    validate_all(dest, &files)?;
+    Ok((files, notices, empty))
+}
+
+/// The sitemap (or its index and parts) and robots.txt, validated.
+fn sitemap_and_robots(
+    opts: &BuildOptions,
+    config: &SiteConfig,
+    dest: &Path,
+    posts: &[&PostMeta],
+) -> Result<Vec<Planned>, Error> {
+    let mut files = Vec::new();
     if let Some(path) = &config.outputs.sitemap {
-        let newest = posts.iter().map(PostMeta::updated).max();
+        let newest = posts.iter().map(|p| p.updated()).max();
         let mut urls: Vec<SitemapUrl> = vec![SitemapUrl {
             loc: config.base.clone(),
             lastmod: newest,
@@ -360,30 +433,17 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
             });
         }
     }
-    // Never publish an invalid document: every XML output is validated first.
+    validate_all(dest, &files)?;
+    Ok(files)
+}
+
+/// Never publish an invalid document: every XML output is validated first.
+fn validate_all(dest: &Path, files: &[Planned]) -> Result<(), Error> {
     files
         .par_iter()
-        .map(|f| validate_output(&dest, f))
-        .collect::<Result<Vec<()>, Error>>()?;
-    notices.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| b.severity.cmp(&a.severity)));
-    if kind == SiteKind::Plain && stats.read == 0 {
-        notices.push(Notice {
-            severity: Severity::Warning,
-            at: Location::new(&opts.source, None),
-            message: "no posts found: a plain folder should hold .md, .markdown, .html or .txt files with front matter".into(),
-        });
-    }
-    Ok(Made {
-        plan: Plan {
-            dest,
-            files,
-            notices,
-            stats,
-            posts,
-        },
-        records,
-        valid_until,
-    })
+        .map(|f| validate_output(dest, f))
+        .collect::<Result<Vec<()>, Error>>()
+        .map(|_| ())
 }
 
 /// The sitemap as one file, or, past the protocol's limits, as an index at
@@ -469,7 +529,7 @@ fn validate_output(dest: &Path, f: &Planned) -> Result<(), Error> {
     Ok(())
 }
 
-fn warn_duplicate_urls(posts: &[PostMeta], notices: &mut Vec<Notice>) {
+fn warn_duplicate_urls(posts: &[&PostMeta], notices: &mut Vec<Notice>) {
     let mut seen: std::collections::HashMap<&str, &PostMeta> = std::collections::HashMap::new();
     for p in posts {
         if let Some(first) = seen.insert(p.url.as_str(), p) {

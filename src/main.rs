@@ -1,5 +1,10 @@
 //! The `feedwright` command line: a thin layer over the library.
 
+// Building a big site makes millions of small allocations (YAML values,
+// strings) across threads; mimalloc is measurably faster at that than glibc's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::Context as _;
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use clap::{Args, Parser, Subcommand};
