@@ -3,6 +3,7 @@
 mod util;
 
 mod cli;
+mod cron;
 mod jekyll_compat;
 mod outputs;
 mod plain_folder;

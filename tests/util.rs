@@ -88,3 +88,42 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Where [`write_site`] puts post `i`: forty posts a day from 2020-01-01.
+pub fn post_path(i: usize) -> String {
+    let day =
+        chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Days::new(i as u64 / 40);
+    format!("_posts/{day}-post-{i}.md")
+}
+
+/// Writes a Jekyll site of `n` small posts (see [`post_path`]) into `dir`.
+pub fn write_site(dir: &Path, n: usize) {
+    std::fs::create_dir_all(dir.join("_posts")).unwrap();
+    std::fs::write(
+        dir.join("_config.yml"),
+        "title: Scale\nurl: https://example.com\ntimezone: Asia/Seoul\n",
+    )
+    .unwrap();
+    for i in 0..n {
+        std::fs::write(
+            dir.join(post_path(i)),
+            format!("---\ntitle: \"글 {i}\"\ncategories: [News]\n---\n본문 {i}.\n"),
+        )
+        .unwrap();
+    }
+}
+
+/// The bytes of every regular file under `dir`, by relative path.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            out.insert(
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,328 @@
+//! Unattended runs: the build cache, unchanged re-runs, the destination lock,
+//! `kill -9` in the middle of a build, and sitemap splitting.
+
+use crate::util::*;
+use feedwright::output::WriteOutcome;
+use feedwright::sitemap::{split, to_string, Limits, SitemapUrl, MAX_BYTES, MAX_URLS};
+use feedwright::BuildOptions;
+use std::path::Path;
+use std::process::Command;
+
+fn cached(source: &Path, dest: &Path) -> BuildOptions {
+    BuildOptions {
+        cache: true,
+        ..options(source, dest)
+    }
+}
+
+fn mtimes(dir: &Path) -> Vec<std::time::SystemTime> {
+    snapshot(dir)
+        .keys()
+        .map(|f| std::fs::metadata(dir.join(f)).unwrap().modified().unwrap())
+        .collect()
+}
+
+#[test]
+fn an_unchanged_rerun_reads_no_post_and_rewrites_nothing() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 50);
+    let dest = tempfile::tempdir().unwrap();
+    let first = feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    assert!(!first.reused);
+    let before = (snapshot(dest.path()), mtimes(dest.path()));
+    let second = feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    assert!(second.reused, "the manifest should have answered");
+    assert_eq!(second.stats, first.stats);
+    assert!(second
+        .outputs
+        .iter()
+        .all(|(_, o)| *o == WriteOutcome::Unchanged));
+    assert_eq!((snapshot(dest.path()), mtimes(dest.path())), before);
+}
+
+#[test]
+fn an_incremental_build_after_edits_equals_a_fresh_build() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 200);
+    let dest = tempfile::tempdir().unwrap();
+    feedwright::build(&cached(src.path(), dest.path())).unwrap();
+
+    // Edit the newest post, delete one, add one.
+    let posts = src.path().join("_posts");
+    let newest = src.path().join(post_path(199));
+    std::fs::write(&newest, read(&newest).replace("글 199", "고친 제목")).unwrap();
+    std::fs::remove_file(src.path().join(post_path(3))).unwrap();
+    std::fs::write(
+        posts.join("2021-06-01-added.md"),
+        "---\ntitle: Added\n---\nnew\n",
+    )
+    .unwrap();
+    let again = feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    assert!(!again.reused);
+    assert_eq!(
+        again.stats.from_cache, 198,
+        "only the edited and added posts are read"
+    );
+
+    let fresh = tempfile::tempdir().unwrap();
+    feedwright::build(&options(src.path(), fresh.path())).unwrap();
+    assert_eq!(snapshot(dest.path()), snapshot(fresh.path()));
+    let atom = read(&dest.path().join("feed.xml"));
+    assert!(atom.contains("고친 제목") && atom.contains("Added"));
+}
+
+#[test]
+fn a_corrupt_or_foreign_cache_is_rebuilt_never_trusted() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 30);
+    let dest = tempfile::tempdir().unwrap();
+    feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    let cache = src.path().join(".feedwright-cache");
+
+    // Garbage in both files.
+    for f in ["posts.bin", "manifest.bin"] {
+        std::fs::write(cache.join(f), b"\x00\xffnot a cache").unwrap();
+    }
+    let report = feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    assert!(!report.reused);
+    assert_eq!(report.stats.from_cache, 0);
+
+    // A cache made under another configuration (a new site title) is not
+    // used for records or outputs.
+    let config = src.path().join("_config.yml");
+    std::fs::write(
+        &config,
+        read(&config).replace("title: Scale", "title: Renamed"),
+    )
+    .unwrap();
+    let report = feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    assert_eq!(report.stats.from_cache, 0);
+    assert!(read(&dest.path().join("feed.xml")).contains("<title>Renamed</title>"));
+
+    let fresh = tempfile::tempdir().unwrap();
+    feedwright::build(&options(src.path(), fresh.path())).unwrap();
+    assert_eq!(snapshot(dest.path()), snapshot(fresh.path()));
+}
+
+#[test]
+fn an_output_changed_by_hand_is_restored_despite_a_warm_cache() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 10);
+    let dest = tempfile::tempdir().unwrap();
+    feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    let good = read(&dest.path().join("rss.xml"));
+    std::fs::write(dest.path().join("rss.xml"), "truncated").unwrap();
+    let report = feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    assert!(!report.reused);
+    assert_eq!(read(&dest.path().join("rss.xml")), good);
+}
+
+#[test]
+fn a_future_post_appears_when_its_date_arrives_with_a_warm_cache() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 5);
+    std::fs::write(
+        src.path().join("_posts/2026-11-25-tomorrow.md"),
+        "---\ntitle: Tomorrow\n---\nsoon\n",
+    )
+    .unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    assert!(!read(&dest.path().join("feed.xml")).contains("Tomorrow"));
+    let later = BuildOptions {
+        now: date("2026-11-26T00:00:00Z"),
+        ..cached(src.path(), dest.path())
+    };
+    let report = feedwright::build(&later).unwrap();
+    assert!(!report.reused);
+    assert!(read(&dest.path().join("feed.xml")).contains("Tomorrow"));
+}
+
+fn feedwright_cli() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_feedwright"))
+}
+
+#[test]
+fn a_held_lock_makes_a_second_build_wait_then_stop_with_a_clear_message() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 3);
+    let dest = tempfile::tempdir().unwrap();
+    let lock =
+        feedwright::output::DestLock::acquire(dest.path(), std::time::Duration::ZERO).unwrap();
+    let out = feedwright_cli()
+        .args([
+            "build",
+            "--lock-wait",
+            "1",
+            "--build-date",
+            BUILD_DATE,
+            "--dest",
+        ])
+        .arg(dest.path())
+        .arg(src.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("another feedwright build"), "{err}");
+    assert!(
+        !dest.path().join("feed.xml").exists(),
+        "nothing was written"
+    );
+    drop(lock);
+}
+
+#[test]
+fn two_builds_at_once_both_succeed_with_whole_outputs() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 2000);
+    let dest = tempfile::tempdir().unwrap();
+    let spawn = || {
+        feedwright_cli()
+            .args(["build", "--quiet", "--build-date", BUILD_DATE, "--dest"])
+            .arg(dest.path())
+            .arg(src.path())
+            .spawn()
+            .unwrap()
+    };
+    let (mut a, mut b) = (spawn(), spawn());
+    assert!(a.wait().unwrap().success());
+    assert!(b.wait().unwrap().success());
+    for f in ["feed.xml", "rss.xml", "sitemap.xml"] {
+        strict_parse(&read(&dest.path().join(f)));
+    }
+}
+
+#[test]
+fn kill_9_at_thirty_moments_never_leaves_a_partial_output() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 3000);
+    let post = src.path().join(post_path(2999));
+    let original = read(&post);
+    // The two versions every output must be, whole, after any kill.
+    let versions: Vec<_> = ["A", "B"]
+        .iter()
+        .map(|v| {
+            std::fs::write(&post, original.replace("글 2999", v)).unwrap();
+            let d = tempfile::tempdir().unwrap();
+            feedwright::build(&options(src.path(), d.path())).unwrap();
+            snapshot(d.path())
+        })
+        .collect();
+    let dest = tempfile::tempdir().unwrap();
+    feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    for i in 0..30u64 {
+        let v = if i % 2 == 0 { "A" } else { "B" };
+        std::fs::write(&post, original.replace("글 2999", v)).unwrap();
+        let mut child = feedwright_cli()
+            .args(["build", "--quiet", "--build-date", BUILD_DATE, "--dest"])
+            .arg(dest.path())
+            .arg(src.path())
+            .spawn()
+            .unwrap();
+        // Spread the kills over a build's whole run (a few hundred ms here).
+        std::thread::sleep(std::time::Duration::from_millis((i * 37) % 400));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        for (name, bytes) in snapshot(dest.path()) {
+            if name.starts_with(".feedwright-") {
+                continue; // a temporary file the next build removes
+            }
+            assert!(
+                versions.iter().any(|v| v.get(&name) == Some(&bytes)),
+                "kill {i}: {name} is neither the old nor the new whole file"
+            );
+        }
+    }
+    // The next build finishes the job, clears the leftovers and equals a fresh build.
+    std::fs::write(&post, original.replace("글 2999", "B")).unwrap();
+    feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    assert_eq!(snapshot(dest.path()), versions[1]);
+}
+
+fn url(i: usize, len: usize) -> SitemapUrl {
+    let head = format!("https://example.com/{i}/");
+    let pad = "a".repeat(len.saturating_sub(head.len()));
+    SitemapUrl {
+        loc: feedwright::model::AbsUrl::parse(&format!("{head}{pad}")).unwrap(),
+        lastmod: None,
+    }
+}
+
+#[test]
+fn sitemap_splits_after_exactly_50000_urls() {
+    let urls: Vec<_> = (0..MAX_URLS + 1).map(|i| url(i, 0)).collect();
+    assert_eq!(split(&urls[..MAX_URLS], Limits::default()).len(), 1);
+    let parts = split(&urls, Limits::default());
+    assert_eq!(
+        parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+        [MAX_URLS, 1]
+    );
+}
+
+#[test]
+fn sitemap_splits_after_exactly_50_mib() {
+    // Long URLs reach the byte limit long before 50,000 of them.
+    let n = 26_000;
+    let mut urls: Vec<_> = (0..n).map(|i| url(i, 2000)).collect();
+    let size = to_string(&urls).len();
+    assert!(size > MAX_BYTES, "the test needs more than 50 MiB: {size}");
+    // Shorten the last URLs until the whole sitemap is exactly 50 MiB.
+    let mut excess = size - MAX_BYTES;
+    let mut i = n - 1;
+    while excess > 0 {
+        let cut = excess.min(1900);
+        urls[i] = url(i, 2000 - cut);
+        excess -= cut;
+        i -= 1;
+    }
+    assert_eq!(to_string(&urls).len(), MAX_BYTES);
+    assert_eq!(split(&urls, Limits::default()).len(), 1);
+    // One more byte splits it, and every part is within the limit.
+    urls[n - 1] = url(n - 1, urls[n - 1].loc.as_str().len() + 1);
+    let parts = split(&urls, Limits::default());
+    assert_eq!(parts.len(), 2);
+    assert_eq!(parts.iter().map(|p| p.len()).sum::<usize>(), n);
+    assert!(parts.iter().all(|p| to_string(p).len() <= MAX_BYTES));
+}
+
+#[test]
+fn a_site_past_50000_urls_gets_a_valid_index_whose_parts_hold_every_url() {
+    let src = tempfile::tempdir().unwrap();
+    // 50,000 posts and the home page: 50,001 URLs.
+    write_site(src.path(), 50_000);
+    let dest = tempfile::tempdir().unwrap();
+    feedwright::build(&options(src.path(), dest.path())).unwrap();
+    let index = read(&dest.path().join("sitemap.xml"));
+    let doc = strict_parse(&index);
+    let parts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(
+        parts
+            == [
+                "https://example.com/sitemap-1.xml",
+                "https://example.com/sitemap-2.xml"
+            ],
+        "sitemap.xml should be an index of two parts, it lists {} URLs",
+        parts.len()
+    );
+    let mut locs = std::collections::BTreeSet::new();
+    for (i, expected) in [(1, MAX_URLS), (2, 1)] {
+        let part = read(&dest.path().join(format!("sitemap-{i}.xml")));
+        let report = feedwright::validate::validate_str(&part, &Default::default());
+        assert!(!report.has_errors(), "{:?}", report.diagnostics);
+        let doc = strict_parse(&part);
+        let n = doc.descendants().filter(|n| n.has_tag_name("loc")).count();
+        assert_eq!(n, expected);
+        locs.extend(
+            doc.descendants()
+                .filter(|n| n.has_tag_name("loc"))
+                .filter_map(|n| n.text().map(str::to_string)),
+        );
+    }
+    assert_eq!(locs.len(), 50_001, "every URL once");
+    assert!(locs.contains("https://example.com/"));
+}
