@@ -103,17 +103,7 @@ pub fn discover(
     }
     out.posts
         .sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
-    // Size and modification time key the build cache; stat in parallel, since
-    // on a warm re-run this is most of the work.
-    {
-        use rayon::prelude::*;
-        out.posts.par_iter_mut().for_each(|p| {
-            if let Ok(m) = std::fs::metadata(&p.path) {
-                p.size = m.len();
-                p.modified = m.modified().ok();
-            }
-        });
-    }
+    out.notices.sort_by(|a, b| a.at.cmp(&b.at));
     Ok(out)
 }
 
@@ -148,7 +138,7 @@ impl Walker<'_> {
         &self,
         dir: &Path,
         out: &mut Discovery,
-    ) -> Vec<(String, PathBuf, std::fs::FileType)> {
+    ) -> Vec<(String, std::fs::DirEntry, std::fs::FileType)> {
         let rd = match std::fs::read_dir(dir) {
             Ok(rd) => rd,
             Err(e) => {
@@ -163,11 +153,8 @@ impl Walker<'_> {
         let mut v: Vec<_> = rd
             .filter_map(Result::ok)
             .filter_map(|e| {
-                Some((
-                    e.file_name().to_string_lossy().into_owned(),
-                    e.path(),
-                    e.file_type().ok()?,
-                ))
+                let ft = e.file_type().ok()?;
+                Some((e.file_name().to_string_lossy().into_owned(), e, ft))
             })
             .collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
@@ -175,7 +162,8 @@ impl Walker<'_> {
     }
 
     fn find_posts_dirs(&self, dir: &Path, cats: &mut Vec<String>, out: &mut Discovery) {
-        for (name, path, ft) in self.entries(dir, out) {
+        for (name, entry, ft) in self.entries(dir, out) {
+            let path = entry.path();
             // Symbolic links to folders are not followed: a link loop must not hang the build.
             if !ft.is_dir() || self.skip_dir(&path) {
                 continue;
@@ -191,44 +179,114 @@ impl Walker<'_> {
     }
 
     fn collect(&self, dir: &Path, cats: &[String], kind: SiteKind, out: &mut Discovery) {
-        for (name, path, ft) in self.entries(dir, out) {
-            if is_special(&name) {
-                continue;
+        let rd = match std::fs::read_dir(dir) {
+            Ok(rd) => rd,
+            Err(e) => {
+                out.notices.push(Notice {
+                    severity: Severity::Error,
+                    at: Location::new(dir, None),
+                    message: format!("could not read this folder ({e}); check its permissions"),
+                });
+                return;
             }
-            if ft.is_dir() {
-                if !self.skip_dir(&path) {
-                    self.collect(&path, cats, kind, out);
+        };
+        // The folder's relative path once, not once per file.
+        let dir_rel = self.relative(dir);
+        let mut subdirs = Vec::new();
+        let mut found: Vec<PostFile> = Vec::new();
+        // Size and modification time key the build cache, and on a warm
+        // re-run statting every post is most of the work: stat batches on the
+        // thread pool while this thread goes on reading the folder.
+        rayon::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let mut batch = Vec::with_capacity(STAT_BATCH);
+            for entry in rd.filter_map(Result::ok) {
+                let Ok(ft) = entry.file_type() else { continue };
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if is_special(&name) {
+                    continue;
                 }
-                continue;
-            }
-            let ext = name
-                .rsplit_once('.')
-                .map(|(_, e)| e.to_ascii_lowercase())
-                .unwrap_or_default();
-            let post_like = POST_EXTENSIONS.contains(&ext.as_str());
-            let accept = match kind {
-                SiteKind::Jekyll => {
-                    let dated = split_dated_name(&name).is_some();
-                    if !dated && post_like && ext != "txt" {
-                        out.notices.push(Notice {
-                            severity: Severity::Warning,
-                            at: Location::new(&path, None),
-                            message: "not published: a post's file name must start with its date, as in 2024-03-15-title.md".into(),
-                        });
+                let path = entry.path();
+                if ft.is_dir() {
+                    subdirs.push((name, path));
+                    continue;
+                }
+                let ext = name
+                    .rsplit_once('.')
+                    .map(|(_, e)| e.to_ascii_lowercase())
+                    .unwrap_or_default();
+                let post_like = POST_EXTENSIONS.contains(&ext.as_str());
+                let accept = match kind {
+                    SiteKind::Jekyll => {
+                        let dated = split_dated_name(&name).is_some();
+                        if !dated && post_like && ext != "txt" {
+                            out.notices.push(Notice {
+                                severity: Severity::Warning,
+                                at: Location::new(&path, None),
+                                message: "not published: a post's file name must start with its date, as in 2024-03-15-title.md".into(),
+                            });
+                        }
+                        dated
                     }
-                    dated
+                    SiteKind::Plain => post_like,
+                };
+                if !accept {
+                    continue;
                 }
-                SiteKind::Plain => post_like,
-            };
-            if accept {
-                out.posts.push(PostFile {
-                    relative_path: self.relative(&path),
+                let post = PostFile {
+                    relative_path: if dir_rel.is_empty() {
+                        name
+                    } else {
+                        format!("{dir_rel}/{name}")
+                    },
                     path,
                     path_categories: cats.to_vec(),
                     size: 0,
                     modified: None,
-                });
+                };
+                batch.push((post, entry, ft.is_symlink()));
+                if batch.len() == STAT_BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(STAT_BATCH));
+                    let tx = tx.clone();
+                    scope.spawn(move |_| {
+                        let _ = tx.send(stat_batch(full));
+                    });
+                }
+            }
+            found = stat_batch(batch);
+            drop(tx);
+            for done in rx {
+                found.extend(done);
+            }
+        });
+        out.posts.append(&mut found);
+        subdirs.sort();
+        for (_, path) in subdirs {
+            if !self.skip_dir(&path) {
+                self.collect(&path, cats, kind, out);
             }
         }
     }
+}
+
+const STAT_BATCH: usize = 2048;
+
+/// Fills in size and modification time, statting by name relative to the
+/// open folder (no full path walk), and symbolic links by their target.
+fn stat_batch(batch: Vec<(PostFile, std::fs::DirEntry, bool)>) -> Vec<PostFile> {
+    batch
+        .into_iter()
+        .map(|(mut post, entry, link)| {
+            let meta = if link {
+                std::fs::metadata(&post.path)
+            } else {
+                entry.metadata()
+            };
+            if let Ok(m) = meta {
+                post.size = m.len();
+                post.modified = m.modified().ok();
+            }
+            post
+        })
+        .collect()
 }
