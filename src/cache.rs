@@ -169,9 +169,11 @@ impl Cache {
         self.write(MANIFEST, manifest)
     }
 
-    /// Removes the manifest (before outputs are replaced).
+    /// Removes the manifest (before outputs are replaced), and any
+    /// temporary file a build killed while saving the cache left behind.
     pub fn forget_manifest(&self) {
         let _ = std::fs::remove_file(self.dir.join(MANIFEST));
+        crate::output::remove_stale_temporaries(&self.dir);
     }
 }
 
