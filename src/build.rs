@@ -228,37 +228,30 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
 
     let cached = site.cache.as_ref().map(Cache::posts).unwrap_or_default();
     progress.start(found.posts.len());
-    let records: Vec<PostRecord> = found
+    // The records, in discovery order, and whether the cache answered each.
+    let (records, hits): (Vec<PostRecord>, Vec<bool>) = found
         .posts
         .par_iter()
         .map(|file| {
-            let record = match cached.get(&file.relative_path) {
+            let done = match cached.get(&file.relative_path) {
                 Some(r)
                     if file.modified.is_some()
                         && r.size == file.size
                         && r.modified == file.modified =>
                 {
-                    r.clone()
+                    (r.clone(), true)
                 }
-                _ => read_record(file, &cx),
+                _ => (read_record(file, &cx), false),
             };
             progress.advance();
-            record
+            done
         })
-        .collect();
+        .unzip();
 
     let mut notices = found.notices.clone();
     let mut stats = Stats {
         read: found.posts.len(),
-        from_cache: records
-            .iter()
-            .zip(&found.posts)
-            .filter(|(r, f)| {
-                cached
-                    .get(&f.relative_path)
-                    .is_some_and(|c| c.modified == r.modified && c.size == r.size)
-            })
-            .count(),
+        from_cache: hits.iter().filter(|&&hit| hit).count(),
         ..Stats::default()
     };
     let mut posts = Vec::new();

@@ -133,22 +133,14 @@ impl Walker<'_> {
             )
     }
 
-    /// Sorted entries of a folder; unreadable folders are reported, not fatal.
+    /// Sorted entries of a folder.
     fn entries(
         &self,
         dir: &Path,
         out: &mut Discovery,
     ) -> Vec<(String, std::fs::DirEntry, std::fs::FileType)> {
-        let rd = match std::fs::read_dir(dir) {
-            Ok(rd) => rd,
-            Err(e) => {
-                out.notices.push(Notice {
-                    severity: Severity::Error,
-                    at: Location::new(dir, None),
-                    message: format!("could not read this folder ({e}); check its permissions"),
-                });
-                return Vec::new();
-            }
+        let Some(rd) = read_dir(dir, out) else {
+            return Vec::new();
         };
         let mut v: Vec<_> = rd
             .filter_map(Result::ok)
@@ -179,16 +171,8 @@ impl Walker<'_> {
     }
 
     fn collect(&self, dir: &Path, cats: &[String], kind: SiteKind, out: &mut Discovery) {
-        let rd = match std::fs::read_dir(dir) {
-            Ok(rd) => rd,
-            Err(e) => {
-                out.notices.push(Notice {
-                    severity: Severity::Error,
-                    at: Location::new(dir, None),
-                    message: format!("could not read this folder ({e}); check its permissions"),
-                });
-                return;
-            }
+        let Some(rd) = read_dir(dir, out) else {
+            return;
         };
         // The folder's relative path once, not once per file.
         let dir_rel = self.relative(dir);
@@ -265,6 +249,21 @@ impl Walker<'_> {
             if !self.skip_dir(&path) {
                 self.collect(&path, cats, kind, out);
             }
+        }
+    }
+}
+
+/// Opens a folder; an unreadable one is reported, not fatal.
+fn read_dir(dir: &Path, out: &mut Discovery) -> Option<std::fs::ReadDir> {
+    match std::fs::read_dir(dir) {
+        Ok(rd) => Some(rd),
+        Err(e) => {
+            out.notices.push(Notice {
+                severity: Severity::Error,
+                at: Location::new(dir, None),
+                message: format!("could not read this folder ({e}); check its permissions"),
+            });
+            None
         }
     }
 }
