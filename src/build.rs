@@ -107,6 +107,17 @@ struct Site {
     cache: Option<Cache>,
 }
 
+impl Site {
+    /// The last build's manifest, when the outputs on disk are still exactly
+    /// what a build now would write.
+    fn manifest_still_holding(&self, now: DateTime<FixedOffset>) -> Option<Manifest> {
+        self.cache
+            .as_ref()
+            .and_then(Cache::manifest)
+            .filter(|m| m.still_holds(self.inputs, now, &self.dest))
+    }
+}
+
 fn survey(opts: &BuildOptions) -> Result<Site, Error> {
     let config = SiteConfig::load(opts)?;
     let dest = opts
@@ -550,21 +561,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
 pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, Error> {
     let site = survey(opts)?;
     let _lock = output::DestLock::acquire(&site.dest, opts.lock_wait)?;
-    if let Some(m) = site.cache.as_ref().and_then(Cache::manifest) {
-        if m.still_holds(site.inputs, opts.now, &site.dest) {
-            let outputs = m
-                .outputs
-                .iter()
-                .map(|s| (site.dest.join(&s.path), WriteOutcome::Unchanged))
-                .collect();
-            return Ok(BuildReport {
-                dest: site.dest,
-                stats: m.stats,
-                notices: m.notices,
-                outputs,
-                reused: true,
-            });
-        }
+    if let Some(m) = site.manifest_still_holding(opts.now) {
+        let outputs = m
+            .outputs
+            .iter()
+            .map(|s| (site.dest.join(&s.path), WriteOutcome::Unchanged))
+            .collect();
+        return Ok(BuildReport {
+            dest: site.dest,
+            stats: m.stats,
+            notices: m.notices,
+            outputs,
+            reused: true,
+        });
     }
     let made = make(opts, &site, progress)?;
     let plan = made.plan;
@@ -636,15 +645,13 @@ pub struct CheckReport {
 /// (not even the cache). "Did you forget to regenerate the feeds?"
 pub fn check(opts: &BuildOptions) -> Result<CheckReport, Error> {
     let site = survey(opts)?;
-    if let Some(m) = site.cache.as_ref().and_then(Cache::manifest) {
-        if m.still_holds(site.inputs, opts.now, &site.dest) {
-            return Ok(CheckReport {
-                stale: Vec::new(),
-                files: m.outputs.len(),
-                notices: m.notices,
-                stats: m.stats,
-            });
-        }
+    if let Some(m) = site.manifest_still_holding(opts.now) {
+        return Ok(CheckReport {
+            stale: Vec::new(),
+            files: m.outputs.len(),
+            notices: m.notices,
+            stats: m.stats,
+        });
     }
     let plan = make(opts, &site, &NoProgress)?.plan;
     let mut stale = Vec::new();
