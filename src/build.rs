@@ -52,6 +52,9 @@ pub struct Plan {
     pub stats: Stats,
     /// The published posts, oldest first (Jekyll's order).
     pub posts: Vec<PostMeta>,
+    /// Outputs this build must remove if an earlier build wrote them (a news
+    /// sitemap with no recent posts), relative to the destination.
+    pub remove: Vec<String>,
 }
 
 /// What a build did.
@@ -305,8 +308,22 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
         || sitemap_and_robots(opts, config, &dest, &posts),
     );
     let (mut files, feed_notices, feeds_empty) = feeds?;
-    files.extend(sitemap?);
+    let (sitemap_files, news_absent) = sitemap?;
+    files.extend(sitemap_files);
+    check_distinct_paths(&opts.source, &files)?;
     notices.extend(feed_notices);
+    if config.news.is_some() {
+        if let Some(t) = news_valid_until(opts.now, &posts) {
+            valid_until = Some(valid_until.map_or(t, |v| v.min(t)));
+        }
+    }
+    if let Some(path) = &news_absent {
+        notices.push(Notice {
+            severity: Severity::Warning,
+            at: Location::new(&opts.source.join("_config.yml"), None),
+            message: format!("no post was published in the two days before the build date, so there is no news sitemap; `{path}` is not written (an old one is removed)"),
+        });
+    }
     if feeds_empty {
         // An empty feed's `updated` is the build date: never reuse it.
         valid_until = Some(opts.now);
@@ -326,6 +343,7 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
             notices,
             stats,
             posts: Vec::new(),
+            remove: news_absent.into_iter().collect(),
         },
         published: posts.iter().map(|p| p.file.relative_path.clone()).collect(),
         records,
@@ -333,32 +351,52 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
     })
 }
 
-/// The Atom and RSS feeds, validated; notices from rendering their posts;
-/// and whether they are empty.
+/// A feed format's serialiser.
+type Writer = fn(&Feed) -> String;
+
+/// Every feed (main, categories, tags) in every enabled format, validated;
+/// notices from rendering their posts; and whether the main feed is empty.
 fn feed_files(
     opts: &BuildOptions,
     config: &SiteConfig,
     dest: &Path,
     posts: &[&PostMeta],
 ) -> Result<(Vec<Planned>, Vec<Notice>, bool), Error> {
-    let mut notices = Vec::new();
-    let mut files = Vec::new();
-    let feed_posts: Vec<&PostMeta> = posts
-        .iter()
-        .rev()
-        .take(config.posts_limit)
-        .copied()
+    let mut collisions = Vec::new();
+    let sets = crate::feed::gather::feed_sets(config, posts, &mut collisions);
+    let config_file = opts.source.join("_config.yml");
+    let mut notices: Vec<Notice> = collisions
+        .into_iter()
+        .map(|message| Notice {
+            severity: Severity::Warning,
+            at: Location::new(&config_file, None),
+            message,
+        })
         .collect();
-    let mut entries = Vec::with_capacity(feed_posts.len());
-    for meta in feed_posts {
-        let rendered = std::fs::read(&meta.file.path)
-            .map_err(|e| crate::error::PostError {
-                at: Location::new(&meta.file.path, None),
-                message: format!("could not read the file again ({e})"),
-            })
-            .and_then(|bytes| extract::render_entry(meta, &bytes, config, &mut notices));
-        match rendered {
-            Ok(entry) => entries.push(entry),
+    // A post in several feeds is read and rendered once.
+    let mut wanted: Vec<&PostMeta> = sets.iter().flat_map(|s| s.posts.iter().copied()).collect();
+    wanted.sort_by(|a, b| a.file.relative_path.cmp(&b.file.relative_path));
+    wanted.dedup_by(|a, b| a.file.relative_path == b.file.relative_path);
+    let rendered: Vec<(Result<crate::model::Entry, crate::error::PostError>, Vec<Notice>)> = wanted
+        .par_iter()
+        .map(|meta| {
+            let mut notices = Vec::new();
+            let entry = std::fs::read(&meta.file.path)
+                .map_err(|e| crate::error::PostError {
+                    at: Location::new(&meta.file.path, None),
+                    message: format!("could not read the file again ({e})"),
+                })
+                .and_then(|bytes| extract::render_entry(meta, &bytes, config, &mut notices));
+            (entry, notices)
+        })
+        .collect();
+    let mut entries = std::collections::HashMap::new();
+    for (meta, (entry, post_notices)) in wanted.iter().zip(rendered) {
+        notices.extend(post_notices);
+        match entry {
+            Ok(entry) => {
+                entries.insert(meta.file.relative_path.as_str(), entry);
+            }
             Err(e) => notices.push(Notice {
                 severity: Severity::Error,
                 at: e.at,
@@ -366,79 +404,171 @@ fn feed_files(
             }),
         }
     }
-    let empty = entries.is_empty();
-    let feed_meta = |path: &str| -> Result<FeedMeta, Error> {
-        Ok(FeedMeta {
-            title: config.title.clone(),
-            description: config.description.clone(),
-            home_url: config.base.clone(),
-            feed_url: config.site_url(path).map_err(|e| Error::Config {
-                at: Location::new(&opts.source.join("_config.yml"), None),
-                message: format!("the feed path `{path}` does not make a valid URL: {e}"),
-            })?,
-            language: config.language.clone(),
-            author: config.author.clone(),
-            empty_updated: opts.now,
-            excerpt_only: config.excerpt_only,
-        })
-    };
-    if let Some(path) = &config.outputs.atom {
-        let feed = Feed {
-            meta: feed_meta(path)?,
-            entries: entries.clone(),
+    let mut empty = true;
+    let mut files = Vec::new();
+    for set in &sets {
+        let feed_entries: Vec<crate::model::Entry> = set
+            .posts
+            .iter()
+            .filter_map(|p| entries.get(p.file.relative_path.as_str()).cloned())
+            .collect();
+        if set.scope == crate::feed::gather::Scope::All {
+            empty = feed_entries.is_empty();
+        }
+        let feed_meta = |path: &str| -> Result<FeedMeta, Error> {
+            Ok(FeedMeta {
+                title: set.title.clone(),
+                description: config.description.clone(),
+                home_url: config.base.clone(),
+                feed_url: config.site_url(path).map_err(|e| Error::Config {
+                    at: Location::new(&config_file, None),
+                    message: format!("the feed path `{path}` does not make a valid URL: {e}"),
+                })?,
+                language: config.language.clone(),
+                author: config.author.clone(),
+                empty_updated: opts.now,
+                excerpt_only: config.excerpt_only,
+                hubs: config.hubs.clone(),
+                icon: config.icon.clone(),
+                favicon: config.favicon.clone(),
+            })
         };
-        files.push(Planned {
-            path: path.clone(),
-            bytes: crate::feed::atom::to_string(&feed).into_bytes(),
-        });
-    }
-    if let Some(path) = &config.outputs.rss {
-        let feed = Feed {
-            meta: feed_meta(path)?,
-            entries,
-        };
-        files.push(Planned {
-            path: path.clone(),
-            bytes: crate::feed::rss::to_string(&feed).into_bytes(),
-        });
+        let writers: [(&Option<String>, Writer); 3] = [
+            (&set.paths.atom, crate::feed::atom::to_string),
+            (&set.paths.rss, crate::feed::rss::to_string),
+            (&set.paths.json, crate::feed::json::to_string),
+        ];
+        for (path, write) in writers {
+            if let Some(path) = path {
+                let feed = Feed {
+                    meta: feed_meta(path)?,
+                    entries: feed_entries.clone(),
+                };
+                files.push(Planned {
+                    path: path.clone(),
+                    bytes: write(&feed).into_bytes(),
+                });
+            }
+        }
     }
     validate_all(dest, &files)?;
     Ok((files, notices, empty))
 }
 
-/// The sitemap (or its index and parts) and robots.txt, validated.
+/// The sitemap (or its index and parts), the news sitemap, and robots.txt,
+/// validated; and the news sitemap's path when it has no posts to list.
 fn sitemap_and_robots(
     opts: &BuildOptions,
     config: &SiteConfig,
     dest: &Path,
     posts: &[&PostMeta],
-) -> Result<Vec<Planned>, Error> {
+) -> Result<(Vec<Planned>, Option<String>), Error> {
     let mut files = Vec::new();
+    let mut sitemaps = Vec::new();
     if let Some(path) = &config.outputs.sitemap {
         let newest = posts.iter().map(|p| p.updated()).max();
-        let mut urls: Vec<SitemapUrl> = vec![SitemapUrl {
-            loc: config.base.clone(),
-            lastmod: newest,
-        }];
+        let mut urls: Vec<SitemapUrl> = vec![SitemapUrl::new(config.base.clone(), newest)];
+        let alternates = translations(posts);
         urls.extend(posts.iter().filter(|p| p.in_sitemap).map(|p| SitemapUrl {
             loc: p.url.clone(),
             lastmod: Some(p.updated()),
+            changefreq: p.changefreq.or(config.changefreq),
+            priority: p.priority.or(config.priority),
+            images: p.images.clone(),
+            alternates: alternates
+                .get(p.file.relative_path.as_str())
+                .cloned()
+                .unwrap_or_default(),
         }));
         files.extend(sitemap_files(config, path, &urls)?);
-        // Never overwrite a robots.txt the user wrote.
-        if !opts.source.join("robots.txt").exists() {
-            let url = config
-                .site_url(path)
-                .map(|u| u.to_string())
-                .unwrap_or_default();
+        sitemaps.push(path.as_str());
+    }
+    let mut news_absent = None;
+    if let Some(news) = &config.news {
+        let urls = news_urls(opts.now, posts);
+        if urls.is_empty() {
+            news_absent = Some(news.path.clone());
+        } else {
+            let publication = crate::sitemap::NewsPublication {
+                name: news.name.clone(),
+                language: news.language.clone(),
+            };
             files.push(Planned {
-                path: "robots.txt".into(),
-                bytes: format!("Sitemap: {url}\n").into_bytes(),
+                path: news.path.clone(),
+                bytes: crate::sitemap::news_to_string(&publication, &urls).into_bytes(),
             });
+            sitemaps.push(news.path.as_str());
         }
     }
+    // Never overwrite a robots.txt the user wrote.
+    if !sitemaps.is_empty() && !opts.source.join("robots.txt").exists() {
+        let lines: String = sitemaps
+            .iter()
+            .filter_map(|p| config.site_url(p).ok())
+            .map(|u| format!("Sitemap: {u}\n"))
+            .collect();
+        files.push(Planned {
+            path: "robots.txt".into(),
+            bytes: lines.into_bytes(),
+        });
+    }
     validate_all(dest, &files)?;
-    Ok(files)
+    Ok((files, news_absent))
+}
+
+/// How long a post stays in the Google News sitemap.
+const NEWS_WINDOW: chrono::TimeDelta = chrono::TimeDelta::days(2);
+/// Most URLs in a Google News sitemap.
+const NEWS_MAX_URLS: usize = 1000;
+
+/// The news sitemap's articles: published in the two days up to `now`,
+/// newest first, at most 1,000.
+fn news_urls(now: DateTime<FixedOffset>, posts: &[&PostMeta]) -> Vec<crate::sitemap::NewsUrl> {
+    posts
+        .iter()
+        .rev()
+        .filter(|p| p.date <= now && now - p.date < NEWS_WINDOW)
+        .take(NEWS_MAX_URLS)
+        .map(|p| crate::sitemap::NewsUrl {
+            loc: p.url.clone(),
+            title: p.title.clone(),
+            published: p.date,
+        })
+        .collect()
+}
+
+/// When the news sitemap next changes because a post leaves its window.
+fn news_valid_until(now: DateTime<FixedOffset>, posts: &[&PostMeta]) -> Option<DateTime<FixedOffset>> {
+    posts
+        .iter()
+        .filter(|p| p.date <= now && now - p.date < NEWS_WINDOW)
+        .map(|p| p.date + NEWS_WINDOW)
+        .min()
+}
+
+/// hreflang alternates: posts that share a translation key (`ref`) and each
+/// name a language list every member of their group, themselves included.
+fn translations<'a>(posts: &[&'a PostMeta]) -> std::collections::HashMap<&'a str, Vec<crate::sitemap::Alternate>> {
+    let mut groups: std::collections::BTreeMap<&str, Vec<&PostMeta>> = Default::default();
+    for p in posts.iter().filter(|p| p.in_sitemap) {
+        if let (Some(key), Some(_)) = (&p.translation_key, &p.lang) {
+            groups.entry(key.as_str()).or_default().push(p);
+        }
+    }
+    let mut out = std::collections::HashMap::new();
+    for members in groups.values().filter(|m| m.len() > 1) {
+        let links: Vec<crate::sitemap::Alternate> = members
+            .iter()
+            .map(|m| crate::sitemap::Alternate {
+                hreflang: m.lang.clone().unwrap_or_default(),
+                href: m.url.clone(),
+            })
+            .collect();
+        for m in members {
+            out.insert(m.file.relative_path.as_str(), links.clone());
+        }
+    }
+    out
 }
 
 /// Never publish an invalid document: every XML output is validated first.
@@ -476,13 +606,13 @@ fn sitemap_files(
         };
         let xml = crate::sitemap::to_string(part).into_bytes();
         let bytes = if config.sitemap_gzip { gzip(&xml) } else { xml };
-        index.push(SitemapUrl {
-            loc: config.site_url(&name).map_err(|e| Error::Config {
+        index.push(SitemapUrl::new(
+            config.site_url(&name).map_err(|e| Error::Config {
                 at: Location::new(Path::new("_config.yml"), None),
                 message: format!("the sitemap part `{name}` does not make a valid URL: {e}"),
             })?,
-            lastmod: part.iter().filter_map(|u| u.lastmod).max(),
-        });
+            part.iter().filter_map(|u| u.lastmod).max(),
+        ));
         files.push(Planned { path: name, bytes });
     }
     let index =
@@ -508,15 +638,30 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     enc.finish().expect("compressing in memory does not fail")
 }
 
+/// Two outputs at one path (or at paths a case-insensitive file system
+/// merges) would overwrite each other: refuse the configuration.
+fn check_distinct_paths(source: &Path, files: &[Planned]) -> Result<(), Error> {
+    let mut seen = std::collections::HashMap::new();
+    for f in files {
+        if let Some(first) = seen.insert(f.path.to_lowercase(), &f.path) {
+            return Err(Error::Config {
+                at: Location::new(&source.join("_config.yml"), None),
+                message: format!("two outputs would be written to the same file (`{first}` and `{}`); give one of them another path", f.path),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn validate_output(dest: &Path, f: &Planned) -> Result<(), Error> {
-    let bytes = if f.path.ends_with(".xml.gz") {
+    let bytes = if f.path.ends_with(".gz") {
         crate::validate::read_limited(f.bytes.as_slice(), crate::validate::MAX_SITEMAP_BYTES)
             .map(|(b, _)| b)
             .unwrap_or_default()
-    } else if f.path.ends_with(".xml") {
-        f.bytes.clone()
-    } else {
+    } else if f.path == "robots.txt" {
         return Ok(());
+    } else {
+        f.bytes.clone()
     };
     let report = crate::validate::validate_owned(bytes, &crate::validate::Options::default());
     if report.has_errors() {
@@ -595,6 +740,20 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         let path = plan.dest.join(&f.path);
         outputs.push((path.clone(), output::write_if_changed(&path, &f.bytes)?));
     }
+    for r in &plan.remove {
+        let path = plan.dest.join(r);
+        match std::fs::remove_file(&path) {
+            Ok(()) => outputs.push((path, WriteOutcome::Written)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Error::Io {
+                    path,
+                    action: "remove the out-of-date output",
+                    source: e,
+                })
+            }
+        }
+    }
     let mut notices = plan.notices;
     if let Some(cache) = &site.cache {
         let manifest = Manifest {
@@ -663,6 +822,12 @@ pub fn check(opts: &BuildOptions) -> Result<CheckReport, Error> {
             Err(_) => "missing",
         };
         stale.push((path, reason));
+    }
+    for r in &plan.remove {
+        let path = plan.dest.join(r);
+        if path.exists() {
+            stale.push((path, "out of date and would be removed"));
+        }
     }
     Ok(CheckReport {
         stale,

@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Location};
 use crate::model::{AbsUrl, Person};
+use crate::sitemap::{ChangeFreq, Priority};
 use crate::yaml::{self, Mapping, Value};
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
@@ -52,8 +53,42 @@ pub struct OutputPaths {
     pub atom: Option<String>,
     /// The RSS 2.0 feed (`feedwright.rss`, default `rss.xml`).
     pub rss: Option<String>,
+    /// The JSON Feed 1.1 (`feedwright.json`, default `feed.json`).
+    pub json: Option<String>,
     /// The sitemap (`feedwright.sitemap`, default `sitemap.xml`).
     pub sitemap: Option<String>,
+}
+
+/// A feed of one category's posts (jekyll-feed's `feed.categories`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CategoryFeed {
+    /// The category, exactly as posts name it.
+    pub category: String,
+    /// The Atom feed's path (jekyll-feed's `feed/<category>.xml` unless
+    /// configured); the RSS and JSON feeds sit beside it as `.rss` and `.json`.
+    pub path: String,
+}
+
+/// Which tags get feeds (jekyll-feed's `feed.tags`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TagFeeds {
+    /// Only these tags (`only`); every tag when `None`.
+    pub only: Option<Vec<String>>,
+    /// Never these tags (`except`).
+    pub except: Vec<String>,
+    /// The folder the tag feeds go in (`path`, default `feed/by_tag/`), ending in `/`.
+    pub dir: String,
+}
+
+/// The Google News sitemap (`feedwright.news`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewsConfig {
+    /// The publication's name, exactly as Google News knows it.
+    pub name: String,
+    /// The publication's language (ISO 639, such as `ko`).
+    pub language: String,
+    /// Where the news sitemap goes (default `sitemap-news.xml`).
+    pub path: String,
 }
 
 /// The site's configuration, resolved and checked.
@@ -87,6 +122,22 @@ pub struct SiteConfig {
     pub outputs: OutputPaths,
     /// Write a split sitemap's parts gzipped (`feedwright.sitemap_gzip`).
     pub sitemap_gzip: bool,
+    /// Site-wide `changefreq` for sitemap entries (`feedwright.changefreq`).
+    pub changefreq: Option<ChangeFreq>,
+    /// Site-wide `priority` for sitemap entries (`feedwright.priority`).
+    pub priority: Option<Priority>,
+    /// Feeds per category.
+    pub category_feeds: Vec<CategoryFeed>,
+    /// Feeds per tag, when enabled.
+    pub tag_feeds: Option<TagFeeds>,
+    /// WebSub hubs (`feedwright.hub`: a URL or a list).
+    pub hubs: Vec<AbsUrl>,
+    /// The feeds' large image (`feedwright.icon`).
+    pub icon: Option<AbsUrl>,
+    /// The feeds' small image (`feedwright.favicon`).
+    pub favicon: Option<AbsUrl>,
+    /// The Google News sitemap, when configured.
+    pub news: Option<NewsConfig>,
     /// `exclude`: paths (relative to the source) to leave out.
     pub exclude: Vec<String>,
 }
@@ -233,14 +284,72 @@ impl SiteConfig {
         let outputs = OutputPaths {
             atom: output(feed, "path", "feed.xml")?,
             rss: output(fw, "rss", "rss.xml")?,
+            json: output(fw, "json", "feed.json")?,
             sitemap: output(fw, "sitemap", "sitemap.xml")?,
         };
-        for p in [&outputs.atom, &outputs.rss, &outputs.sitemap]
+        for p in [&outputs.atom, &outputs.rss, &outputs.json, &outputs.sitemap]
             .into_iter()
             .flatten()
         {
             check_output_path(p).map_err(|m| err("path", m))?;
         }
+        let fw_get = |key: &str| fw.and_then(|m| m.get(key)).filter(|v| !v.is_null());
+        let link = |key: &str| -> Result<Option<AbsUrl>, Error> {
+            fw_get(key)
+                .map(|v| {
+                    yaml::scalar_string(v)
+                        .ok_or_else(|| format!("must be a URL, but it is {}", yaml::kind(v)))
+                        .and_then(|u| base.join(&u).map_err(|e| e.to_string()))
+                        .map_err(|m| err(key, format!("`feedwright.{key}` {m}")))
+                })
+                .transpose()
+        };
+        let hubs = match fw_get("hub") {
+            None => Vec::new(),
+            Some(Value::Sequence(items)) => items.iter().collect(),
+            Some(v) => vec![v],
+        }
+        .into_iter()
+        .map(|v| {
+            let raw = yaml::scalar_string(v).unwrap_or_default();
+            AbsUrl::parse(&raw).map_err(|e| {
+                err("hub", format!("`feedwright.hub` must be the hub's absolute URL or a list of them: {e}"))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+        let changefreq = fw_get("changefreq")
+            .map(|v| {
+                yaml::scalar_string(v)
+                    .and_then(|s| s.parse::<ChangeFreq>().ok())
+                    .ok_or_else(|| err("changefreq", format!("`feedwright.changefreq` must be one of {}", ChangeFreq::NAMES)))
+            })
+            .transpose()?;
+        let priority = fw_get("priority")
+            .map(|v| {
+                yaml::scalar_string(v)
+                    .and_then(|s| s.parse::<Priority>().ok())
+                    .ok_or_else(|| err("priority", "`feedwright.priority` must be a number from 0.0 to 1.0".into()))
+            })
+            .transpose()?;
+        let category_feeds = category_feeds(feed.and_then(|f| f.get("categories")))
+            .map_err(|m| err("categories", m))?;
+        let tag_feeds = tag_feeds(feed.and_then(|f| f.get("tags"))).map_err(|m| err("tags", m))?;
+        let news = match fw_get("news") {
+            None | Some(Value::Bool(false)) => None,
+            Some(Value::Mapping(m)) => {
+                let s = |k: &str| m.get(k).and_then(yaml::scalar_string).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+                let name = s("name").ok_or_else(|| err("news", "`feedwright.news.name` is required: the publication's name exactly as Google News knows it".into()))?;
+                let language = s("language")
+                    .or_else(|| string("lang").map(|l| l.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase()))
+                    .ok_or_else(|| err("news", "`feedwright.news.language` is required (such as ko or en)".into()))?;
+                let path = s("path").map(|p| p.trim_start_matches('/').to_string()).unwrap_or_else(|| "sitemap-news.xml".into());
+                check_output_path(&path).map_err(|m| err("news", m))?;
+                Some(NewsConfig { name, language, path })
+            }
+            Some(v) => {
+                return Err(err("news", format!("`feedwright.news` must be a map with `name` and `language`, but it is {}", yaml::kind(v))))
+            }
+        };
 
         let author = map.get("author").and_then(|v| person_from_yaml(v, &base));
         let exclude = match map.get("exclude") {
@@ -252,6 +361,8 @@ impl SiteConfig {
                 .or_else(|| string("name"))
                 .unwrap_or_else(|| root.as_url().host_str().unwrap_or("").to_string()),
             description: string("description"),
+            icon: link("icon")?,
+            favicon: link("favicon")?,
             base,
             baseurl,
             timezone,
@@ -267,6 +378,12 @@ impl SiteConfig {
                 .and_then(|m| m.get("sitemap_gzip"))
                 .and_then(yaml::as_bool)
                 .unwrap_or(false),
+            changefreq,
+            priority,
+            category_feeds,
+            tag_feeds,
+            hubs,
+            news,
             exclude,
         })
     }
@@ -274,6 +391,69 @@ impl SiteConfig {
     /// The absolute URL of a site path such as `/2024/01/02/post/` (baseurl is added).
     pub fn site_url(&self, path: &str) -> Result<AbsUrl, crate::model::UrlError> {
         self.base.join(path.trim_start_matches('/'))
+    }
+}
+
+/// jekyll-feed's `feed.categories`: a list of categories (each at
+/// `feed/<category>.xml`) or a map from category to `{path: ...}`.
+fn category_feeds(v: Option<&Value>) -> Result<Vec<CategoryFeed>, String> {
+    let default_path = |c: &str| format!("feed/{c}.xml");
+    let feeds: Vec<CategoryFeed> = match v {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .map(|i| {
+                let c = yaml::scalar_string(i).ok_or("`feed.categories` must list category names")?;
+                Ok(CategoryFeed { path: default_path(&c), category: c })
+            })
+            .collect::<Result<_, String>>()?,
+        Some(Value::Mapping(m)) => m
+            .iter()
+            .map(|(k, v)| {
+                let c = yaml::scalar_string(k).ok_or("`feed.categories` keys must be category names")?;
+                let path = v
+                    .as_mapping()
+                    .and_then(|m| m.get("path"))
+                    .and_then(yaml::scalar_string)
+                    .map(|p| p.trim().trim_start_matches('/').to_string())
+                    .unwrap_or_else(|| default_path(&c));
+                Ok(CategoryFeed { category: c, path })
+            })
+            .collect::<Result<_, String>>()?,
+        Some(v) => return Err(format!("`feed.categories` must be a list of category names, but it is {}", yaml::kind(v))),
+    };
+    for f in &feeds {
+        if f.category.trim().is_empty() || f.category.chars().any(char::is_control) {
+            return Err(format!("`feed.categories` has an empty or unprintable category `{}`", f.category.escape_debug()));
+        }
+        check_output_path(&f.path).map_err(|m| format!("the feed of category `{}`: {m}", f.category))?;
+    }
+    Ok(feeds)
+}
+
+/// jekyll-feed's `feed.tags`: `true`, or a map with `only`, `except`, `path`.
+fn tag_feeds(v: Option<&Value>) -> Result<Option<TagFeeds>, String> {
+    let names = |v: Option<&Value>| -> Option<Vec<String>> {
+        match v? {
+            Value::Sequence(items) => Some(items.iter().filter_map(yaml::scalar_string).collect()),
+            other => yaml::scalar_string(other).map(|s| vec![s]),
+        }
+    };
+    let dir = |p: Option<String>| -> Result<String, String> {
+        let p = p.unwrap_or_else(|| "feed/by_tag/".into());
+        let p = p.trim().trim_matches('/');
+        check_output_path(p).map_err(|m| format!("`feed.tags.path`: {m}"))?;
+        Ok(format!("{p}/"))
+    };
+    match v {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => Ok(None),
+        Some(Value::Bool(true)) => Ok(Some(TagFeeds { dir: dir(None)?, ..TagFeeds::default() })),
+        Some(Value::Mapping(m)) => Ok(Some(TagFeeds {
+            only: names(m.get("only")),
+            except: names(m.get("except")).unwrap_or_default(),
+            dir: dir(m.get("path").and_then(yaml::scalar_string))?,
+        })),
+        Some(v) => Err(format!("`feed.tags` must be true or a map with `only`, `except` and `path`, but it is {}", yaml::kind(v))),
     }
 }
 

@@ -1,6 +1,6 @@
 //! # feedwright
 //!
-//! Publishes RSS 2.0, Atom 1.0 and `sitemap.xml` from a folder of blog posts,
+//! Publishes RSS 2.0, Atom 1.0, JSON Feed 1.1 and `sitemap.xml` from a folder of blog posts,
 //! compatible with Jekyll + jekyll-feed + jekyll-sitemap, and validates feeds
 //! and sitemaps.
 //!
@@ -24,6 +24,7 @@
 //!     tags: vec![],
 //!     author: Some(Person::named("Kim")),
 //!     image: None,
+//!     language: None,
 //! };
 //! let feed = Feed {
 //!     meta: FeedMeta {
@@ -35,6 +36,9 @@
 //!         author: None,
 //!         empty_updated: when,
 //!         excerpt_only: false,
+//!         hubs: vec![],
+//!         icon: None,
+//!         favicon: None,
 //!     },
 //!     entries: vec![post],
 //! };
@@ -42,10 +46,10 @@
 //! assert!(atom.contains("<title>Hello &amp; welcome</title>"));
 //! let rss = feedwright::feed::rss::to_string(&feed);
 //! assert!(rss.contains("<pubDate>Sat, 16 Mar 2024 10:00:00 +0900</pubDate>"));
-//! let sitemap = feedwright::sitemap::to_string(&[feedwright::sitemap::SitemapUrl {
-//!     loc: feed.entries[0].url.clone(),
-//!     lastmod: Some(when),
-//! }]);
+//! let sitemap = feedwright::sitemap::to_string(&[feedwright::sitemap::SitemapUrl::new(
+//!     feed.entries[0].url.clone(),
+//!     Some(when),
+//! )]);
 //! assert!(sitemap.contains("<lastmod>2024-03-16T10:00:00+09:00</lastmod>"));
 //! ```
 //!

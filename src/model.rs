@@ -145,6 +145,8 @@ pub struct Entry {
     pub author: Option<Person>,
     /// A representative image.
     pub image: Option<AbsUrl>,
+    /// The entry's language (BCP 47), when it differs from or refines the feed's.
+    pub language: Option<String>,
 }
 
 /// What describes a feed as a whole.
@@ -167,6 +169,12 @@ pub struct FeedMeta {
     pub empty_updated: DateTime<FixedOffset>,
     /// When true, entries carry their summary only, no full content.
     pub excerpt_only: bool,
+    /// WebSub hubs that subscribers may use for push updates.
+    pub hubs: Vec<AbsUrl>,
+    /// A large square image for the feed (JSON Feed `icon`, Atom `logo`).
+    pub icon: Option<AbsUrl>,
+    /// A small square image (JSON Feed `favicon`, Atom `icon`).
+    pub favicon: Option<AbsUrl>,
 }
 
 /// A feed ready to serialise: its metadata and its entries, newest first.

@@ -33,6 +33,110 @@ impl Default for Limits {
     }
 }
 
+/// Google's image sitemap extension namespace.
+pub const IMAGE_NS: &str = "http://www.google.com/schemas/sitemap-image/1.1";
+/// Google's news sitemap extension namespace.
+pub const NEWS_NS: &str = "http://www.google.com/schemas/sitemap-news/0.9";
+/// The XHTML namespace, for `xhtml:link` language alternates.
+pub const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
+
+/// How often a page is likely to change (`<changefreq>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ChangeFreq {
+    /// Changes on every access.
+    Always,
+    /// Hourly.
+    Hourly,
+    /// Daily.
+    Daily,
+    /// Weekly.
+    Weekly,
+    /// Monthly.
+    Monthly,
+    /// Yearly.
+    Yearly,
+    /// Archived: never changes.
+    Never,
+}
+
+impl ChangeFreq {
+    /// The protocol's values, for messages.
+    pub const NAMES: &'static str = "always, hourly, daily, weekly, monthly, yearly, never";
+
+    /// The protocol's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeFreq::Always => "always",
+            ChangeFreq::Hourly => "hourly",
+            ChangeFreq::Daily => "daily",
+            ChangeFreq::Weekly => "weekly",
+            ChangeFreq::Monthly => "monthly",
+            ChangeFreq::Yearly => "yearly",
+            ChangeFreq::Never => "never",
+        }
+    }
+}
+
+impl std::str::FromStr for ChangeFreq {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "always" => ChangeFreq::Always,
+            "hourly" => ChangeFreq::Hourly,
+            "daily" => ChangeFreq::Daily,
+            "weekly" => ChangeFreq::Weekly,
+            "monthly" => ChangeFreq::Monthly,
+            "yearly" => ChangeFreq::Yearly,
+            "never" => ChangeFreq::Never,
+            _ => return Err(()),
+        })
+    }
+}
+
+/// A `<priority>` from 0.0 to 1.0, kept in thousandths so it is exact.
+///
+/// ```
+/// use feedwright::sitemap::Priority;
+/// assert_eq!("0.85".parse::<Priority>().unwrap().to_string(), "0.85");
+/// assert_eq!("1".parse::<Priority>().unwrap().to_string(), "1.0");
+/// assert!("1.5".parse::<Priority>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Priority(u16);
+
+impl std::str::FromStr for Priority {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let v: f64 = s.trim().parse().map_err(|_| ())?;
+        if (0.0..=1.0).contains(&v) {
+            Ok(Priority((v * 1000.0).round() as u16))
+        } else {
+            Err(())
+        }
+    }
+}
+
+impl std::fmt::Display for Priority {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = format!("{}.{:03}", self.0 / 1000, self.0 % 1000);
+        let s = s.trim_end_matches('0');
+        if s.ends_with('.') {
+            write!(f, "{s}0")
+        } else {
+            f.write_str(s)
+        }
+    }
+}
+
+/// The same page in another language (`xhtml:link rel="alternate" hreflang`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alternate {
+    /// The language, such as `ko` or `en-US`.
+    pub hreflang: String,
+    /// The page in that language.
+    pub href: AbsUrl,
+}
+
 /// One `<url>` of a sitemap.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SitemapUrl {
@@ -40,17 +144,104 @@ pub struct SitemapUrl {
     pub loc: AbsUrl,
     /// When the page last changed.
     pub lastmod: Option<DateTime<FixedOffset>>,
+    /// How often it changes.
+    pub changefreq: Option<ChangeFreq>,
+    /// Its priority relative to the site's other pages.
+    pub priority: Option<Priority>,
+    /// Images on the page (`image:image`).
+    pub images: Vec<AbsUrl>,
+    /// The page in other languages, itself included (`xhtml:link`).
+    pub alternates: Vec<Alternate>,
+}
+
+impl SitemapUrl {
+    /// A URL with a `lastmod` and nothing else.
+    pub fn new(loc: AbsUrl, lastmod: Option<DateTime<FixedOffset>>) -> Self {
+        SitemapUrl {
+            loc,
+            lastmod,
+            changefreq: None,
+            priority: None,
+            images: Vec::new(),
+            alternates: Vec::new(),
+        }
+    }
+}
+
+/// The publication a news sitemap speaks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewsPublication {
+    /// Its name, exactly as Google News knows it.
+    pub name: String,
+    /// Its language (ISO 639).
+    pub language: String,
+}
+
+/// One article of a Google News sitemap.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewsUrl {
+    /// The article's URL.
+    pub loc: AbsUrl,
+    /// Its title.
+    pub title: String,
+    /// When it was first published.
+    pub published: DateTime<FixedOffset>,
 }
 
 /// Writes a sitemap into any writer.
 ///
 /// ```
 /// use feedwright::{model::AbsUrl, sitemap::{to_string, SitemapUrl}};
-/// let urls = [SitemapUrl { loc: AbsUrl::parse("https://example.com/a?x=1&y=2").unwrap(), lastmod: None }];
+/// let urls = [SitemapUrl::new(AbsUrl::parse("https://example.com/a?x=1&y=2").unwrap(), None)];
 /// assert!(to_string(&urls).contains("<loc>https://example.com/a?x=1&amp;y=2</loc>"));
 /// ```
 pub fn write<W: std::io::Write>(urls: &[SitemapUrl], out: W) -> std::io::Result<W> {
     write_list("urlset", "url", urls, out)
+}
+
+/// Writes a Google News sitemap: each article with its publication, date and title.
+///
+/// ```
+/// use feedwright::{model::AbsUrl, sitemap::{news_to_string, NewsPublication, NewsUrl}};
+/// let publication = NewsPublication { name: "넷제로 뉴스".into(), language: "ko".into() };
+/// let when = chrono::DateTime::parse_from_rfc3339("2024-03-16T10:00:00+09:00").unwrap();
+/// let xml = news_to_string(&publication, &[NewsUrl { loc: AbsUrl::parse("https://e.com/a").unwrap(), title: "A & B".into(), published: when }]);
+/// assert!(xml.contains("<news:title>A &amp; B</news:title>"));
+/// ```
+pub fn write_news<W: std::io::Write>(
+    publication: &NewsPublication,
+    urls: &[NewsUrl],
+    out: W,
+) -> std::io::Result<W> {
+    let mut w = Writer::new_with_indent(out, b' ', 0);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    let mut root = BytesStart::new("urlset");
+    root.push_attribute(("xmlns", NS));
+    root.push_attribute(("xmlns:news", NEWS_NS));
+    w.write_event(Event::Start(root))?;
+    for u in urls {
+        w.write_event(Event::Start(BytesStart::new("url")))?;
+        element(&mut w, "loc", u.loc.as_str())?;
+        w.write_event(Event::Start(BytesStart::new("news:news")))?;
+        w.write_event(Event::Start(BytesStart::new("news:publication")))?;
+        element(&mut w, "news:name", &publication.name)?;
+        element(&mut w, "news:language", &publication.language)?;
+        w.write_event(Event::End(BytesEnd::new("news:publication")))?;
+        element(&mut w, "news:publication_date", &u.published.to_rfc3339())?;
+        element(&mut w, "news:title", &u.title)?;
+        w.write_event(Event::End(BytesEnd::new("news:news")))?;
+        w.write_event(Event::End(BytesEnd::new("url")))?;
+    }
+    w.write_event(Event::End(BytesEnd::new("urlset")))?;
+    let mut out = w.into_inner();
+    out.write_all(b"\n")?;
+    Ok(out)
+}
+
+/// A Google News sitemap as text.
+pub fn news_to_string(publication: &NewsPublication, urls: &[NewsUrl]) -> String {
+    let bytes = write_news(publication, urls, Vec::new()).expect("writing to memory does not fail");
+    String::from_utf8(bytes).expect("the sitemap writer emits UTF-8")
 }
 
 /// Writes a sitemap index: each entry is a sitemap's URL and its newest `lastmod`.
@@ -68,12 +259,38 @@ fn write_list<W: std::io::Write>(
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let mut root = BytesStart::new(root_name);
     root.push_attribute(("xmlns", NS));
+    // Extension namespaces are declared only when some URL uses them, so a
+    // plain sitemap stays byte-identical to jekyll-sitemap's shape.
+    if urls.iter().any(|u| !u.images.is_empty()) {
+        root.push_attribute(("xmlns:image", IMAGE_NS));
+    }
+    if urls.iter().any(|u| !u.alternates.is_empty()) {
+        root.push_attribute(("xmlns:xhtml", XHTML_NS));
+    }
     w.write_event(Event::Start(root))?;
     for u in urls {
         w.write_event(Event::Start(BytesStart::new(item)))?;
         element(&mut w, "loc", u.loc.as_str())?;
         if let Some(t) = u.lastmod {
             element(&mut w, "lastmod", &t.to_rfc3339())?;
+        }
+        if let Some(c) = u.changefreq {
+            element(&mut w, "changefreq", c.as_str())?;
+        }
+        if let Some(p) = u.priority {
+            element(&mut w, "priority", &p.to_string())?;
+        }
+        for a in &u.alternates {
+            let mut link = BytesStart::new("xhtml:link");
+            link.push_attribute(("rel", "alternate"));
+            link.push_attribute(("hreflang", crate::text::xml_safe(&a.hreflang).as_ref()));
+            link.push_attribute(("href", a.href.as_str()));
+            w.write_event(Event::Empty(link))?;
+        }
+        for img in &u.images {
+            w.write_event(Event::Start(BytesStart::new("image:image")))?;
+            element(&mut w, "image:loc", img.as_str())?;
+            w.write_event(Event::End(BytesEnd::new("image:image")))?;
         }
         w.write_event(Event::End(BytesEnd::new(item)))?;
     }
@@ -89,7 +306,7 @@ fn write_list<W: std::io::Write>(
 /// ```
 /// use feedwright::{model::AbsUrl, sitemap::{split, Limits, SitemapUrl}};
 /// let urls: Vec<_> = (0..5)
-///     .map(|i| SitemapUrl { loc: AbsUrl::parse(&format!("https://e.com/{i}")).unwrap(), lastmod: None })
+///     .map(|i| SitemapUrl::new(AbsUrl::parse(&format!("https://e.com/{i}")).unwrap(), None))
 ///     .collect();
 /// let parts = split(&urls, Limits { max_urls: 2, ..Limits::default() });
 /// assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [2, 2, 1]);
@@ -99,7 +316,7 @@ pub fn split(urls: &[SitemapUrl], limits: Limits) -> Vec<&[SitemapUrl]> {
     let frame = to_string(&[]).len();
     // The cheap case first: few enough URLs, and short enough that even with
     // every character escaped they cannot reach the byte limit.
-    let bound: usize = urls.iter().map(|u| u.loc.as_str().len() * 5 + 128).sum();
+    let bound: usize = urls.iter().map(upper_bound).sum();
     if urls.len() <= max_urls && frame + bound <= limits.max_bytes {
         return vec![urls];
     }
@@ -115,6 +332,17 @@ pub fn split(urls: &[SitemapUrl], limits: Limits) -> Vec<&[SitemapUrl]> {
     }
     parts.push(&urls[start..]);
     parts
+}
+
+/// At most how many bytes one `<url>` takes, even with every character escaped.
+fn upper_bound(u: &SitemapUrl) -> usize {
+    let images: usize = u.images.iter().map(|i| i.as_str().len() * 5 + 64).sum();
+    let alternates: usize = u
+        .alternates
+        .iter()
+        .map(|a| (a.href.as_str().len() + a.hreflang.len()) * 6 + 64)
+        .sum();
+    u.loc.as_str().len() * 5 + 192 + images + alternates
 }
 
 fn element<W: std::io::Write>(w: &mut Writer<W>, name: &str, value: &str) -> std::io::Result<()> {

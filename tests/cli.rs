@@ -25,7 +25,7 @@ fn build_exits_0_and_prints_a_summary() {
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("15 posts: 13 published, 2 skipped, 0 rejected; 4 files written"),
+        err.contains("15 posts: 13 published, 2 skipped, 0 rejected; 5 files written"),
         "{err}"
     );
 }

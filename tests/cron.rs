@@ -243,10 +243,10 @@ fn kill_9_at_thirty_moments_never_leaves_a_partial_output() {
 fn url(i: usize, len: usize) -> SitemapUrl {
     let head = format!("https://example.com/{i}/");
     let pad = "a".repeat(len.saturating_sub(head.len()));
-    SitemapUrl {
-        loc: feedwright::model::AbsUrl::parse(&format!("{head}{pad}")).unwrap(),
-        lastmod: None,
-    }
+    SitemapUrl::new(
+        feedwright::model::AbsUrl::parse(&format!("{head}{pad}")).unwrap(),
+        None,
+    )
 }
 
 #[test]

@@ -176,6 +176,9 @@ fn image_url_with_an_ampersand_keeps_atom_and_rss_well_formed() {
             author: None,
             empty_updated: when,
             excerpt_only: false,
+            hubs: vec![],
+            icon: None,
+            favicon: None,
         },
         entries: vec![Entry {
             id: "https://example.com/1".into(),
@@ -189,6 +192,7 @@ fn image_url_with_an_ampersand_keeps_atom_and_rss_well_formed() {
             tags: vec![],
             author: None,
             image: Some(AbsUrl::parse(image).unwrap()),
+            language: None,
         }],
     };
     for text in [

@@ -15,6 +15,7 @@ use crate::model::{AbsUrl, Entry, Person};
 use crate::source::{split_dated_name, PostFile, SiteKind, MARKDOWN_EXTENSIONS};
 use crate::yaml::{self, Value};
 use chrono::{DateTime, FixedOffset};
+use crate::sitemap::{ChangeFreq, Priority};
 use dates::Quoting;
 
 /// Longest title kept, in characters; longer ones are shortened with a warning.
@@ -72,6 +73,16 @@ pub struct PostMeta {
     pub excerpt_separator: Option<String>,
     /// True when the body is Markdown.
     pub markdown: bool,
+    /// The post's language (`lang`), when it names one.
+    pub lang: Option<String>,
+    /// The key shared by translations of one post (`ref`, or Hugo's `translationKey`).
+    pub translation_key: Option<String>,
+    /// Every image of the post for the image sitemap: `image`, then `images`.
+    pub images: Vec<AbsUrl>,
+    /// `sitemap: {changefreq: ...}`.
+    pub changefreq: Option<ChangeFreq>,
+    /// `sitemap: {priority: ...}`.
+    pub priority: Option<Priority>,
 }
 
 impl PostMeta {
@@ -402,7 +413,44 @@ pub fn read_meta(
     };
 
     let published = fm.get("published").and_then(yaml::as_bool).unwrap_or(true);
-    let in_sitemap = fm.get("sitemap").and_then(yaml::as_bool).unwrap_or(true);
+    // `sitemap: false` (jekyll-sitemap) leaves the post out; a map sets its
+    // `changefreq` and `priority`.
+    let (in_sitemap, changefreq, priority) = match fm.get("sitemap") {
+        Some(Value::Mapping(m)) => {
+            let field = |k: &str| m.get(k).and_then(yaml::scalar_string);
+            let changefreq = field("changefreq").and_then(|c| {
+                let parsed = c.parse::<ChangeFreq>().ok();
+                if parsed.is_none() {
+                    warn(notices, Some("sitemap"), format!("`sitemap.changefreq: {c}` is not one of {}; it was ignored", ChangeFreq::NAMES));
+                }
+                parsed
+            });
+            let priority = field("priority").and_then(|p| {
+                let parsed = p.parse::<Priority>().ok();
+                if parsed.is_none() {
+                    warn(notices, Some("sitemap"), format!("`sitemap.priority: {p}` is not a number from 0.0 to 1.0; it was ignored"));
+                }
+                parsed
+            });
+            (true, changefreq, priority)
+        }
+        Some(v) => (yaml::as_bool(v).unwrap_or(true), None, None),
+        None => (true, None, None),
+    };
+    let lang = match text_value("lang")? {
+        Some(l) if is_language_tag(l.trim()) => Some(l.trim().to_string()),
+        Some(l) => {
+            warn(notices, Some("lang"), format!("`lang: {l}` is not a language tag such as ko or en-US; it was ignored"));
+            None
+        }
+        None => None,
+    };
+    let translation_key = match text_value("ref")? {
+        Some(r) => Some(r),
+        None => text_value("translationKey")?,
+    }
+    .map(|r| r.trim().to_string())
+    .filter(|r| !r.is_empty());
 
     // The permalink: the post's own, else the site's template.
     let template = text_value("permalink")?.unwrap_or_else(|| config.permalink.clone());
@@ -468,6 +516,21 @@ pub fn read_meta(
             }
         }
     };
+    let mut images: Vec<AbsUrl> = image.iter().cloned().collect();
+    if let Some(Value::Sequence(list)) = fm.get("images") {
+        for v in list {
+            let raw = match v {
+                Value::Mapping(m) => m.get("path").or_else(|| m.get("url")).and_then(yaml::scalar_string),
+                other => yaml::scalar_string(other),
+            };
+            match raw.map(|r| resolve_site_link(config, &r)) {
+                Some(Ok(u)) if !images.contains(&u) => images.push(u),
+                Some(Ok(_)) => {}
+                Some(Err(e)) => warn(notices, Some("images"), format!("an entry of `images` was left out: {e}")),
+                None => warn(notices, Some("images"), "`images` must list URLs; an entry was left out".into()),
+            }
+        }
+    }
     let author = fm
         .get("author")
         .or_else(|| fm.get("authors"))
@@ -490,6 +553,11 @@ pub fn read_meta(
         author,
         excerpt_separator: text_value("excerpt_separator")?,
         markdown: MARKDOWN_EXTENSIONS.contains(&ext.as_str()),
+        lang,
+        translation_key,
+        images,
+        changefreq,
+        priority,
     }))
 }
 
@@ -504,6 +572,13 @@ fn resolve_site_link(config: &SiteConfig, raw: &str) -> Result<AbsUrl, crate::mo
     } else {
         config.site_url(&permalink::normalize_path(raw.trim_start_matches('/')))
     }
+}
+
+/// A BCP 47-shaped tag: letters, digits and hyphens, starting with a letter.
+fn is_language_tag(s: &str) -> bool {
+    (2..=35).contains(&s.len())
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn push_unique(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
@@ -547,7 +622,16 @@ pub fn render_entry(
     } else {
         parts.body.to_string()
     };
-    let content = content.trim().to_string();
+    // Feed readers that ignore xml:base (mail digests, aggregators) need
+    // absolute links; unsafe schemes never reach a feed.
+    let (content, dropped) = body::absolutize_urls(content.trim(), meta.url.as_url());
+    for d in dropped {
+        notices.push(Notice {
+            severity: Severity::Warning,
+            at: Location::new(path, None),
+            message: format!("the link or image `{d}` in the body was removed: only http, https, mailto and tel links are published"),
+        });
+    }
 
     let summary = match &meta.summary {
         Some(s) => Some(crate::text::truncate_chars(
@@ -600,5 +684,6 @@ pub fn render_entry(
         tags: meta.tags.clone(),
         author: meta.author.clone().or_else(|| config.author.clone()),
         image,
+        language: meta.lang.clone(),
     })
 }

@@ -97,7 +97,7 @@ pub fn to_atom(feed: &Feed) -> atom::Feed {
                 } else {
                     e.content_html.as_deref().map(|html| atom::Content {
                         base: Some(e.url.to_string()),
-                        lang: None,
+                        lang: e.language.as_deref().map(text),
                         value: Some(text(html)),
                         src: None,
                         content_type: Some("html".into()),
@@ -151,7 +151,16 @@ pub fn to_atom(feed: &Feed) -> atom::Feed {
                 None,
                 meta.language.as_deref(),
             ),
-        ],
+        ]
+        .into_iter()
+        .chain(meta.hubs.iter().map(|h| atom::Link {
+            href: h.to_string(),
+            rel: "hub".into(),
+            ..Default::default()
+        }))
+        .collect(),
+        icon: meta.favicon.as_ref().map(|u| u.to_string()),
+        logo: meta.icon.as_ref().map(|u| u.to_string()),
         generator: Some(atom::Generator {
             value: super::GENERATOR.into(),
             uri: Some(super::GENERATOR_URI.into()),

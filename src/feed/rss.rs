@@ -95,12 +95,24 @@ pub fn to_channel(feed: &Feed) -> rss::Channel {
             env!("CARGO_PKG_VERSION")
         )),
         atom_ext: Some(rss_atom::AtomExtension {
-            links: vec![rss_atom::Link {
+            links: std::iter::once(rss_atom::Link {
                 href: meta.feed_url.to_string(),
                 rel: "self".into(),
                 mime_type: Some("application/rss+xml".into()),
                 ..Default::default()
-            }],
+            })
+            .chain(meta.hubs.iter().map(|h| rss_atom::Link {
+                href: h.to_string(),
+                rel: "hub".into(),
+                ..Default::default()
+            }))
+            .collect(),
+        }),
+        image: meta.icon.as_ref().map(|icon| rss::Image {
+            url: icon.to_string(),
+            title: text(&meta.title),
+            link: meta.home_url.to_string(),
+            ..Default::default()
         }),
         items,
         namespaces,

@@ -1,5 +1,5 @@
 //! The validator: RSS 2.0 (with the RSS Advisory Board profile), Atom 1.0
-//! (RFC 4287), sitemaps and sitemap indexes (sitemaps.org 0.9).
+//! (RFC 4287), sitemaps and sitemap indexes (sitemaps.org 0.9), JSON Feed 1.1.
 //!
 //! Invariant: validation never fails on bad input; every problem, including
 //! bytes that are not XML at all, comes back as a [`Diagnostic`].
@@ -13,6 +13,7 @@
 
 pub mod atom;
 mod checks;
+pub mod json;
 pub mod rss;
 pub mod sitemap;
 pub mod xml;
@@ -109,6 +110,8 @@ pub enum Format {
     Sitemap,
     /// A sitemap index.
     SitemapIndex,
+    /// A JSON Feed (1.1 or 1.0).
+    JsonFeed,
     /// Not XML, or a root element feedwright does not know.
     Unknown,
 }
@@ -200,6 +203,13 @@ pub fn validate_owned(bytes: Vec<u8>, opts: &Options) -> Report {
 
 /// Validates a document given as text.
 pub fn validate_str(text: &str, opts: &Options) -> Report {
+    // A JSON Feed starts with `{`; everything else is treated as XML.
+    if text.trim_start_matches('\u{feff}').trim_start().starts_with('{') {
+        return Report {
+            format: Format::JsonFeed,
+            diagnostics: json::validate(text.trim_start_matches('\u{feff}')),
+        };
+    }
     let mut sink = SitemapSink {
         opts,
         checker: None,
