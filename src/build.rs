@@ -6,7 +6,7 @@ use crate::cache::{self, Cache, Manifest, PostRecord, Stamp};
 use crate::config::{BuildOptions, SiteConfig};
 use crate::error::{Error, Location, Notice, Severity};
 use crate::extract::{self, Context, PostMeta};
-use crate::model::{Feed, FeedMeta};
+use crate::model::{AbsUrl, Feed, FeedMeta};
 use crate::output::{self, WriteOutcome};
 use crate::sitemap::SitemapUrl;
 use crate::source::{self, SiteKind};
@@ -55,6 +55,23 @@ pub struct Plan {
     /// Outputs this build must remove if an earlier build wrote them (a news
     /// sitemap with no recent posts), relative to the destination.
     pub remove: Vec<String>,
+    /// Every feed file, in the order written.
+    pub feeds: Vec<PlannedFeed>,
+}
+
+/// One feed file of a plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlannedFeed {
+    /// Path relative to the destination.
+    pub path: String,
+    /// Its public URL.
+    pub url: AbsUrl,
+    /// The feed's title.
+    pub title: String,
+    /// Its MIME type, as `<link rel="alternate" type=…>` wants it.
+    pub mime: &'static str,
+    /// What it is about.
+    pub scope: crate::feed::gather::Scope,
 }
 
 /// What a build did.
@@ -307,7 +324,12 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
         || feed_files(opts, config, &dest, &posts),
         || sitemap_and_robots(opts, config, &dest, &posts),
     );
-    let (mut files, feed_notices, feeds_empty) = feeds?;
+    let FeedFiles {
+        mut files,
+        notices: feed_notices,
+        empty: feeds_empty,
+        urls: feed_urls,
+    } = feeds?;
     let (sitemap_files, news_absent) = sitemap?;
     files.extend(sitemap_files);
     check_distinct_paths(&opts.source, &files)?;
@@ -344,6 +366,7 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
             stats,
             posts: Vec::new(),
             remove: news_absent.into_iter().collect(),
+            feeds: feed_urls,
         },
         published: posts.iter().map(|p| p.file.relative_path.clone()).collect(),
         records,
@@ -354,6 +377,15 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
 /// A feed format's serialiser.
 type Writer = fn(&Feed) -> String;
 
+/// The feed files, notices from rendering their posts, whether the main feed
+/// is empty, and each feed's path and URL.
+struct FeedFiles {
+    files: Vec<Planned>,
+    notices: Vec<Notice>,
+    empty: bool,
+    urls: Vec<PlannedFeed>,
+}
+
 /// Every feed (main, categories, tags) in every enabled format, validated;
 /// notices from rendering their posts; and whether the main feed is empty.
 fn feed_files(
@@ -361,7 +393,7 @@ fn feed_files(
     config: &SiteConfig,
     dest: &Path,
     posts: &[&PostMeta],
-) -> Result<(Vec<Planned>, Vec<Notice>, bool), Error> {
+) -> Result<FeedFiles, Error> {
     let mut collisions = Vec::new();
     let sets = crate::feed::gather::feed_sets(config, posts, &mut collisions);
     let config_file = opts.source.join("_config.yml");
@@ -377,7 +409,10 @@ fn feed_files(
     let mut wanted: Vec<&PostMeta> = sets.iter().flat_map(|s| s.posts.iter().copied()).collect();
     wanted.sort_by(|a, b| a.file.relative_path.cmp(&b.file.relative_path));
     wanted.dedup_by(|a, b| a.file.relative_path == b.file.relative_path);
-    let rendered: Vec<(Result<crate::model::Entry, crate::error::PostError>, Vec<Notice>)> = wanted
+    let rendered: Vec<(
+        Result<crate::model::Entry, crate::error::PostError>,
+        Vec<Notice>,
+    )> = wanted
         .par_iter()
         .map(|meta| {
             let mut notices = Vec::new();
@@ -406,6 +441,7 @@ fn feed_files(
     }
     let mut empty = true;
     let mut files = Vec::new();
+    let mut urls = Vec::new();
     for set in &sets {
         let feed_entries: Vec<crate::model::Entry> = set
             .posts
@@ -433,17 +469,36 @@ fn feed_files(
                 favicon: config.favicon.clone(),
             })
         };
-        let writers: [(&Option<String>, Writer); 3] = [
-            (&set.paths.atom, crate::feed::atom::to_string),
-            (&set.paths.rss, crate::feed::rss::to_string),
-            (&set.paths.json, crate::feed::json::to_string),
+        let writers: [(&Option<String>, Writer, &'static str); 3] = [
+            (
+                &set.paths.atom,
+                crate::feed::atom::to_string,
+                "application/atom+xml",
+            ),
+            (
+                &set.paths.rss,
+                crate::feed::rss::to_string,
+                "application/rss+xml",
+            ),
+            (
+                &set.paths.json,
+                crate::feed::json::to_string,
+                "application/feed+json",
+            ),
         ];
-        for (path, write) in writers {
+        for (path, write, mime) in writers {
             if let Some(path) = path {
                 let feed = Feed {
                     meta: feed_meta(path)?,
                     entries: feed_entries.clone(),
                 };
+                urls.push(PlannedFeed {
+                    path: path.clone(),
+                    url: feed.meta.feed_url.clone(),
+                    title: set.title.clone(),
+                    mime,
+                    scope: set.scope.clone(),
+                });
                 files.push(Planned {
                     path: path.clone(),
                     bytes: write(&feed).into_bytes(),
@@ -452,7 +507,12 @@ fn feed_files(
         }
     }
     validate_all(dest, &files)?;
-    Ok((files, notices, empty))
+    Ok(FeedFiles {
+        files,
+        notices,
+        empty,
+        urls,
+    })
 }
 
 /// The sitemap (or its index and parts), the news sitemap, and robots.txt,
@@ -469,16 +529,18 @@ fn sitemap_and_robots(
         let newest = posts.iter().map(|p| p.updated()).max();
         let mut urls: Vec<SitemapUrl> = vec![SitemapUrl::new(config.base.clone(), newest)];
         let alternates = translations(posts);
-        urls.extend(posts.iter().filter(|p| p.in_sitemap).map(|p| SitemapUrl {
-            loc: p.url.clone(),
-            lastmod: Some(p.updated()),
-            changefreq: p.changefreq.or(config.changefreq),
-            priority: p.priority.or(config.priority),
-            images: p.images.clone(),
-            alternates: alternates
-                .get(p.file.relative_path.as_str())
-                .cloned()
-                .unwrap_or_default(),
+        urls.extend(posts.iter().filter(|p| p.in_sitemap).map(|p| {
+            SitemapUrl {
+                loc: p.url.clone(),
+                lastmod: Some(p.updated()),
+                changefreq: p.changefreq.or(config.changefreq),
+                priority: p.priority.or(config.priority),
+                images: p.images.clone(),
+                alternates: alternates
+                    .get(p.file.relative_path.as_str())
+                    .cloned()
+                    .unwrap_or_default(),
+            }
         }));
         files.extend(sitemap_files(config, path, &urls)?);
         sitemaps.push(path.as_str());
@@ -538,7 +600,10 @@ fn news_urls(now: DateTime<FixedOffset>, posts: &[&PostMeta]) -> Vec<crate::site
 }
 
 /// When the news sitemap next changes because a post leaves its window.
-fn news_valid_until(now: DateTime<FixedOffset>, posts: &[&PostMeta]) -> Option<DateTime<FixedOffset>> {
+fn news_valid_until(
+    now: DateTime<FixedOffset>,
+    posts: &[&PostMeta],
+) -> Option<DateTime<FixedOffset>> {
     posts
         .iter()
         .filter(|p| p.date <= now && now - p.date < NEWS_WINDOW)
@@ -548,7 +613,9 @@ fn news_valid_until(now: DateTime<FixedOffset>, posts: &[&PostMeta]) -> Option<D
 
 /// hreflang alternates: posts that share a translation key (`ref`) and each
 /// name a language list every member of their group, themselves included.
-fn translations<'a>(posts: &[&'a PostMeta]) -> std::collections::HashMap<&'a str, Vec<crate::sitemap::Alternate>> {
+fn translations<'a>(
+    posts: &[&'a PostMeta],
+) -> std::collections::HashMap<&'a str, Vec<crate::sitemap::Alternate>> {
     let mut groups: std::collections::BTreeMap<&str, Vec<&PostMeta>> = Default::default();
     for p in posts.iter().filter(|p| p.in_sitemap) {
         if let (Some(key), Some(_)) = (&p.translation_key, &p.lang) {

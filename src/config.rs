@@ -313,7 +313,12 @@ impl SiteConfig {
         .map(|v| {
             let raw = yaml::scalar_string(v).unwrap_or_default();
             AbsUrl::parse(&raw).map_err(|e| {
-                err("hub", format!("`feedwright.hub` must be the hub's absolute URL or a list of them: {e}"))
+                err(
+                    "hub",
+                    format!(
+                        "`feedwright.hub` must be the hub's absolute URL or a list of them: {e}"
+                    ),
+                )
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -321,14 +326,27 @@ impl SiteConfig {
             .map(|v| {
                 yaml::scalar_string(v)
                     .and_then(|s| s.parse::<ChangeFreq>().ok())
-                    .ok_or_else(|| err("changefreq", format!("`feedwright.changefreq` must be one of {}", ChangeFreq::NAMES)))
+                    .ok_or_else(|| {
+                        err(
+                            "changefreq",
+                            format!(
+                                "`feedwright.changefreq` must be one of {}",
+                                ChangeFreq::NAMES
+                            ),
+                        )
+                    })
             })
             .transpose()?;
         let priority = fw_get("priority")
             .map(|v| {
                 yaml::scalar_string(v)
                     .and_then(|s| s.parse::<Priority>().ok())
-                    .ok_or_else(|| err("priority", "`feedwright.priority` must be a number from 0.0 to 1.0".into()))
+                    .ok_or_else(|| {
+                        err(
+                            "priority",
+                            "`feedwright.priority` must be a number from 0.0 to 1.0".into(),
+                        )
+                    })
             })
             .transpose()?;
         let category_feeds = category_feeds(feed.and_then(|f| f.get("categories")))
@@ -337,17 +355,46 @@ impl SiteConfig {
         let news = match fw_get("news") {
             None | Some(Value::Bool(false)) => None,
             Some(Value::Mapping(m)) => {
-                let s = |k: &str| m.get(k).and_then(yaml::scalar_string).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+                let s = |k: &str| {
+                    m.get(k)
+                        .and_then(yaml::scalar_string)
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                };
                 let name = s("name").ok_or_else(|| err("news", "`feedwright.news.name` is required: the publication's name exactly as Google News knows it".into()))?;
                 let language = s("language")
-                    .or_else(|| string("lang").map(|l| l.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase()))
-                    .ok_or_else(|| err("news", "`feedwright.news.language` is required (such as ko or en)".into()))?;
-                let path = s("path").map(|p| p.trim_start_matches('/').to_string()).unwrap_or_else(|| "sitemap-news.xml".into());
+                    .or_else(|| {
+                        string("lang").map(|l| {
+                            l.split(['-', '_'])
+                                .next()
+                                .unwrap_or("")
+                                .to_ascii_lowercase()
+                        })
+                    })
+                    .ok_or_else(|| {
+                        err(
+                            "news",
+                            "`feedwright.news.language` is required (such as ko or en)".into(),
+                        )
+                    })?;
+                let path = s("path")
+                    .map(|p| p.trim_start_matches('/').to_string())
+                    .unwrap_or_else(|| "sitemap-news.xml".into());
                 check_output_path(&path).map_err(|m| err("news", m))?;
-                Some(NewsConfig { name, language, path })
+                Some(NewsConfig {
+                    name,
+                    language,
+                    path,
+                })
             }
             Some(v) => {
-                return Err(err("news", format!("`feedwright.news` must be a map with `name` and `language`, but it is {}", yaml::kind(v))))
+                return Err(err(
+                    "news",
+                    format!(
+                        "`feedwright.news` must be a map with `name` and `language`, but it is {}",
+                        yaml::kind(v)
+                    ),
+                ))
             }
         };
 
@@ -403,14 +450,19 @@ fn category_feeds(v: Option<&Value>) -> Result<Vec<CategoryFeed>, String> {
         Some(Value::Sequence(items)) => items
             .iter()
             .map(|i| {
-                let c = yaml::scalar_string(i).ok_or("`feed.categories` must list category names")?;
-                Ok(CategoryFeed { path: default_path(&c), category: c })
+                let c =
+                    yaml::scalar_string(i).ok_or("`feed.categories` must list category names")?;
+                Ok(CategoryFeed {
+                    path: default_path(&c),
+                    category: c,
+                })
             })
             .collect::<Result<_, String>>()?,
         Some(Value::Mapping(m)) => m
             .iter()
             .map(|(k, v)| {
-                let c = yaml::scalar_string(k).ok_or("`feed.categories` keys must be category names")?;
+                let c = yaml::scalar_string(k)
+                    .ok_or("`feed.categories` keys must be category names")?;
                 let path = v
                     .as_mapping()
                     .and_then(|m| m.get("path"))
@@ -420,13 +472,22 @@ fn category_feeds(v: Option<&Value>) -> Result<Vec<CategoryFeed>, String> {
                 Ok(CategoryFeed { category: c, path })
             })
             .collect::<Result<_, String>>()?,
-        Some(v) => return Err(format!("`feed.categories` must be a list of category names, but it is {}", yaml::kind(v))),
+        Some(v) => {
+            return Err(format!(
+                "`feed.categories` must be a list of category names, but it is {}",
+                yaml::kind(v)
+            ))
+        }
     };
     for f in &feeds {
         if f.category.trim().is_empty() || f.category.chars().any(char::is_control) {
-            return Err(format!("`feed.categories` has an empty or unprintable category `{}`", f.category.escape_debug()));
+            return Err(format!(
+                "`feed.categories` has an empty or unprintable category `{}`",
+                f.category.escape_debug()
+            ));
         }
-        check_output_path(&f.path).map_err(|m| format!("the feed of category `{}`: {m}", f.category))?;
+        check_output_path(&f.path)
+            .map_err(|m| format!("the feed of category `{}`: {m}", f.category))?;
     }
     Ok(feeds)
 }
@@ -447,13 +508,19 @@ fn tag_feeds(v: Option<&Value>) -> Result<Option<TagFeeds>, String> {
     };
     match v {
         None | Some(Value::Null) | Some(Value::Bool(false)) => Ok(None),
-        Some(Value::Bool(true)) => Ok(Some(TagFeeds { dir: dir(None)?, ..TagFeeds::default() })),
+        Some(Value::Bool(true)) => Ok(Some(TagFeeds {
+            dir: dir(None)?,
+            ..TagFeeds::default()
+        })),
         Some(Value::Mapping(m)) => Ok(Some(TagFeeds {
             only: names(m.get("only")),
             except: names(m.get("except")).unwrap_or_default(),
             dir: dir(m.get("path").and_then(yaml::scalar_string))?,
         })),
-        Some(v) => Err(format!("`feed.tags` must be true or a map with `only`, `except` and `path`, but it is {}", yaml::kind(v))),
+        Some(v) => Err(format!(
+            "`feed.tags` must be true or a map with `only`, `except` and `path`, but it is {}",
+            yaml::kind(v)
+        )),
     }
 }
 

@@ -69,6 +69,8 @@ pub mod sitemap;
 pub mod source;
 pub mod text;
 pub mod validate;
+#[cfg(feature = "websub")]
+pub mod websub;
 pub mod yaml;
 
 pub use build::{build, check, plan, BuildReport};

@@ -28,12 +28,46 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build feed.xml (Atom), rss.xml, sitemap.xml and robots.txt from a site's posts.
-    Build(SiteArgs),
+    /// Build feed.xml (Atom), rss.xml, feed.json, sitemap.xml and robots.txt from a site's posts.
+    Build(BuildArgs),
     /// Build in memory and compare with what is published: exit 0 if up to date, 1 if not.
     Check(SiteArgs),
-    /// Validate RSS, Atom, sitemap and sitemap-index files (`-` reads stdin; .gz is read transparently).
+    /// Validate RSS, Atom, JSON Feed, sitemap and sitemap-index files (`-` reads stdin; .gz is read transparently).
     Validate(ValidateArgs),
+    /// Tell the configured WebSub hubs (`feedwright.hub`) about the feeds that changed since the last ping.
+    Ping(PingArgs),
+    /// Print the <link rel="alternate"> tags for a site's <head>, one per feed.
+    Meta(MetaArgs),
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// After building, notify the WebSub hubs of the feeds that changed.
+    #[arg(long)]
+    ping: bool,
+    /// Seconds to wait for each hub.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    ping_timeout: u64,
+}
+
+#[derive(Args)]
+struct PingArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Seconds to wait for each hub.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    timeout: u64,
+}
+
+#[derive(Args)]
+struct MetaArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Also print the tag feeds (there may be many).
+    #[arg(long)]
+    tags: bool,
 }
 
 #[derive(Args)]
@@ -115,9 +149,20 @@ fn main() -> ExitCode {
 fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build(args) => build(&args),
+        Command::Build(args) => {
+            let code = build(&args.site)?;
+            if args.ping && code != ExitCode::from(EXIT_FATAL) {
+                let pinged = ping(&args.site, args.ping_timeout)?;
+                if pinged != ExitCode::SUCCESS {
+                    return Ok(pinged);
+                }
+            }
+            Ok(code)
+        }
         Command::Check(args) => check(&args),
         Command::Validate(args) => validate(&args),
+        Command::Ping(args) => ping(&args.site, args.timeout),
+        Command::Meta(args) => meta(&args),
     }
 }
 
@@ -258,6 +303,100 @@ fn build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Notifies the hubs about changed feeds; exit 1 when some hub failed.
+fn ping(args: &SiteArgs, timeout: u64) -> anyhow::Result<ExitCode> {
+    let opts = options(args)?;
+    let (config, plan) = match feedwright::config::SiteConfig::load(&opts)
+        .and_then(|c| Ok((c, feedwright::plan(&opts)?)))
+    {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("feedwright: {e}");
+            return Ok(ExitCode::from(EXIT_FATAL));
+        }
+    };
+    if config.hubs.is_empty() {
+        eprintln!("feedwright: no WebSub hub is configured; set `feedwright.hub` in _config.yml to the hub's URL (or a list of URLs)");
+        return Ok(ExitCode::from(EXIT_FATAL));
+    }
+    let feeds: Vec<_> = plan
+        .feeds
+        .iter()
+        .map(|f| feedwright::websub::FeedFile {
+            path: plan.dest.join(&f.path),
+            url: f.url.clone(),
+        })
+        .collect();
+    let pings = feedwright::websub::ping_changed(
+        &opts.source,
+        &config.hubs,
+        &feeds,
+        std::time::Duration::from_secs(timeout),
+    );
+    let mut out = std::io::stdout().lock();
+    let mut failed = 0;
+    for p in &pings {
+        match &p.outcome {
+            Ok(status) => writeln!(out, "pinged {} for {} (HTTP {status})", p.hub, p.feed)?,
+            Err(e) => {
+                failed += 1;
+                writeln!(out, "FAILED {} for {}: {e}", p.hub, p.feed)?
+            }
+        }
+    }
+    if !args.quiet {
+        if pings.is_empty() {
+            eprintln!("feedwright: no feed changed since the last ping; nothing to send");
+        } else {
+            eprintln!(
+                "feedwright: {} notification(s) sent, {failed} failed{}",
+                pings.len() - failed,
+                if failed > 0 {
+                    "; the failed feeds are tried again on the next ping"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Prints one `<link rel="alternate">` per feed, for a template's `<head>`.
+fn meta(args: &MetaArgs) -> anyhow::Result<ExitCode> {
+    use feedwright::feed::gather::Scope;
+    let opts = options(&args.site)?;
+    let plan = match feedwright::plan(&opts) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("feedwright: {e}");
+            return Ok(ExitCode::from(EXIT_FATAL));
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    for f in &plan.feeds {
+        if matches!(f.scope, Scope::Tag(_)) && !args.tags {
+            continue;
+        }
+        writeln!(
+            out,
+            "<link rel=\"alternate\" type=\"{}\" title=\"{}\" href=\"{}\">",
+            f.mime,
+            html_attr(&f.title),
+            html_attr(f.url.as_str())
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn html_attr(s: &str) -> std::borrow::Cow<'_, str> {
+    html_escape::encode_double_quoted_attribute(s)
 }
 
 fn check(args: &SiteArgs) -> anyhow::Result<ExitCode> {

@@ -4,6 +4,7 @@ mod util;
 
 mod cli;
 mod cron;
+mod features;
 mod jekyll_compat;
 mod outputs;
 mod plain_folder;

@@ -355,3 +355,71 @@ fn validate_cli_exit_codes_and_gzip() {
         Some(2)
     );
 }
+
+const JSON_OK: &str = r#"{
+  "version": "https://jsonfeed.org/version/1.1",
+  "title": "T",
+  "feed_url": "https://example.org/feed.json",
+  "items": [
+    {
+      "id": "1",
+      "content_text": "hello",
+      "date_published": "2024-03-16T10:00:00+09:00"
+    }
+  ]
+}"#;
+
+#[test]
+fn a_valid_json_feed_has_no_errors_or_warnings() {
+    let report = validate_str(JSON_OK, &Options::default());
+    assert_eq!(report.format, feedwright::validate::Format::JsonFeed);
+    assert_eq!(report.diagnostics, vec![]);
+}
+
+#[test]
+fn json_feed_rules_report_their_codes_at_the_members_line() {
+    let missing_version = JSON_OK.replace("\"version\": \"https://jsonfeed.org/version/1.1\",", "");
+    assert_eq!(
+        errors(&missing_version),
+        [("jsonfeed-missing-version".to_string(), 1)]
+    );
+    let no_content = JSON_OK.replace("\"content_text\": \"hello\",", "");
+    assert_eq!(
+        errors(&no_content),
+        [("jsonfeed-missing-content".to_string(), 7)]
+    );
+    let bad_date = JSON_OK.replace("2024-03-16T10:00:00+09:00", "16 March 2024");
+    assert_eq!(errors(&bad_date), [("jsonfeed-bad-date".to_string(), 7)]);
+    let no_id = JSON_OK.replace("\"id\": \"1\",", "");
+    assert_eq!(errors(&no_id), [("jsonfeed-missing-id".to_string(), 1)]);
+    let relative = JSON_OK.replace("https://example.org/feed.json", "/feed.json");
+    assert_eq!(errors(&relative), [("jsonfeed-bad-url".to_string(), 4)]);
+    let bad_hub = JSON_OK.replace(
+        "\"items\"",
+        "\"hubs\": [{\"url\": \"https://hub.example/\"}],\n  \"items\"",
+    );
+    assert_eq!(errors(&bad_hub), [("jsonfeed-bad-hub".to_string(), 5)]);
+    let syntax = JSON_OK.replace("\"T\",", "\"T\"");
+    assert_eq!(errors(&syntax), [("json-syntax".to_string(), 4)]);
+}
+
+#[test]
+fn json_feed_with_a_repeated_id_or_unknown_key_gets_warnings() {
+    let doc = JSON_OK.replace(
+        "\"items\": [",
+        "\"colour\": 1,\n  \"items\": [\n    {\"id\": \"1\", \"content_text\": \"x\"},",
+    );
+    let codes: Vec<_> = validate_str(&doc, &Options::default())
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(codes, ["jsonfeed-unknown-key", "jsonfeed-duplicate-id"]);
+}
+
+#[test]
+fn json_nested_ten_thousand_deep_is_a_diagnostic_not_a_stack_overflow() {
+    let doc = format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000));
+    assert_eq!(errors(&doc)[0].0, "json-syntax");
+}

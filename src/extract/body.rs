@@ -185,7 +185,8 @@ pub fn absolutize_urls(html: &str, base: &url::Url) -> (String, Vec<String>) {
     // The handlers above fail only on invalid attribute names, which these are not.
     let _ = rewriter.write(html.as_bytes());
     let _ = rewriter.end();
-    let html = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let html = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     (html, dropped.into_inner())
 }
 

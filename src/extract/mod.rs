@@ -12,10 +12,10 @@ pub mod permalink;
 use crate::config::{person_from_yaml, SiteConfig};
 use crate::error::{Location, Notice, PostError, Severity};
 use crate::model::{AbsUrl, Entry, Person};
+use crate::sitemap::{ChangeFreq, Priority};
 use crate::source::{split_dated_name, PostFile, SiteKind, MARKDOWN_EXTENSIONS};
 use crate::yaml::{self, Value};
 use chrono::{DateTime, FixedOffset};
-use crate::sitemap::{ChangeFreq, Priority};
 use dates::Quoting;
 
 /// Longest title kept, in characters; longer ones are shortened with a warning.
@@ -421,7 +421,14 @@ pub fn read_meta(
             let changefreq = field("changefreq").and_then(|c| {
                 let parsed = c.parse::<ChangeFreq>().ok();
                 if parsed.is_none() {
-                    warn(notices, Some("sitemap"), format!("`sitemap.changefreq: {c}` is not one of {}; it was ignored", ChangeFreq::NAMES));
+                    warn(
+                        notices,
+                        Some("sitemap"),
+                        format!(
+                            "`sitemap.changefreq: {c}` is not one of {}; it was ignored",
+                            ChangeFreq::NAMES
+                        ),
+                    );
                 }
                 parsed
             });
@@ -440,7 +447,11 @@ pub fn read_meta(
     let lang = match text_value("lang")? {
         Some(l) if is_language_tag(l.trim()) => Some(l.trim().to_string()),
         Some(l) => {
-            warn(notices, Some("lang"), format!("`lang: {l}` is not a language tag such as ko or en-US; it was ignored"));
+            warn(
+                notices,
+                Some("lang"),
+                format!("`lang: {l}` is not a language tag such as ko or en-US; it was ignored"),
+            );
             None
         }
         None => None,
@@ -520,14 +531,25 @@ pub fn read_meta(
     if let Some(Value::Sequence(list)) = fm.get("images") {
         for v in list {
             let raw = match v {
-                Value::Mapping(m) => m.get("path").or_else(|| m.get("url")).and_then(yaml::scalar_string),
+                Value::Mapping(m) => m
+                    .get("path")
+                    .or_else(|| m.get("url"))
+                    .and_then(yaml::scalar_string),
                 other => yaml::scalar_string(other),
             };
             match raw.map(|r| resolve_site_link(config, &r)) {
                 Some(Ok(u)) if !images.contains(&u) => images.push(u),
                 Some(Ok(_)) => {}
-                Some(Err(e)) => warn(notices, Some("images"), format!("an entry of `images` was left out: {e}")),
-                None => warn(notices, Some("images"), "`images` must list URLs; an entry was left out".into()),
+                Some(Err(e)) => warn(
+                    notices,
+                    Some("images"),
+                    format!("an entry of `images` was left out: {e}"),
+                ),
+                None => warn(
+                    notices,
+                    Some("images"),
+                    "`images` must list URLs; an entry was left out".into(),
+                ),
             }
         }
     }
@@ -578,7 +600,8 @@ fn resolve_site_link(config: &SiteConfig, raw: &str) -> Result<AbsUrl, crate::mo
 fn is_language_tag(s: &str) -> bool {
     (2..=35).contains(&s.len())
         && s.starts_with(|c: char| c.is_ascii_alphabetic())
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn push_unique(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) {

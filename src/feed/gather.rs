@@ -17,19 +17,6 @@ pub struct FeedPaths {
     pub json: Option<String>,
 }
 
-impl FeedPaths {
-    /// Every path, with its MIME type, in a fixed order (Atom, RSS, JSON).
-    pub fn with_types(&self) -> impl Iterator<Item = (&str, &'static str)> {
-        [
-            (self.atom.as_deref(), "application/atom+xml"),
-            (self.rss.as_deref(), "application/rss+xml"),
-            (self.json.as_deref(), "application/feed+json"),
-        ]
-        .into_iter()
-        .filter_map(|(p, t)| Some((p?, t)))
-    }
-}
-
 /// What a feed is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
@@ -221,7 +208,10 @@ pub fn feed_sets<'a>(
 fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+        Some(first) => first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect(),
         None => String::new(),
     }
 }

@@ -33,13 +33,17 @@ impl Out<'_> {
         (line, column)
     }
     fn push(&mut self, at: (usize, usize), severity: Severity, code: &str, message: String) {
-        self.list.push(Diagnostic::new(at.0, at.1, severity, code, &message, SPEC));
+        self.list
+            .push(Diagnostic::new(at.0, at.1, severity, code, &message, SPEC));
     }
 }
 
 /// Validates a JSON Feed document.
 pub fn validate(text: &str) -> Vec<Diagnostic> {
-    let mut out = Out { text, list: Vec::new() };
+    let mut out = Out {
+        text,
+        list: Vec::new(),
+    };
     // serde_json stops at 128 levels of nesting, so hostile depth is an error, not a crash.
     let doc: Value = match serde_json::from_str(text) {
         Ok(v) => v,
@@ -54,7 +58,12 @@ pub fn validate(text: &str) -> Vec<Diagnostic> {
         }
     };
     let Value::Object(feed) = &doc else {
-        out.push((1, 1), Severity::Error, "jsonfeed-not-object", "a JSON Feed is a JSON object".into());
+        out.push(
+            (1, 1),
+            Severity::Error,
+            "jsonfeed-not-object",
+            "a JSON Feed is a JSON object".into(),
+        );
         return out.list;
     };
     top_level(feed, &mut out);
@@ -68,34 +77,72 @@ fn top_level(feed: &Map<String, Value>, out: &mut Out) {
         Some(Value::String(v)) if v == VERSIONS[0] => {}
         Some(Value::String(v)) if v == VERSIONS[1] => {
             let a = at(out, "version");
-            out.push(a, Severity::Info, "jsonfeed-version-1.0", "a JSON Feed 1.0 document; 1.1 adds `authors` and `language`".into())
+            out.push(
+                a,
+                Severity::Info,
+                "jsonfeed-version-1.0",
+                "a JSON Feed 1.0 document; 1.1 adds `authors` and `language`".into(),
+            )
         }
         Some(v) => {
             let a = at(out, "version");
-            out.push(a, Severity::Error, "jsonfeed-bad-version", format!("`version` must be {} (or the 1.0 URL), found {v}", VERSIONS[0]))
+            out.push(
+                a,
+                Severity::Error,
+                "jsonfeed-bad-version",
+                format!(
+                    "`version` must be {} (or the 1.0 URL), found {v}",
+                    VERSIONS[0]
+                ),
+            )
         }
-        None => out.push((1, 1), Severity::Error, "jsonfeed-missing-version", "`version` is required: \"https://jsonfeed.org/version/1.1\"".into()),
+        None => out.push(
+            (1, 1),
+            Severity::Error,
+            "jsonfeed-missing-version",
+            "`version` is required: \"https://jsonfeed.org/version/1.1\"".into(),
+        ),
     }
     match feed.get("title") {
         Some(Value::String(t)) if !t.trim().is_empty() => {}
         Some(_) => {
             let a = at(out, "title");
-            out.push(a, Severity::Error, "jsonfeed-bad-title", "`title` must be a non-empty string".into())
+            out.push(
+                a,
+                Severity::Error,
+                "jsonfeed-bad-title",
+                "`title` must be a non-empty string".into(),
+            )
         }
-        None => out.push((1, 1), Severity::Error, "jsonfeed-missing-title", "`title` is required".into()),
+        None => out.push(
+            (1, 1),
+            Severity::Error,
+            "jsonfeed-missing-title",
+            "`title` is required".into(),
+        ),
     }
     for key in ["home_page_url", "feed_url", "next_url", "icon", "favicon"] {
         url_member(feed, key, "", 0, out);
     }
     if !feed.contains_key("feed_url") {
-        out.push((1, 1), Severity::Warning, "jsonfeed-missing-feed-url", "`feed_url` should be present so readers can find the feed again".into());
+        out.push(
+            (1, 1),
+            Severity::Warning,
+            "jsonfeed-missing-feed-url",
+            "`feed_url` should be present so readers can find the feed again".into(),
+        );
     }
     for key in ["description", "user_comment", "language"] {
         string_member(feed, key, "", 0, out);
     }
     if let Some(v) = feed.get("expired").filter(|v| !v.is_boolean()) {
         let a = at(out, "expired");
-        out.push(a, Severity::Error, "jsonfeed-bad-expired", format!("`expired` must be true or false, found {v}"));
+        out.push(
+            a,
+            Severity::Error,
+            "jsonfeed-bad-expired",
+            format!("`expired` must be true or false, found {v}"),
+        );
     }
     authors(feed, "", 0, out);
     match feed.get("hubs") {
@@ -112,13 +159,23 @@ fn top_level(feed: &Map<String, Value>, out: &mut Out) {
         }
         Some(_) => {
             let a = at(out, "hubs");
-            out.push(a, Severity::Error, "jsonfeed-bad-hubs", "`hubs` must be an array of {type, url} objects".into())
+            out.push(
+                a,
+                Severity::Error,
+                "jsonfeed-bad-hubs",
+                "`hubs` must be an array of {type, url} objects".into(),
+            )
         }
     }
     for key in feed.keys() {
         if !KNOWN_TOP.contains(&key.as_str()) && !key.starts_with('_') {
             let a = at(out, key);
-            out.push(a, Severity::Warning, "jsonfeed-unknown-key", format!("`{key}` is not a JSON Feed member; extensions start with `_`"));
+            out.push(
+                a,
+                Severity::Warning,
+                "jsonfeed-unknown-key",
+                format!("`{key}` is not a JSON Feed member; extensions start with `_`"),
+            );
         }
     }
     match feed.get("items") {
@@ -129,30 +186,77 @@ fn top_level(feed: &Map<String, Value>, out: &mut Out) {
                     Value::Object(item) => self::item(item, i, &mut ids, out),
                     _ => {
                         let a = at(out, "items");
-                        out.push(a, Severity::Error, "jsonfeed-bad-item", format!("`items[{i}]` must be an object"))
+                        out.push(
+                            a,
+                            Severity::Error,
+                            "jsonfeed-bad-item",
+                            format!("`items[{i}]` must be an object"),
+                        )
                     }
                 }
             }
         }
         Some(_) => {
             let a = at(out, "items");
-            out.push(a, Severity::Error, "jsonfeed-bad-items", "`items` must be an array".into())
+            out.push(
+                a,
+                Severity::Error,
+                "jsonfeed-bad-items",
+                "`items` must be an array".into(),
+            )
         }
-        None => out.push((1, 1), Severity::Error, "jsonfeed-missing-items", "`items` is required (an empty array when there are none)".into()),
+        None => out.push(
+            (1, 1),
+            Severity::Error,
+            "jsonfeed-missing-items",
+            "`items` is required (an empty array when there are none)".into(),
+        ),
     }
 }
 
 const KNOWN_TOP: [&str; 15] = [
-    "version", "title", "home_page_url", "feed_url", "description", "user_comment", "next_url",
-    "icon", "favicon", "author", "authors", "language", "expired", "hubs", "items",
+    "version",
+    "title",
+    "home_page_url",
+    "feed_url",
+    "description",
+    "user_comment",
+    "next_url",
+    "icon",
+    "favicon",
+    "author",
+    "authors",
+    "language",
+    "expired",
+    "hubs",
+    "items",
 ];
 const KNOWN_ITEM: [&str; 17] = [
-    "id", "url", "external_url", "title", "content_html", "content_text", "summary", "image",
-    "banner_image", "date_published", "date_modified", "author", "authors", "tags", "language",
-    "attachments", "_",
+    "id",
+    "url",
+    "external_url",
+    "title",
+    "content_html",
+    "content_text",
+    "summary",
+    "image",
+    "banner_image",
+    "date_published",
+    "date_modified",
+    "author",
+    "authors",
+    "tags",
+    "language",
+    "attachments",
+    "_",
 ];
 
-fn item(item: &Map<String, Value>, i: usize, ids: &mut std::collections::HashMap<String, usize>, out: &mut Out) {
+fn item(
+    item: &Map<String, Value>,
+    i: usize,
+    ids: &mut std::collections::HashMap<String, usize>,
+    out: &mut Out,
+) {
     let path = format!("items[{i}]");
     // Each item has one `id`; its position is the item's anchor.
     let anchor = out.locate("id", i);
@@ -162,18 +266,46 @@ fn item(item: &Map<String, Value>, i: usize, ids: &mut std::collections::HashMap
                 out.push(anchor, Severity::Warning, "jsonfeed-duplicate-id", format!("`{path}.id` repeats the id of items[{first}]; readers will show only one of them"));
             }
         }
-        Some(Value::Number(_)) => out.push(anchor, Severity::Warning, "jsonfeed-numeric-id", format!("`{path}.id` is a number; JSON Feed 1.1 ids are strings")),
-        Some(_) => out.push(anchor, Severity::Error, "jsonfeed-bad-id", format!("`{path}.id` must be a non-empty string")),
-        None => out.push(anchor, Severity::Error, "jsonfeed-missing-id", format!("`{path}` has no `id`; every item needs a unique string id")),
+        Some(Value::Number(_)) => out.push(
+            anchor,
+            Severity::Warning,
+            "jsonfeed-numeric-id",
+            format!("`{path}.id` is a number; JSON Feed 1.1 ids are strings"),
+        ),
+        Some(_) => out.push(
+            anchor,
+            Severity::Error,
+            "jsonfeed-bad-id",
+            format!("`{path}.id` must be a non-empty string"),
+        ),
+        None => out.push(
+            anchor,
+            Severity::Error,
+            "jsonfeed-missing-id",
+            format!("`{path}` has no `id`; every item needs a unique string id"),
+        ),
     }
-    let has_content = ["content_html", "content_text"].iter().any(|k| item.get(*k).is_some_and(Value::is_string));
+    let has_content = ["content_html", "content_text"]
+        .iter()
+        .any(|k| item.get(*k).is_some_and(Value::is_string));
     if !has_content {
-        out.push(anchor, Severity::Error, "jsonfeed-missing-content", format!("`{path}` needs `content_html` or `content_text` (or both)"));
+        out.push(
+            anchor,
+            Severity::Error,
+            "jsonfeed-missing-content",
+            format!("`{path}` needs `content_html` or `content_text` (or both)"),
+        );
     }
     for key in ["url", "external_url", "image", "banner_image"] {
         url_member(item, key, &path, anchor.0, out);
     }
-    for key in ["title", "content_html", "content_text", "summary", "language"] {
+    for key in [
+        "title",
+        "content_html",
+        "content_text",
+        "summary",
+        "language",
+    ] {
         string_member(item, key, &path, anchor.0, out);
     }
     for key in ["date_published", "date_modified"] {
@@ -186,7 +318,12 @@ fn item(item: &Map<String, Value>, i: usize, ids: &mut std::collections::HashMap
     match item.get("tags") {
         None => {}
         Some(Value::Array(tags)) if tags.iter().all(Value::is_string) => {}
-        Some(_) => out.push((anchor.0, 1), Severity::Error, "jsonfeed-bad-tags", format!("`{path}.tags` must be an array of strings")),
+        Some(_) => out.push(
+            (anchor.0, 1),
+            Severity::Error,
+            "jsonfeed-bad-tags",
+            format!("`{path}.tags` must be an array of strings"),
+        ),
     }
     authors(item, &path, anchor.0, out);
     if let Some(a) = item.get("attachments") {
@@ -202,7 +339,12 @@ fn item(item: &Map<String, Value>, i: usize, ids: &mut std::collections::HashMap
     }
     for key in item.keys() {
         if !KNOWN_ITEM.contains(&key.as_str()) && !key.starts_with('_') {
-            out.push((anchor.0, 1), Severity::Warning, "jsonfeed-unknown-key", format!("`{path}.{key}` is not a JSON Feed member; extensions start with `_`"));
+            out.push(
+                (anchor.0, 1),
+                Severity::Warning,
+                "jsonfeed-unknown-key",
+                format!("`{path}.{key}` is not a JSON Feed member; extensions start with `_`"),
+            );
         }
     }
 }
@@ -220,30 +362,54 @@ fn where_(out: &Out, key: &str, line: usize) -> (usize, usize) {
 }
 
 fn url_member(map: &Map<String, Value>, key: &str, path: &str, line: usize, out: &mut Out) {
-    let name = if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+    let name = if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    };
     match map.get(key) {
         None => {}
         Some(Value::String(u)) if is_url(u) => {}
         Some(v) => {
             let a = where_(out, key, line);
-            out.push(a, Severity::Error, "jsonfeed-bad-url", format!("`{name}` must be an absolute URL, found {v}"))
+            out.push(
+                a,
+                Severity::Error,
+                "jsonfeed-bad-url",
+                format!("`{name}` must be an absolute URL, found {v}"),
+            )
         }
     }
 }
 
 fn string_member(map: &Map<String, Value>, key: &str, path: &str, line: usize, out: &mut Out) {
     if let Some(v) = map.get(key).filter(|v| !v.is_string()) {
-        let name = if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+        let name = if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        };
         let a = where_(out, key, line);
-        out.push(a, Severity::Error, "jsonfeed-not-string", format!("`{name}` must be a string, found {v}"));
+        out.push(
+            a,
+            Severity::Error,
+            "jsonfeed-not-string",
+            format!("`{name}` must be a string, found {v}"),
+        );
     }
 }
 
 fn authors(map: &Map<String, Value>, path: &str, line: usize, out: &mut Out) {
-    let prefix = if path.is_empty() { String::new() } else { format!("{path}.") };
+    let prefix = if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}.")
+    };
     let good = |a: &Value| {
         a.as_object().is_some_and(|o| {
-            ["name", "url", "avatar"].iter().any(|k| o.get(*k).is_some_and(Value::is_string))
+            ["name", "url", "avatar"]
+                .iter()
+                .any(|k| o.get(*k).is_some_and(Value::is_string))
         })
     };
     if let Some(list) = map.get("authors") {
@@ -256,9 +422,19 @@ fn authors(map: &Map<String, Value>, path: &str, line: usize, out: &mut Out) {
     if let Some(one) = map.get("author") {
         let a = where_(out, "author", line);
         if !good(one) {
-            out.push(a, Severity::Error, "jsonfeed-bad-author", format!("`{prefix}author` must be an object with a `name`, `url` or `avatar`"));
+            out.push(
+                a,
+                Severity::Error,
+                "jsonfeed-bad-author",
+                format!("`{prefix}author` must be an object with a `name`, `url` or `avatar`"),
+            );
         } else if !map.contains_key("authors") {
-            out.push(a, Severity::Warning, "jsonfeed-author-deprecated", format!("`{prefix}author` is deprecated in JSON Feed 1.1; add `authors`"));
+            out.push(
+                a,
+                Severity::Warning,
+                "jsonfeed-author-deprecated",
+                format!("`{prefix}author` is deprecated in JSON Feed 1.1; add `authors`"),
+            );
         }
     }
 }

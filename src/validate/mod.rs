@@ -204,7 +204,11 @@ pub fn validate_owned(bytes: Vec<u8>, opts: &Options) -> Report {
 /// Validates a document given as text.
 pub fn validate_str(text: &str, opts: &Options) -> Report {
     // A JSON Feed starts with `{`; everything else is treated as XML.
-    if text.trim_start_matches('\u{feff}').trim_start().starts_with('{') {
+    if text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+    {
         return Report {
             format: Format::JsonFeed,
             diagnostics: json::validate(text.trim_start_matches('\u{feff}')),
