@@ -725,8 +725,6 @@ fn validate_output(dest: &Path, f: &Planned) -> Result<(), Error> {
         crate::validate::read_limited(f.bytes.as_slice(), crate::validate::MAX_SITEMAP_BYTES)
             .map(|(b, _)| b)
             .unwrap_or_default()
-    } else if f.path == "robots.txt" {
-        return Ok(());
     } else {
         f.bytes.clone()
     };

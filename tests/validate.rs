@@ -423,3 +423,17 @@ fn json_nested_ten_thousand_deep_is_a_diagnostic_not_a_stack_overflow() {
     let doc = format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000));
     assert_eq!(errors(&doc)[0].0, "json-syntax");
 }
+
+#[test]
+fn robots_txt_sitemap_lines_must_be_absolute_urls() {
+    let report = validate_str(
+        "User-agent: *\nDisallow:\nSitemap: https://e.com/sitemap.xml\n",
+        &Options::default(),
+    );
+    assert_eq!(report.format, feedwright::validate::Format::Robots);
+    assert_eq!(report.diagnostics, vec![]);
+    assert_eq!(
+        errors("Sitemap: /sitemap.xml\n"),
+        [("robots-sitemap-not-absolute".to_string(), 1)]
+    );
+}

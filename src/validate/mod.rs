@@ -1,5 +1,6 @@
 //! The validator: RSS 2.0 (with the RSS Advisory Board profile), Atom 1.0
-//! (RFC 4287), sitemaps and sitemap indexes (sitemaps.org 0.9), JSON Feed 1.1.
+//! (RFC 4287), sitemaps and sitemap indexes (sitemaps.org 0.9), JSON Feed 1.1, and the
+//! `Sitemap:` lines of robots.txt.
 //!
 //! Invariant: validation never fails on bad input; every problem, including
 //! bytes that are not XML at all, comes back as a [`Diagnostic`].
@@ -14,6 +15,7 @@
 pub mod atom;
 mod checks;
 pub mod json;
+pub mod robots;
 pub mod rss;
 pub mod sitemap;
 pub mod xml;
@@ -112,6 +114,8 @@ pub enum Format {
     SitemapIndex,
     /// A JSON Feed (1.1 or 1.0).
     JsonFeed,
+    /// A robots.txt.
+    Robots,
     /// Not XML, or a root element feedwright does not know.
     Unknown,
 }
@@ -212,6 +216,12 @@ pub fn validate_str(text: &str, opts: &Options) -> Report {
         return Report {
             format: Format::JsonFeed,
             diagnostics: json::validate(text.trim_start_matches('\u{feff}')),
+        };
+    }
+    if !text.trim_start().starts_with('<') && robots::looks_like(text) {
+        return Report {
+            format: Format::Robots,
+            diagnostics: robots::validate(text),
         };
     }
     let mut sink = SitemapSink {
