@@ -314,26 +314,27 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
             .cmp(&b.date)
             .then_with(|| a.file.relative_path.cmp(&b.file.relative_path))
     });
+    let mut rendered = render_feed_posts(opts, config, &posts);
+    let posts = rendered.live.clone();
     stats.published = posts.len();
+    stats.rejected += rendered.rejected;
+    notices.append(&mut rendered.notices);
     warn_duplicate_urls(&posts, &mut notices);
-    let posts: Vec<&PostMeta> = posts;
 
     // The feeds and the sitemap do not depend on each other: build and
     // validate them side by side.
     let (feeds, sitemap) = rayon::join(
-        || feed_files(opts, config, &dest, &posts),
+        || feed_files(opts, config, &dest, &rendered),
         || sitemap_and_robots(opts, config, &dest, &posts),
     );
     let FeedFiles {
         mut files,
-        notices: feed_notices,
         empty: feeds_empty,
         urls: feed_urls,
     } = feeds?;
     let (sitemap_files, news_absent) = sitemap?;
     files.extend(sitemap_files);
     check_distinct_paths(&opts.source, &files)?;
-    notices.extend(feed_notices);
     if config.news.is_some() {
         if let Some(t) = news_valid_until(opts.now, &posts) {
             valid_until = Some(valid_until.map_or(t, |v| v.min(t)));
@@ -377,76 +378,120 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
 /// A feed format's serialiser.
 type Writer = fn(&Feed) -> String;
 
-/// The feed files, notices from rendering their posts, whether the main feed
-/// is empty, and each feed's path and URL.
+/// The feed files, whether the main feed is empty, and each feed's path and URL.
 struct FeedFiles {
     files: Vec<Planned>,
-    notices: Vec<Notice>,
     empty: bool,
     urls: Vec<PlannedFeed>,
 }
 
+/// The feeds' posts, rendered. A post whose body cannot be rendered (its
+/// front matter was fine, but the body is damaged) is rejected from the
+/// whole build, sitemap included, and the next post takes its place in the
+/// feeds; so this repeats until every feed's posts rendered.
+struct Rendered<'a> {
+    /// The published posts that survived, oldest first.
+    live: Vec<&'a PostMeta>,
+    /// The feeds and their posts.
+    sets: Vec<crate::feed::gather::FeedSet<'a>>,
+    /// Each feed post's entry, by relative path.
+    entries: std::collections::HashMap<String, crate::model::Entry>,
+    /// Warnings from rendering, tag-name collisions, and the rejections.
+    notices: Vec<Notice>,
+    /// How many posts were rejected here.
+    rejected: usize,
+}
+
+fn render_feed_posts<'a>(
+    opts: &BuildOptions,
+    config: &SiteConfig,
+    posts: &[&'a PostMeta],
+) -> Rendered<'a> {
+    let config_file = opts.source.join("_config.yml");
+    let mut entries = std::collections::HashMap::new();
+    let mut failed = std::collections::HashSet::new();
+    let mut notices = Vec::new();
+    loop {
+        let live: Vec<&PostMeta> = posts
+            .iter()
+            .filter(|p| !failed.contains(p.file.relative_path.as_str()))
+            .copied()
+            .collect();
+        let mut collisions = Vec::new();
+        let sets = crate::feed::gather::feed_sets(config, &live, &mut collisions);
+        // A post in several feeds is read and rendered once.
+        let mut wanted: Vec<&PostMeta> = sets
+            .iter()
+            .flat_map(|s| s.posts.iter().copied())
+            .filter(|p| !entries.contains_key(&p.file.relative_path))
+            .collect();
+        wanted.sort_by(|a, b| a.file.relative_path.cmp(&b.file.relative_path));
+        wanted.dedup_by(|a, b| a.file.relative_path == b.file.relative_path);
+        if wanted.is_empty() {
+            notices.extend(collisions.into_iter().map(|message| Notice {
+                severity: Severity::Warning,
+                at: Location::new(&config_file, None),
+                message,
+            }));
+            return Rendered {
+                live,
+                sets,
+                entries,
+                notices,
+                rejected: failed.len(),
+            };
+        }
+        let rendered: Vec<_> = wanted
+            .par_iter()
+            .map(|meta| {
+                let mut notices = Vec::new();
+                let entry = std::fs::read(&meta.file.path)
+                    .map_err(|e| crate::error::PostError {
+                        at: Location::new(&meta.file.path, None),
+                        message: format!("could not read the file again ({e})"),
+                    })
+                    .and_then(|bytes| extract::render_entry(meta, &bytes, config, &mut notices));
+                (entry, notices)
+            })
+            .collect();
+        for (meta, (entry, post_notices)) in wanted.iter().zip(rendered) {
+            notices.extend(post_notices);
+            match entry {
+                Ok(entry) => {
+                    entries.insert(meta.file.relative_path.clone(), entry);
+                }
+                Err(e) => {
+                    failed.insert(meta.file.relative_path.as_str());
+                    notices.push(Notice {
+                        severity: Severity::Error,
+                        at: e.at,
+                        message: e.message,
+                    });
+                }
+            }
+        }
+    }
+}
+
 /// Every feed (main, categories, tags) in every enabled format, validated;
-/// notices from rendering their posts; and whether the main feed is empty.
+/// and whether the main feed is empty.
 fn feed_files(
     opts: &BuildOptions,
     config: &SiteConfig,
     dest: &Path,
-    posts: &[&PostMeta],
+    rendered: &Rendered<'_>,
 ) -> Result<FeedFiles, Error> {
-    let mut collisions = Vec::new();
-    let sets = crate::feed::gather::feed_sets(config, posts, &mut collisions);
     let config_file = opts.source.join("_config.yml");
-    let mut notices: Vec<Notice> = collisions
-        .into_iter()
-        .map(|message| Notice {
-            severity: Severity::Warning,
-            at: Location::new(&config_file, None),
-            message,
-        })
-        .collect();
-    // A post in several feeds is read and rendered once.
-    let mut wanted: Vec<&PostMeta> = sets.iter().flat_map(|s| s.posts.iter().copied()).collect();
-    wanted.sort_by(|a, b| a.file.relative_path.cmp(&b.file.relative_path));
-    wanted.dedup_by(|a, b| a.file.relative_path == b.file.relative_path);
-    let rendered: Vec<(
-        Result<crate::model::Entry, crate::error::PostError>,
-        Vec<Notice>,
-    )> = wanted
-        .par_iter()
-        .map(|meta| {
-            let mut notices = Vec::new();
-            let entry = std::fs::read(&meta.file.path)
-                .map_err(|e| crate::error::PostError {
-                    at: Location::new(&meta.file.path, None),
-                    message: format!("could not read the file again ({e})"),
-                })
-                .and_then(|bytes| extract::render_entry(meta, &bytes, config, &mut notices));
-            (entry, notices)
-        })
-        .collect();
-    let mut entries = std::collections::HashMap::new();
-    for (meta, (entry, post_notices)) in wanted.iter().zip(rendered) {
-        notices.extend(post_notices);
-        match entry {
-            Ok(entry) => {
-                entries.insert(meta.file.relative_path.as_str(), entry);
-            }
-            Err(e) => notices.push(Notice {
-                severity: Severity::Error,
-                at: e.at,
-                message: e.message,
-            }),
-        }
-    }
+    let sets = &rendered.sets;
+    let entries = &rendered.entries;
     let mut empty = true;
     let mut files = Vec::new();
     let mut urls = Vec::new();
-    for set in &sets {
+    for set in sets {
         let feed_entries: Vec<crate::model::Entry> = set
             .posts
             .iter()
-            .filter_map(|p| entries.get(p.file.relative_path.as_str()).cloned())
+            .filter_map(|p| entries.get(&p.file.relative_path).cloned())
             .collect();
         if set.scope == crate::feed::gather::Scope::All {
             empty = feed_entries.is_empty();
@@ -507,12 +552,7 @@ fn feed_files(
         }
     }
     validate_all(dest, &files)?;
-    Ok(FeedFiles {
-        files,
-        notices,
-        empty,
-        urls,
-    })
+    Ok(FeedFiles { files, empty, urls })
 }
 
 /// The sitemap (or its index and parts), the news sitemap, and robots.txt,
@@ -787,6 +827,13 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     }
     let made = make(opts, &site, progress)?;
     let plan = made.plan;
+    let paths: Vec<&str> = plan
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(plan.remove.iter().map(String::as_str))
+        .collect();
+    output::check_destination(&opts.source, &plan.dest, &paths)?;
     if let Some(cache) = &site.cache {
         cache.forget_manifest();
     }

@@ -119,6 +119,14 @@ pub enum Error {
         /// The validator's findings.
         diagnostics: Vec<String>,
     },
+    /// Writing an output would leave the destination folder or touch the source.
+    #[error("{}: {message}", path.display())]
+    UnsafeOutput {
+        /// The output (or destination) in question.
+        path: PathBuf,
+        /// Why it is refused and what to do.
+        message: String,
+    },
     /// Another feedwright run holds the destination's lock.
     #[error("{}: another feedwright build has been writing this destination for longer than the lock wait; try again when it has finished, or raise --lock-wait", path.display())]
     Locked {

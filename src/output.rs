@@ -119,3 +119,35 @@ pub fn remove_stale_temporaries(dir: &Path) {
         }
     }
 }
+
+/// Refuses a destination that is the source folder or holds it (outputs
+/// could replace the user's own files), and any output whose folder inside
+/// the destination is a symbolic link (it could point anywhere). Called
+/// before anything is written.
+pub fn check_destination(source: &Path, dest: &Path, outputs: &[&str]) -> Result<(), Error> {
+    if let (Ok(s), Ok(d)) = (source.canonicalize(), dest.canonicalize()) {
+        if s.starts_with(&d) {
+            return Err(Error::UnsafeOutput {
+                path: dest.to_path_buf(),
+                message: "the destination is the source folder or contains it, so outputs could overwrite the site's own files; pass --dest with a separate folder such as SOURCE/_site".into(),
+            });
+        }
+    }
+    for out in outputs {
+        let mut at = dest.to_path_buf();
+        for part in Path::new(out).components() {
+            at.push(part);
+            match std::fs::symlink_metadata(&at) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    return Err(Error::UnsafeOutput {
+                        path: at,
+                        message: format!("is a symbolic link, and feedwright writes only inside the destination; remove the link so `{out}` can be written there"),
+                    })
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+    }
+    Ok(())
+}

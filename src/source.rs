@@ -123,6 +123,27 @@ impl Walker<'_> {
             .join("/")
     }
 
+    /// Why a symbolic link in a posts folder is not followed, if it is not:
+    /// links to folders (they can loop) and links that leave the site (a
+    /// post must not publish a file from elsewhere on the machine). A
+    /// dangling link is followed, so reading it fails with an error.
+    fn refuse_link(&self, path: &Path) -> Option<String> {
+        let root = self.root.canonicalize().ok()?;
+        match path.canonicalize() {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Some(format!("is a symbolic link that cannot be followed ({e}); remove it")),
+            Err(_) => None,
+            Ok(target) if target.is_dir() => Some(format!(
+                "is a symbolic link to a folder ({}); feedwright does not follow folder links, which can loop; move the posts here instead",
+                target.display()
+            )),
+            Ok(target) if !target.starts_with(&root) => Some(format!(
+                "is a symbolic link to {}, outside the site; not published (a post may not publish a file from elsewhere on the machine)",
+                target.display()
+            )),
+            Ok(_) => None,
+        }
+    }
+
     fn skip_dir(&self, path: &Path) -> bool {
         let rel = self.relative(path);
         path.canonicalize().map(|p| p == self.dest).unwrap_or(false)
@@ -194,6 +215,16 @@ impl Walker<'_> {
                 if ft.is_dir() {
                     subdirs.push((name, path));
                     continue;
+                }
+                if ft.is_symlink() {
+                    if let Some(message) = self.refuse_link(&path) {
+                        out.notices.push(Notice {
+                            severity: Severity::Warning,
+                            at: Location::new(&path, None),
+                            message,
+                        });
+                        continue;
+                    }
                 }
                 let ext = name
                     .rsplit_once('.')

@@ -42,17 +42,25 @@ pub fn normalize_whitespace(s: &str) -> String {
 }
 
 /// Shortens `s` to at most `max_chars` characters, at a word boundary where
-/// one is near, ending with an ellipsis. Never cuts inside a character.
+/// one is near, ending with an ellipsis that counts as one of the
+/// `max_chars`. Never cuts inside a character.
 ///
 /// ```
 /// use feedwright::text::truncate_chars;
-/// assert_eq!(truncate_chars("한국 정부와 7개국", 6), "한국 정부와…");
+/// assert_eq!(truncate_chars("한국 정부와 7개국", 6), "한국 정부…");
+/// assert_eq!(truncate_chars("한국 정부와 7개국", 7), "한국 정부와…");
 /// assert_eq!(truncate_chars("short", 10), "short");
 /// ```
 pub fn truncate_chars(s: &str, max_chars: usize) -> String {
     match s.char_indices().nth(max_chars) {
         None => s.to_string(),
-        Some((cut, _)) => {
+        Some(_) => {
+            // One character is left for the ellipsis, so the result is never
+            // longer than `max_chars`.
+            let cut = s
+                .char_indices()
+                .nth(max_chars.saturating_sub(1))
+                .map_or(s.len(), |(i, _)| i);
             let head = &s[..cut];
             // Prefer the last space in the final fifth, so words stay whole.
             let min = head.len() - head.len() / 5;

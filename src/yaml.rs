@@ -15,10 +15,60 @@ pub struct YamlError {
     pub message: String,
 }
 
+/// Deepest `[`/`{` nesting accepted. The YAML scanner's time grows with the
+/// square of flow nesting (100,000 brackets take 20 s), and no front matter
+/// needs more than a few levels.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
+/// The first place where `[`/`{` nesting (outside quoted scalars) passes
+/// `MAX_FLOW_DEPTH`, as a 1-based line.
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut line) = (0usize, 1usize);
+    let mut quote: Option<char> = None;
+    let mut prev = '\n';
+    for c in text.chars() {
+        let after = prev;
+        prev = c;
+        match (quote, c) {
+            // Quote state ends with the line: over-counting a multi-line
+            // quoted scalar is harmless, while trusting a stray apostrophe
+            // could hide a deep nest.
+            (_, '\n') => {
+                line += 1;
+                quote = None;
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            // A quote opens a scalar only where a scalar can start (not in `it's`).
+            (None, '"' | '\'') if after.is_whitespace() || "[{,:-".contains(after) => {
+                quote = Some(c)
+            }
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(line);
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Parses YAML text that must be a mapping (or empty, which gives an empty mapping).
+/// Alias bombs stop at yaml_serde's repetition limit and block nesting at its
+/// recursion limit; flow nesting is bounded here first.
 pub fn parse_mapping(text: &str) -> Result<Mapping, YamlError> {
     if text.trim().is_empty() {
         return Ok(Mapping::new());
+    }
+    if let Some(line) = too_deep(text) {
+        return Err(YamlError {
+            line: Some(line),
+            column: None,
+            message: format!("lists or maps are nested more than {MAX_FLOW_DEPTH} levels deep"),
+        });
     }
     match yaml_serde::from_str::<Value>(text) {
         Ok(Value::Mapping(m)) => Ok(m),

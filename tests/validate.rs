@@ -437,3 +437,14 @@ fn robots_txt_sitemap_lines_must_be_absolute_urls() {
         [("robots-sitemap-not-absolute".to_string(), 1)]
     );
 }
+
+/// Found by the `validate` fuzz target: an `encoding=` followed by a
+/// multi-byte character sliced inside it.
+#[test]
+fn an_encoding_declaration_without_quotes_before_non_ascii_bytes_is_a_diagnostic_not_a_panic() {
+    let mut doc = b"<?xml version=\"1.0\" encoding=".to_vec();
+    doc.extend([0xFF; 40]);
+    doc.extend(b"\"utf-8\"?><rss/>");
+    let report = feedwright::validate::validate_bytes(&doc, &Options::default());
+    assert!(report.has_errors());
+}

@@ -138,8 +138,10 @@ pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
         let d = &d[..end];
         let i = d.find("encoding")?;
         let v = d[i + 8..].trim_start().strip_prefix('=')?.trim_start();
-        let q = v.chars().next()?;
-        let v = &v[1..];
+        // Only a real quote opens the value; anything else (even a
+        // multi-byte character) means there is no usable declaration.
+        let q = v.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+        let v = &v[q.len_utf8()..];
         Some(v[..v.find(q)?].to_string())
     });
     match declared.as_deref() {

@@ -1,0 +1,21 @@
+//! Body handling on any text: Markdown rendering, excerpts, the first
+//! image, and making URLs absolute never panic, and absolutising leaves no
+//! `javascript:` link behind.
+#![no_main]
+
+use feedwright::extract::body;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|text: &str| {
+    let html = body::markdown_to_html(text);
+    let _ = body::plain_text(&html);
+    let _ = body::first_image(text);
+    let _ = body::excerpt_source(text, "\n\n", true);
+    let base = url::Url::parse("https://example.com/2024/03/15/post/").unwrap();
+    for input in [text, html.as_str()] {
+        let (out, _) = body::absolutize_urls(input, &base);
+        let (again, dropped) = body::absolutize_urls(&out, &base);
+        assert!(dropped.is_empty(), "a second pass still found {dropped:?} in {out}");
+        assert_eq!(again, out, "absolutising is not idempotent");
+    }
+});
