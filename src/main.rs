@@ -169,6 +169,16 @@ fn run() -> anyhow::Result<ExitCode> {
 /// "Now": `--build-date`, else `SOURCE_DATE_EPOCH`, else the system clock.
 /// This is the only place feedwright reads the clock.
 fn build_date(flag: Option<&str>) -> anyhow::Result<DateTime<FixedOffset>> {
+    use chrono::Datelike;
+    let now = any_build_date(flag)?;
+    anyhow::ensure!(
+        (1..=9999).contains(&now.year()),
+        "the build date {now} is outside the years 1-9999 that feed dates can carry; check --build-date or SOURCE_DATE_EPOCH"
+    );
+    Ok(now)
+}
+
+fn any_build_date(flag: Option<&str>) -> anyhow::Result<DateTime<FixedOffset>> {
     if let Some(s) = flag {
         return DateTime::parse_from_rfc3339(s).with_context(|| {
             format!("--build-date `{s}` is not an RFC 3339 date such as 2024-03-15T10:00:00+09:00")

@@ -366,3 +366,58 @@ fn the_source_folder_as_destination_is_refused_so_no_source_file_is_overwritten(
     after.retain(|k, _| !k.starts_with(".feedwright-cache"));
     assert_eq!(before, after);
 }
+
+/// Found by the `post` fuzz target: a five-digit year reached chrono's
+/// RFC 2822 formatter, which panics past 9999.
+#[test]
+fn a_date_with_a_five_digit_year_is_rejected_instead_of_crashing_the_rss_writer() {
+    let site = tempfile::tempdir().unwrap();
+    write(
+        &site.path().join("_config.yml"),
+        "title: T\nurl: https://e.com\n",
+    );
+    write(
+        &site.path().join("_posts/2024-03-15-far.md"),
+        "---\ntitle: far\ndate: 20240-3-15 23:30:00\n---\nbody\n",
+    );
+    write(
+        &site.path().join("_posts/2024-03-16-near.md"),
+        "---\ntitle: near\n---\nbody\n",
+    );
+    let (out, _) = capped(
+        2048,
+        &[
+            "build",
+            "--build-date",
+            BUILD_DATE,
+            site.path().to_str().unwrap(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(
+            "2024-03-15-far.md:3: error: `date: 20240-3-15 23:30:00` has a year outside 1–9999"
+        ),
+        "{err}"
+    );
+    assert!(read(&site.path().join("_site/rss.xml")).contains("<title>near</title>"));
+    let (out, _) = capped(
+        2048,
+        &[
+            "build",
+            "--build-date",
+            "2024-01-01T00:00:00Z",
+            site.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let far_future = std::process::Command::new(env!("CARGO_BIN_EXE_feedwright"))
+        .arg("build")
+        .arg(site.path())
+        .env("SOURCE_DATE_EPOCH", "999999999999")
+        .output()
+        .unwrap();
+    assert_eq!(far_future.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&far_future.stderr).contains("outside the years 1-9999"));
+}

@@ -62,6 +62,8 @@ pub enum DateError {
     Impossible,
     /// It is not in a form feedwright reads.
     Unreadable,
+    /// The year is outside 1–9999, which RFC 3339 and RFC 822 dates cannot carry.
+    OutOfRange,
 }
 
 /// Parses a front-matter date in the forms Jekyll sites use:
@@ -72,6 +74,16 @@ pub fn parse_front_matter_date(
     quoting: Quoting,
     tz: Tz,
 ) -> Result<DateTime<FixedOffset>, DateError> {
+    use chrono::Datelike;
+    let t = parse_any_date(raw, quoting, tz)?;
+    if (1..=9999).contains(&t.year()) {
+        Ok(t)
+    } else {
+        Err(DateError::OutOfRange)
+    }
+}
+
+fn parse_any_date(raw: &str, quoting: Quoting, tz: Tz) -> Result<DateTime<FixedOffset>, DateError> {
     let s = raw.trim();
     if let Ok(t) = DateTime::parse_from_rfc2822(s) {
         return Ok(to_zone(tz, t));

@@ -322,6 +322,7 @@ pub fn read_meta(
                 bad("date", match e {
                     dates::DateError::Impossible => format!("`date: {raw}` is not a real date or time; correct it"),
                     dates::DateError::Unreadable => format!("`date: {raw}` is not a date feedwright can read; write it as 2024-03-15 or 2024-03-15 10:00:00 +0900"),
+                    dates::DateError::OutOfRange => format!("`date: {raw}` has a year outside 1–9999, which feed dates cannot carry; correct it"),
                 })
             })?
         }

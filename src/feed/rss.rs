@@ -11,6 +11,18 @@ fn text(s: &str) -> String {
     xml_safe(s).into_owned()
 }
 
+/// An RFC 822 date. chrono panics on years past 9999, which RFC 822 cannot
+/// carry; such a date is written out anyway (the output validator then
+/// refuses the feed) rather than crashing a library caller.
+fn rfc822(t: chrono::DateTime<chrono::FixedOffset>) -> String {
+    use chrono::Datelike;
+    if (0..=9999).contains(&t.year()) {
+        t.to_rfc2822()
+    } else {
+        t.format("%a, %d %b %Y %H:%M:%S %z").to_string()
+    }
+}
+
 /// RSS `author` must be an e-mail address; only written when there is one.
 fn rss_author(p: &Person) -> Option<String> {
     p.email
@@ -61,7 +73,7 @@ pub fn to_channel(feed: &Feed) -> rss::Channel {
                     value: e.url.to_string(),
                     permalink: true,
                 }),
-                pub_date: Some(e.published.to_rfc2822()),
+                pub_date: Some(rfc822(e.published)),
                 content: if meta.excerpt_only {
                     None
                 } else {
@@ -88,7 +100,7 @@ pub fn to_channel(feed: &Feed) -> rss::Channel {
         // RSS requires a description; the title stands in when the site has none.
         description: text(meta.description.as_deref().unwrap_or(&meta.title)),
         language: meta.language.as_deref().map(text),
-        last_build_date: Some(feed.updated().to_rfc2822()),
+        last_build_date: Some(rfc822(feed.updated())),
         generator: Some(format!(
             "{} {}",
             super::GENERATOR,
