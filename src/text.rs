@@ -16,17 +16,30 @@ pub fn is_xml_char(c: char) -> bool {
 }
 
 /// Removes characters that XML 1.0 forbids (C0 controls other than tab, line
-/// feed and carriage return; U+FFFE; U+FFFF).
+/// feed and carriage return; U+FFFE; U+FFFF), and turns `\r\n` and lone `\r`
+/// into `\n` as every XML parser would, so what a reader gets back is
+/// exactly this text.
 ///
 /// ```
-/// assert_eq!(feedwright::text::xml_safe("Bell \u{7} here"), "Bell  here");
+/// assert_eq!(feedwright::text::xml_safe("Bell \u{7} here\r\nnext"), "Bell  here\nnext");
 /// ```
 pub fn xml_safe(s: &str) -> Cow<'_, str> {
-    if s.chars().all(is_xml_char) {
-        Cow::Borrowed(s)
-    } else {
-        Cow::Owned(s.chars().filter(|&c| is_xml_char(c)).collect())
+    if s.chars().all(|c| is_xml_char(c) && c != '\r') {
+        return Cow::Borrowed(s);
     }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push('\n');
+            }
+            c if is_xml_char(c) => out.push(c),
+            _ => {}
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Collapses every run of white space to one space and trims the ends.

@@ -9,4 +9,5 @@ mod hostile;
 mod jekyll_compat;
 mod outputs;
 mod plain_folder;
+mod props;
 mod validate;

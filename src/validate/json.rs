@@ -105,13 +105,22 @@ fn top_level(feed: &Map<String, Value>, out: &mut Out) {
     }
     match feed.get("title") {
         Some(Value::String(t)) if !t.trim().is_empty() => {}
+        Some(Value::String(_)) => {
+            let a = at(out, "title");
+            out.push(
+                a,
+                Severity::Warning,
+                "jsonfeed-empty-title",
+                "`title` is empty; readers show the feed without a name".into(),
+            )
+        }
         Some(_) => {
             let a = at(out, "title");
             out.push(
                 a,
                 Severity::Error,
                 "jsonfeed-bad-title",
-                "`title` must be a non-empty string".into(),
+                "`title` must be a string".into(),
             )
         }
         None => out.push(
