@@ -448,3 +448,13 @@ fn an_encoding_declaration_without_quotes_before_non_ascii_bytes_is_a_diagnostic
     let report = feedwright::validate::validate_bytes(&doc, &Options::default());
     assert!(report.has_errors());
 }
+
+/// Found by the `validate` fuzz target: a `lastmod` with a multi-byte
+/// character where the minutes end was sliced inside it.
+#[test]
+fn a_lastmod_with_non_ascii_after_the_date_is_an_error_not_a_panic() {
+    let doc = "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>https://e.com/</loc><lastmod>2024-03-16T 		Kϛ#08:30:00+09:00</lastmod></url></urlset>";
+    assert_eq!(errors(doc).len(), 1);
+    let doc = doc.replace("2024-03-16T 		Kϛ#08:30:00+09:00", "2ϛ2-03");
+    assert_eq!(errors(&doc).len(), 1);
+}

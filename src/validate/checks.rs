@@ -198,6 +198,11 @@ pub fn rfc822(s: &str) -> Rfc822 {
 /// W3C datetime (sitemaps' `lastmod`): `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or a
 /// date with `Thh:mm[:ss[.s]]` and a zone.
 pub fn is_w3c_datetime(s: &str) -> bool {
+    // Every W3C datetime is ASCII; checking that first also keeps the byte
+    // positions below on character boundaries.
+    if !s.is_ascii() {
+        return false;
+    }
     // Digits by position, not a strftime pattern: sitemaps repeat this check
     // 50,000 times per file.
     let num = |d: &str| -> Option<u32> {
