@@ -136,6 +136,10 @@ impl Walker<'_> {
                 "is a symbolic link to a folder ({}); feedwright does not follow folder links, which can loop; move the posts here instead",
                 target.display()
             )),
+            Ok(target) if !target.is_file() => Some(format!(
+                "is a symbolic link to {}, which is not a regular file; skipped",
+                target.display()
+            )),
             Ok(target) if !target.starts_with(&root) => Some(format!(
                 "is a symbolic link to {}, outside the site; not published (a post may not publish a file from elsewhere on the machine)",
                 target.display()
@@ -214,6 +218,15 @@ impl Walker<'_> {
                 let path = entry.path();
                 if ft.is_dir() {
                     subdirs.push((name, path));
+                    continue;
+                }
+                if !ft.is_file() && !ft.is_symlink() {
+                    // A FIFO or device would block or never end when read.
+                    out.notices.push(Notice {
+                        severity: Severity::Warning,
+                        at: Location::new(&path, None),
+                        message: "is not a regular file (a pipe, socket or device); skipped".into(),
+                    });
                     continue;
                 }
                 if ft.is_symlink() {

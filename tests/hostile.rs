@@ -125,6 +125,13 @@ fn hostile_site(root: &Path, outside: &Path) -> Vec<&'static str> {
     std::fs::create_dir_all(p.join("loop")).unwrap();
     std::os::unix::fs::symlink("../loop", p.join("loop/again")).unwrap();
     std::os::unix::fs::symlink(outside, p.join("2024-01-19-outside.md")).unwrap();
+    // A pipe never ends when read: it must be skipped, not opened.
+    let fifo = p.join("2024-01-21-pipe.md");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
     write(
         &p.join("2024-01-20-good.md"),
         "---\ntitle: The good post\n---\nStill here.\n",
@@ -174,6 +181,7 @@ fn a_site_of_hostile_posts_builds_in_seconds_names_each_rejected_post_and_keeps_
         ("2024-01-10-binary.md", "binary file"),
         ("loop/again", "does not follow folder links"),
         ("2024-01-19-outside.md", "outside the site"),
+        ("2024-01-21-pipe.md", "not a regular file"),
     ] {
         assert!(
             err.lines().any(|l| l.contains(name) && l.contains(says)),
