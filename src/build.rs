@@ -155,8 +155,11 @@ fn survey(opts: &BuildOptions) -> Result<Site, Error> {
     ));
     let mut h = cache::hasher();
     key.hash(&mut h);
-    for p in &found.posts {
-        (&p.relative_path, p.size, p.modified).hash(&mut h);
+    for d in &found.dirs {
+        (&d.relative, &d.categories).hash(&mut h);
+    }
+    for f in &found.files {
+        (f.dir, &f.name, f.size, f.modified).hash(&mut h);
     }
     for n in &found.notices {
         n.message.hash(&mut h);
@@ -258,12 +261,13 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
     };
 
     let cached = site.cache.as_ref().map(Cache::posts).unwrap_or_default();
-    progress.start(found.posts.len());
+    progress.start(found.len());
     // The records, in discovery order, and whether the cache answered each.
     let (records, hits): (Vec<PostRecord>, Vec<bool>) = found
-        .posts
+        .files
         .par_iter()
-        .map(|file| {
+        .map(|f| {
+            let file = &found.post_file(f);
             let done = match cached.get(&file.relative_path) {
                 Some(r)
                     if file.modified.is_some()
@@ -281,7 +285,7 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
 
     let mut notices = found.notices.clone();
     let mut stats = Stats {
-        read: found.posts.len(),
+        read: found.len(),
         from_cache: hits.iter().filter(|&&hit| hit).count(),
         ..Stats::default()
     };

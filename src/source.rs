@@ -40,12 +40,70 @@ pub struct PostFile {
 }
 
 /// The result of looking through a source folder.
+///
+/// Kept compact (one name per file, folders shared) because an unchanged
+/// re-run needs nothing more than names, sizes and times: [`PostFile`]s are
+/// made only when posts are read.
 #[derive(Debug, Default)]
 pub struct Discovery {
-    /// Post files, sorted by relative path.
-    pub posts: Vec<PostFile>,
+    /// The folders that hold posts, in walk order (sorted by name at each level).
+    pub dirs: Vec<PostDir>,
+    /// The post files, folder by folder in `dirs` order, sorted by name within one.
+    pub files: Vec<Found>,
     /// Files passed over that a user may have meant as posts.
     pub notices: Vec<Notice>,
+}
+
+/// A folder that holds posts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostDir {
+    /// The folder on disk.
+    pub path: PathBuf,
+    /// Its path relative to the source, `/`-separated (empty for the source itself).
+    pub relative: String,
+    /// Categories from the folders above `_posts/` (Jekyll site only).
+    pub categories: Vec<String>,
+}
+
+/// One post file as discovery saw it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    /// Index into [`Discovery::dirs`].
+    pub dir: u32,
+    /// The file name.
+    pub name: Box<str>,
+    /// Size in bytes (0 when it could not be read).
+    pub size: u64,
+    /// Modification time, when it could be read.
+    pub modified: Option<std::time::SystemTime>,
+}
+
+impl Discovery {
+    /// How many post files were found.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when no post file was found.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The full record of one found file.
+    pub fn post_file(&self, f: &Found) -> PostFile {
+        let dir = &self.dirs[f.dir as usize];
+        PostFile {
+            path: dir.path.join(&*f.name),
+            relative_path: if dir.relative.is_empty() {
+                f.name.to_string()
+            } else {
+                format!("{}/{}", dir.relative, f.name)
+            },
+            path_categories: dir.categories.clone(),
+            size: f.size,
+            modified: f.modified,
+        }
+    }
 }
 
 /// Decides whether `source` is a Jekyll site or a plain folder of posts.
@@ -101,8 +159,6 @@ pub fn discover(
         SiteKind::Jekyll => walker.find_posts_dirs(source, &mut Vec::new(), &mut out),
         SiteKind::Plain => walker.collect(source, &[], kind, &mut out),
     }
-    out.posts
-        .sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
     out.notices.sort_by(|a, b| a.at.cmp(&b.at));
     Ok(out)
 }
@@ -199,10 +255,14 @@ impl Walker<'_> {
         let Some(rd) = read_dir(dir, out) else {
             return;
         };
-        // The folder's relative path once, not once per file.
-        let dir_rel = self.relative(dir);
+        let index = out.dirs.len() as u32;
+        out.dirs.push(PostDir {
+            path: dir.to_path_buf(),
+            relative: self.relative(dir),
+            categories: cats.to_vec(),
+        });
         let mut subdirs = Vec::new();
-        let mut found: Vec<PostFile> = Vec::new();
+        let mut found: Vec<Found> = Vec::new();
         // Size and modification time key the build cache, and on a warm
         // re-run statting every post is most of the work: stat batches on the
         // thread pool while this thread goes on reading the folder.
@@ -211,46 +271,45 @@ impl Walker<'_> {
             let mut batch = Vec::with_capacity(STAT_BATCH);
             for entry in rd.filter_map(Result::ok) {
                 let Ok(ft) = entry.file_type() else { continue };
-                let name = entry.file_name().to_string_lossy().into_owned();
+                let name = entry
+                    .file_name()
+                    .into_string()
+                    .unwrap_or_else(|os| os.to_string_lossy().into_owned());
                 if is_special(&name) {
                     continue;
                 }
-                let path = entry.path();
                 if ft.is_dir() {
-                    subdirs.push((name, path));
+                    subdirs.push((name, entry.path()));
                     continue;
                 }
                 if !ft.is_file() && !ft.is_symlink() {
                     // A FIFO or device would block or never end when read.
                     out.notices.push(Notice {
                         severity: Severity::Warning,
-                        at: Location::new(&path, None),
+                        at: Location::new(&entry.path(), None),
                         message: "is not a regular file (a pipe, socket or device); skipped".into(),
                     });
                     continue;
                 }
                 if ft.is_symlink() {
-                    if let Some(message) = self.refuse_link(&path) {
+                    if let Some(message) = self.refuse_link(&entry.path()) {
                         out.notices.push(Notice {
                             severity: Severity::Warning,
-                            at: Location::new(&path, None),
+                            at: Location::new(&entry.path(), None),
                             message,
                         });
                         continue;
                     }
                 }
-                let ext = name
-                    .rsplit_once('.')
-                    .map(|(_, e)| e.to_ascii_lowercase())
-                    .unwrap_or_default();
-                let post_like = POST_EXTENSIONS.contains(&ext.as_str());
+                let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+                let post_like = POST_EXTENSIONS.iter().any(|p| p.eq_ignore_ascii_case(ext));
                 let accept = match kind {
                     SiteKind::Jekyll => {
                         let dated = split_dated_name(&name).is_some();
-                        if !dated && post_like && ext != "txt" {
+                        if !dated && post_like && !ext.eq_ignore_ascii_case("txt") {
                             out.notices.push(Notice {
                                 severity: Severity::Warning,
-                                at: Location::new(&path, None),
+                                at: Location::new(&entry.path(), None),
                                 message: "not published: a post's file name must start with its date, as in 2024-03-15-title.md".into(),
                             });
                         }
@@ -261,33 +320,23 @@ impl Walker<'_> {
                 if !accept {
                     continue;
                 }
-                let post = PostFile {
-                    relative_path: if dir_rel.is_empty() {
-                        name
-                    } else {
-                        format!("{dir_rel}/{name}")
-                    },
-                    path,
-                    path_categories: cats.to_vec(),
-                    size: 0,
-                    modified: None,
-                };
-                batch.push((post, entry, ft.is_symlink()));
+                batch.push((name, entry, ft.is_symlink()));
                 if batch.len() == STAT_BATCH {
                     let full = std::mem::replace(&mut batch, Vec::with_capacity(STAT_BATCH));
                     let tx = tx.clone();
                     scope.spawn(move |_| {
-                        let _ = tx.send(stat_batch(full));
+                        let _ = tx.send(stat_batch(index, full));
                     });
                 }
             }
-            found = stat_batch(batch);
+            found = stat_batch(index, batch);
             drop(tx);
             for done in rx {
                 found.extend(done);
             }
         });
-        out.posts.append(&mut found);
+        found.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        out.files.append(&mut found);
         subdirs.sort();
         for (_, path) in subdirs {
             if !self.skip_dir(&path) {
@@ -316,20 +365,25 @@ const STAT_BATCH: usize = 2048;
 
 /// Fills in size and modification time, statting by name relative to the
 /// open folder (no full path walk), and symbolic links by their target.
-fn stat_batch(batch: Vec<(PostFile, std::fs::DirEntry, bool)>) -> Vec<PostFile> {
+fn stat_batch(dir: u32, batch: Vec<(String, std::fs::DirEntry, bool)>) -> Vec<Found> {
     batch
         .into_iter()
-        .map(|(mut post, entry, link)| {
+        .map(|(name, entry, link)| {
             let meta = if link {
-                std::fs::metadata(&post.path)
+                std::fs::metadata(entry.path())
             } else {
                 entry.metadata()
             };
-            if let Ok(m) = meta {
-                post.size = m.len();
-                post.modified = m.modified().ok();
+            let (size, modified) = match meta {
+                Ok(m) => (m.len(), m.modified().ok()),
+                Err(_) => (0, None),
+            };
+            Found {
+                dir,
+                name: name.into_boxed_str(),
+                size,
+                modified,
             }
-            post
         })
         .collect()
 }
