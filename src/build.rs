@@ -382,7 +382,7 @@ fn make(opts: &BuildOptions, site: &Site, progress: &dyn Progress) -> Result<Mad
 /// A feed format's serialiser.
 type Writer = fn(&Feed) -> String;
 
-/// The feed files, whether the main feed is empty, and each feed's path and URL.
+/// The feed files, whether some feed is empty, and each feed's path and URL.
 struct FeedFiles {
     files: Vec<Planned>,
     empty: bool,
@@ -488,7 +488,7 @@ fn feed_files(
     let config_file = opts.source.join("_config.yml");
     let sets = &rendered.sets;
     let entries = &rendered.entries;
-    let mut empty = true;
+    let mut empty = false;
     let mut files = Vec::new();
     let mut urls = Vec::new();
     for set in sets {
@@ -497,9 +497,12 @@ fn feed_files(
             .iter()
             .filter_map(|p| entries.get(&p.file.relative_path).cloned())
             .collect();
-        if set.scope == crate::feed::gather::Scope::All {
-            empty = feed_entries.is_empty();
-        }
+        // An empty feed is dated with the build date, so any empty feed
+        // (main, category or tag) means the outputs change with the clock.
+        let written = [&set.paths.atom, &set.paths.rss, &set.paths.json]
+            .iter()
+            .any(|p| p.is_some());
+        empty |= written && feed_entries.is_empty();
         let feed_meta = |path: &str| -> Result<FeedMeta, Error> {
             Ok(FeedMeta {
                 title: set.title.clone(),

@@ -635,3 +635,33 @@ fn ping_without_a_configured_hub_exits_2_and_says_which_key_to_set() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("feedwright.hub"));
 }
+
+#[test]
+fn an_empty_tag_feed_keeps_the_cache_from_vouching_for_its_build_dated_updated() {
+    let site = fixture_copy("features-site");
+    let config = site.path().join("_config.yml");
+    // No news sitemap, whose window would also move with the date.
+    let text = read(&config)
+        .replace("  tags: true\n", "  tags: {only: [nobody-uses-this]}\n")
+        .replace("  news:\n    name: 넷제로 뉴스\n    language: ko\n", "");
+    assert!(!text.contains("news:"));
+    std::fs::write(&config, text).unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let mut opts = options(site.path(), dest.path());
+    opts.cache = true;
+    opts.now = date(DAY_AFTER);
+    feedwright::build(&opts).unwrap();
+    let empty = read(&dest.path().join("feed/by_tag/nobody-uses-this.xml"));
+    assert!(
+        empty.contains("<updated>2024-03-17T09:00:00+09:00</updated>"),
+        "{empty}"
+    );
+    opts.now = date("2024-03-18T09:00:00+09:00");
+    let report = feedwright::build(&opts).unwrap();
+    assert!(!report.reused);
+    let empty = read(&dest.path().join("feed/by_tag/nobody-uses-this.xml"));
+    assert!(
+        empty.contains("<updated>2024-03-18T09:00:00+09:00</updated>"),
+        "{empty}"
+    );
+}
