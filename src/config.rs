@@ -437,7 +437,7 @@ impl SiteConfig {
 
     /// The absolute URL of a site path such as `/2024/01/02/post/` (baseurl is added).
     pub fn site_url(&self, path: &str) -> Result<AbsUrl, crate::model::UrlError> {
-        self.base.join(path.trim_start_matches('/'))
+        self.base.join_path(path)
     }
 }
 

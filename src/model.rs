@@ -81,6 +81,19 @@ impl AbsUrl {
         Self::from_url(url)
     }
 
+    /// Resolves a path on this site: always under this URL's host, even when
+    /// the path's first segment holds a colon (`http:/evil.example/` would
+    /// otherwise parse as another site's URL).
+    ///
+    /// ```
+    /// use feedwright::model::AbsUrl;
+    /// let base = AbsUrl::parse("https://example.com/blog/").unwrap();
+    /// assert_eq!(base.join_path("/http:/evil.example/").unwrap().as_str(), "https://example.com/blog/http:/evil.example/");
+    /// ```
+    pub fn join_path(&self, path: &str) -> Result<Self, UrlError> {
+        self.join(&format!("./{}", path.trim().trim_start_matches('/')))
+    }
+
     /// The URL as text.
     pub fn as_str(&self) -> &str {
         self.0.as_str()

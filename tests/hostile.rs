@@ -429,3 +429,39 @@ fn a_date_with_a_five_digit_year_is_rejected_instead_of_crashing_the_rss_writer(
     assert_eq!(far_future.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&far_future.stderr).contains("outside the years 1-9999"));
 }
+
+/// Found by the `permalink` fuzz target: a permalink whose first segment
+/// held a colon (`/http:/evil.example/`) was resolved as another site's URL.
+#[test]
+fn a_permalink_that_looks_like_a_url_stays_on_the_site() {
+    let site = tempfile::tempdir().unwrap();
+    write(
+        &site.path().join("_config.yml"),
+        "title: T\nurl: https://e.com\n",
+    );
+    write(
+        &site.path().join("_posts/2024-03-15-x.md"),
+        "---\ntitle: x\npermalink: /http:/evil.example/\n---\nbody\n",
+    );
+    let (out, _) = capped(
+        2048,
+        &[
+            "build",
+            "--build-date",
+            BUILD_DATE,
+            site.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sitemap = read(&site.path().join("_site/sitemap.xml"));
+    assert!(
+        sitemap.contains("<loc>https://e.com/http:/evil.example/</loc>"),
+        "{sitemap}"
+    );
+    assert!(!sitemap.contains("//evil.example"));
+}

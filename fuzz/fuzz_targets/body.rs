@@ -1,6 +1,8 @@
 //! Body handling on any text: Markdown rendering, excerpts, the first
 //! image, and making URLs absolute never panic, and absolutising leaves no
-//! `javascript:` link behind.
+//! unsafe link behind: a second pass finds nothing more to remove. (The
+//! second pass's text may differ: lol_html re-serialises malformed attribute
+//! lists, e.g. `a prev>` as `a prev =>`, which is harmless.)
 #![no_main]
 
 use feedwright::extract::body;
@@ -14,8 +16,7 @@ fuzz_target!(|text: &str| {
     let base = url::Url::parse("https://example.com/2024/03/15/post/").unwrap();
     for input in [text, html.as_str()] {
         let (out, _) = body::absolutize_urls(input, &base);
-        let (again, dropped) = body::absolutize_urls(&out, &base);
+        let (_, dropped) = body::absolutize_urls(&out, &base);
         assert!(dropped.is_empty(), "a second pass still found {dropped:?} in {out}");
-        assert_eq!(again, out, "absolutising is not idempotent");
     }
 });
