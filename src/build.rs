@@ -582,7 +582,7 @@ fn sitemap_and_robots(
                 lastmod: Some(p.updated()),
                 changefreq: p.changefreq.or(config.changefreq),
                 priority: p.priority.or(config.priority),
-                images: p.images.clone(),
+                images: p.image.iter().chain(&p.images).cloned().collect(),
                 alternates: alternates
                     .get(p.file.relative_path.as_str())
                     .cloned()

@@ -24,32 +24,34 @@ pub const MAX_FLOW_DEPTH: usize = 64;
 /// `MAX_FLOW_DEPTH`, as a 1-based line.
 fn too_deep(text: &str) -> Option<usize> {
     let (mut depth, mut line) = (0usize, 1usize);
-    let mut quote: Option<char> = None;
-    let mut prev = '\n';
-    for c in text.chars() {
+    let mut quote: Option<u8> = None;
+    let mut prev = b'\n';
+    // Bytes, not chars: every byte that matters is ASCII, and UTF-8
+    // continuation bytes never equal one.
+    for &c in text.as_bytes() {
         let after = prev;
         prev = c;
         match (quote, c) {
             // Quote state ends with the line: over-counting a multi-line
             // quoted scalar is harmless, while trusting a stray apostrophe
             // could hide a deep nest.
-            (_, '\n') => {
+            (_, b'\n') => {
                 line += 1;
                 quote = None;
             }
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
             // A quote opens a scalar only where a scalar can start (not in `it's`).
-            (None, '"' | '\'') if after.is_whitespace() || "[{,:-".contains(after) => {
+            (None, b'"' | b'\'') if after.is_ascii_whitespace() || b"[{,:-".contains(&after) => {
                 quote = Some(c)
             }
-            (None, '[' | '{') => {
+            (None, b'[' | b'{') => {
                 depth += 1;
                 if depth > MAX_FLOW_DEPTH {
                     return Some(line);
                 }
             }
-            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            (None, b']' | b'}') => depth = depth.saturating_sub(1),
             _ => {}
         }
     }

@@ -77,7 +77,7 @@ pub struct PostMeta {
     pub lang: Option<String>,
     /// The key shared by translations of one post (`ref`, or Hugo's `translationKey`).
     pub translation_key: Option<String>,
-    /// Every image of the post for the image sitemap: `image`, then `images`.
+    /// More images for the image sitemap (`images`), besides `image`.
     pub images: Vec<AbsUrl>,
     /// `sitemap: {changefreq: ...}`.
     pub changefreq: Option<ChangeFreq>,
@@ -528,7 +528,7 @@ pub fn read_meta(
             }
         }
     };
-    let mut images: Vec<AbsUrl> = image.iter().cloned().collect();
+    let mut images: Vec<AbsUrl> = Vec::new();
     if let Some(Value::Sequence(list)) = fm.get("images") {
         for v in list {
             let raw = match v {
@@ -539,7 +539,7 @@ pub fn read_meta(
                 other => yaml::scalar_string(other),
             };
             match raw.map(|r| resolve_site_link(config, &r)) {
-                Some(Ok(u)) if !images.contains(&u) => images.push(u),
+                Some(Ok(u)) if !images.contains(&u) && image.as_ref() != Some(&u) => images.push(u),
                 Some(Ok(_)) => {}
                 Some(Err(e)) => warn(
                     notices,
