@@ -503,42 +503,26 @@ pub fn read_meta(
     };
     let image = match fm.get("image") {
         None | Some(Value::Null) => None,
-        Some(v) => {
-            let raw = match v {
-                Value::Mapping(m) => m
-                    .get("path")
-                    .or_else(|| m.get("url"))
-                    .and_then(yaml::scalar_string),
-                other => yaml::scalar_string(other),
-            };
-            match raw.map(|r| resolve_site_link(config, &r)) {
-                Some(Ok(u)) => Some(u),
-                Some(Err(e)) => {
-                    warn(notices, Some("image"), format!("`image` was left out: {e}"));
-                    None
-                }
-                None => {
-                    warn(
-                        notices,
-                        Some("image"),
-                        "`image` must be a URL or a map with `path`; it was left out".into(),
-                    );
-                    None
-                }
+        Some(v) => match image_link(v).map(|r| resolve_site_link(config, &r)) {
+            Some(Ok(u)) => Some(u),
+            Some(Err(e)) => {
+                warn(notices, Some("image"), format!("`image` was left out: {e}"));
+                None
             }
-        }
+            None => {
+                warn(
+                    notices,
+                    Some("image"),
+                    "`image` must be a URL or a map with `path`; it was left out".into(),
+                );
+                None
+            }
+        },
     };
     let mut images: Vec<AbsUrl> = Vec::new();
     if let Some(Value::Sequence(list)) = fm.get("images") {
         for v in list {
-            let raw = match v {
-                Value::Mapping(m) => m
-                    .get("path")
-                    .or_else(|| m.get("url"))
-                    .and_then(yaml::scalar_string),
-                other => yaml::scalar_string(other),
-            };
-            match raw.map(|r| resolve_site_link(config, &r)) {
+            match image_link(v).map(|r| resolve_site_link(config, &r)) {
                 Some(Ok(u)) if !images.contains(&u) && image.as_ref() != Some(&u) => images.push(u),
                 Some(Ok(_)) => {}
                 Some(Err(e)) => warn(
@@ -582,6 +566,18 @@ pub fn read_meta(
         changefreq,
         priority,
     }))
+}
+
+/// An image given as a URL or as a map with `path` (or `url`), as
+/// jekyll-seo-tag and jekyll-feed accept it.
+fn image_link(v: &Value) -> Option<String> {
+    match v {
+        Value::Mapping(m) => m
+            .get("path")
+            .or_else(|| m.get("url"))
+            .and_then(yaml::scalar_string),
+        other => yaml::scalar_string(other),
+    }
 }
 
 /// Resolves a front-matter link as jekyll-feed does: a URL with a scheme is
