@@ -27,6 +27,27 @@ fn write(path: &Path, bytes: impl AsRef<[u8]>) {
     std::fs::write(path, bytes).unwrap();
 }
 
+/// A Jekyll site of the given `_posts/` files, at https://e.com.
+fn small_site(posts: &[(&str, &str)]) -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    write(
+        &site.path().join("_config.yml"),
+        "title: T\nurl: https://e.com\n",
+    );
+    for (name, text) in posts {
+        write(&site.path().join("_posts").join(name), text);
+    }
+    site
+}
+
+/// `feedwright build SITE --build-date DATE` under a 2 GiB cap.
+fn build_capped(site: &Path, date: &str) -> (Output, Duration) {
+    capped(
+        2048,
+        &["build", "--build-date", date, site.to_str().unwrap()],
+    )
+}
+
 /// Every kind of bad post the hardening issue names, and one good post.
 /// Returns the names of the files that must be rejected.
 fn hostile_site(root: &Path, outside: &Path) -> Vec<&'static str> {
@@ -379,28 +400,14 @@ fn the_source_folder_as_destination_is_refused_so_no_source_file_is_overwritten(
 /// RFC 2822 formatter, which panics past 9999.
 #[test]
 fn a_date_with_a_five_digit_year_is_rejected_instead_of_crashing_the_rss_writer() {
-    let site = tempfile::tempdir().unwrap();
-    write(
-        &site.path().join("_config.yml"),
-        "title: T\nurl: https://e.com\n",
-    );
-    write(
-        &site.path().join("_posts/2024-03-15-far.md"),
-        "---\ntitle: far\ndate: 20240-3-15 23:30:00\n---\nbody\n",
-    );
-    write(
-        &site.path().join("_posts/2024-03-16-near.md"),
-        "---\ntitle: near\n---\nbody\n",
-    );
-    let (out, _) = capped(
-        2048,
-        &[
-            "build",
-            "--build-date",
-            BUILD_DATE,
-            site.path().to_str().unwrap(),
-        ],
-    );
+    let site = small_site(&[
+        (
+            "2024-03-15-far.md",
+            "---\ntitle: far\ndate: 20240-3-15 23:30:00\n---\nbody\n",
+        ),
+        ("2024-03-16-near.md", "---\ntitle: near\n---\nbody\n"),
+    ]);
+    let (out, _) = build_capped(site.path(), BUILD_DATE);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -410,15 +417,7 @@ fn a_date_with_a_five_digit_year_is_rejected_instead_of_crashing_the_rss_writer(
         "{err}"
     );
     assert!(read(&site.path().join("_site/rss.xml")).contains("<title>near</title>"));
-    let (out, _) = capped(
-        2048,
-        &[
-            "build",
-            "--build-date",
-            "2024-01-01T00:00:00Z",
-            site.path().to_str().unwrap(),
-        ],
-    );
+    let (out, _) = build_capped(site.path(), "2024-01-01T00:00:00Z");
     assert_eq!(out.status.code(), Some(1));
     let far_future = std::process::Command::new(env!("CARGO_BIN_EXE_feedwright"))
         .arg("build")
@@ -434,24 +433,11 @@ fn a_date_with_a_five_digit_year_is_rejected_instead_of_crashing_the_rss_writer(
 /// held a colon (`/http:/evil.example/`) was resolved as another site's URL.
 #[test]
 fn a_permalink_that_looks_like_a_url_stays_on_the_site() {
-    let site = tempfile::tempdir().unwrap();
-    write(
-        &site.path().join("_config.yml"),
-        "title: T\nurl: https://e.com\n",
-    );
-    write(
-        &site.path().join("_posts/2024-03-15-x.md"),
+    let site = small_site(&[(
+        "2024-03-15-x.md",
         "---\ntitle: x\npermalink: /http:/evil.example/\n---\nbody\n",
-    );
-    let (out, _) = capped(
-        2048,
-        &[
-            "build",
-            "--build-date",
-            BUILD_DATE,
-            site.path().to_str().unwrap(),
-        ],
-    );
+    )]);
+    let (out, _) = build_capped(site.path(), BUILD_DATE);
     assert_eq!(
         out.status.code(),
         Some(0),
