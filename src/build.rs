@@ -184,20 +184,29 @@ fn survey(opts: &BuildOptions) -> Result<Site, Error> {
 fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
-    let mut buf = Vec::with_capacity(8192);
-    let mut step = 8192u64;
+    // Front matter is usually a few hundred bytes: one `read` of a small
+    // buffer usually holds it, and a syscall saved per post is measurable at
+    // 100,000 posts. The buffer then doubles, keeping re-scans linear.
+    let mut buf = vec![0u8; 4096];
+    let mut filled = 0;
     loop {
-        let before = buf.len();
-        (&mut file).take(step).read_to_end(&mut buf)?;
-        if let Some(end) = extract::front_matter_end(&buf) {
+        let n = match file.read(&mut buf[filled..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        filled += n;
+        if let Some(end) = extract::front_matter_end(&buf[..filled]) {
             buf.truncate(end);
             return Ok(buf);
         }
-        if buf.len() == before {
+        if n == 0 {
+            buf.truncate(filled);
             return Ok(buf);
         }
-        // Doubling keeps the re-scans linear in the file's size.
-        step = buf.len() as u64;
+        if filled == buf.len() {
+            buf.resize(buf.len() * 2, 0);
+        }
     }
 }
 
@@ -574,7 +583,8 @@ fn sitemap_and_robots(
     let mut sitemaps = Vec::new();
     if let Some(path) = &config.outputs.sitemap {
         let newest = posts.iter().map(|p| p.updated()).max();
-        let mut urls: Vec<SitemapUrl> = vec![SitemapUrl::new(config.base.clone(), newest)];
+        let mut urls: Vec<SitemapUrl> = Vec::with_capacity(posts.len() + 1);
+        urls.push(SitemapUrl::new(config.base.clone(), newest));
         let alternates = translations(posts);
         urls.extend(posts.iter().filter(|p| p.in_sitemap).map(|p| {
             SitemapUrl {
@@ -768,14 +778,16 @@ fn check_distinct_paths(source: &Path, files: &[Planned]) -> Result<(), Error> {
 }
 
 fn validate_output(dest: &Path, f: &Planned) -> Result<(), Error> {
-    let bytes = if f.path.ends_with(".gz") {
-        crate::validate::read_limited(f.bytes.as_slice(), crate::validate::MAX_SITEMAP_BYTES)
-            .map(|(b, _)| b)
-            .unwrap_or_default()
+    let opts = crate::validate::Options::default();
+    let report = if f.path.ends_with(".gz") {
+        let bytes =
+            crate::validate::read_limited(f.bytes.as_slice(), crate::validate::MAX_SITEMAP_BYTES)
+                .map(|(b, _)| b)
+                .unwrap_or_default();
+        crate::validate::validate_owned(bytes, &opts)
     } else {
-        f.bytes.clone()
+        crate::validate::validate_bytes(&f.bytes, &opts)
     };
-    let report = crate::validate::validate_owned(bytes, &crate::validate::Options::default());
     if report.has_errors() {
         return Err(Error::InvalidOutput {
             path: dest.join(&f.path),

@@ -185,13 +185,8 @@ pub fn read_limited(
     Ok((out, over))
 }
 
-/// Validates a document given as bytes (any feed or sitemap; detected from its root).
-pub fn validate_bytes(bytes: &[u8], opts: &Options) -> Report {
-    validate_owned(bytes.to_vec(), opts)
-}
-
-/// Like [`validate_bytes`], but takes the buffer, so UTF-8 input is checked
-/// in place without a second copy.
+/// Like [`validate_bytes`], but takes the buffer, which is reused when it
+/// has to be decoded.
 pub fn validate_owned(bytes: Vec<u8>, opts: &Options) -> Report {
     let text = match xml::decode_owned(bytes) {
         Ok(t) => t,
@@ -203,6 +198,19 @@ pub fn validate_owned(bytes: Vec<u8>, opts: &Options) -> Report {
         }
     };
     validate_str(&text, opts)
+}
+
+/// Validates a document given as bytes (any feed or sitemap; detected from
+/// its root), without copying them when they are UTF-8, as every feed and
+/// sitemap feedwright writes is.
+pub fn validate_bytes(bytes: &[u8], opts: &Options) -> Report {
+    match xml::decode_borrowed(bytes) {
+        Ok(text) => validate_str(&text, opts),
+        Err(d) => Report {
+            format: Format::Unknown,
+            diagnostics: vec![d],
+        },
+    }
 }
 
 /// Validates a document given as text.

@@ -204,8 +204,8 @@ fn entry(el: &Element, allowed: &[&str], host: &mut Option<String>, out: &mut Ou
                     SPEC,
                 );
             }
-            if let Some(u) = parsed {
-                let h = u.host_str().unwrap_or("");
+            if let Some(h) = parsed {
+                let h: &str = &h;
                 match host {
                     None => *host = Some(h.to_string()),
                     Some(expected) if expected != h => {
@@ -225,8 +225,13 @@ fn entry(el: &Element, allowed: &[&str], host: &mut Option<String>, out: &mut Ou
 
 /// Checks that `v` is an absolute, escaped http(s) URL and returns it parsed
 /// (when it parses at all, so callers can look at its host).
-fn absolute(el: &Element, v: &str, code: &str, out: &mut Out) -> Option<url::Url> {
+fn absolute<'v>(el: &Element, v: &'v str, code: &str, out: &mut Out) -> Option<Host<'v>> {
     let v = v.trim();
+    // Nearly every URL of a sitemap is plain; the full WHATWG parse was a
+    // third of the time to check a 50,000-URL sitemap.
+    if let Some(host) = plain_http_host(v) {
+        return Some(Host::Borrowed(host));
+    }
     let parsed = url::Url::parse(v).ok();
     let ok = parsed
         .as_ref()
@@ -249,7 +254,117 @@ fn absolute(el: &Element, v: &str, code: &str, out: &mut Out) -> Option<url::Url
             SPEC,
         );
     }
-    parsed
+    parsed.map(|u| Host::Owned(u.host_str().unwrap_or("").to_string()))
+}
+
+/// A URL's host, as the URL standard writes it.
+enum Host<'a> {
+    Borrowed(&'a str),
+    Owned(String),
+}
+
+impl std::ops::Deref for Host<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Host::Borrowed(h) => h,
+            Host::Owned(h) => h,
+        }
+    }
+}
+
+/// The host of `v` when `v` is plainly a valid absolute http(s) URL that
+/// needs no escaping: a lower-case scheme and host of ASCII letters, digits,
+/// dots and hyphens (no empty label, no `xn--` label, last label starting
+/// with a letter, so no IPv4 or IDNA rules apply), an optional port up to
+/// 65535, then printable ASCII. `url::Url::parse` accepts every such URL
+/// with this host; anything else returns `None` and takes the full parse.
+fn plain_http_host(v: &str) -> Option<&str> {
+    let rest = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let (host, port) = match authority.split_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (authority, None),
+    };
+    if let Some(p) = port {
+        let digits = !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit());
+        if !digits || p.parse::<u32>().ok()? > 65535 {
+            return None;
+        }
+    }
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && !l.starts_with("xn--")
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    if !host.split('.').all(label_ok)
+        || !host
+            .rsplit('.')
+            .next()?
+            .starts_with(|c: char| c.is_ascii_lowercase())
+    {
+        return None;
+    }
+    tail.bytes()
+        .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'<' | b'>'))
+        .then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_http_host;
+
+    /// The fast path may only answer for URLs the full parse accepts with
+    /// the same host; everything unusual must fall through to it.
+    #[test]
+    fn plain_http_host_agrees_with_the_url_crate() {
+        let cases = [
+            "https://example.com/2024/03/15/a.html",
+            "http://example.com",
+            "https://a-b.example.co.kr:8080/x?y=1&z=%20#f",
+            "https://example.com:65535/",
+            "https://example.com:65536/",
+            "https://example.com:/",
+            "https://example.com:99999999999/",
+            "https://1.2.3.4/",
+            "https://1.2.3.4.5/",
+            "https://999.1.1.1/",
+            "https://example.123/",
+            "https://0x7f.1/",
+            "https://xn--bcher-kva.example/",
+            "https://xn--a.example/",
+            "https://Example.com/",
+            "https://exa mple.com/",
+            "https://example..com/",
+            "https://example.com./",
+            "https://.example.com/",
+            "https://user:pw@example.com/",
+            "https:///path",
+            "https://",
+            "https://example.com/a b",
+            "https://example.com/한국",
+            "https://example.com/a\\b",
+            "https://-x.example/",
+            "ftp://example.com/",
+            "HTTPS://example.com/",
+        ];
+        for case in cases {
+            if let Some(host) = plain_http_host(case) {
+                let parsed = url::Url::parse(case).unwrap_or_else(|e| panic!("{case}: {e}"));
+                assert_eq!(parsed.host_str(), Some(host), "{case}");
+                assert!(matches!(parsed.scheme(), "http" | "https"), "{case}");
+            }
+        }
+        assert_eq!(plain_http_host(cases[0]), Some("example.com"));
+        assert_eq!(plain_http_host(cases[2]), Some("a-b.example.co.kr"));
+        assert_eq!(plain_http_host("https://1.2.3.4/"), None);
+        assert_eq!(plain_http_host("https://example.com:65536/"), None);
+        assert_eq!(plain_http_host("https://xn--a.example/"), None);
+    }
 }
 
 fn news(n: &Element, out: &mut Out) {

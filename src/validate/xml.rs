@@ -106,6 +106,9 @@ pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
 /// Like [`decode`], but reuses the buffer for UTF-8 input instead of copying
 /// it (a 50 MiB sitemap then costs 50 MiB, not 100).
 pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if let Some(Ok(_)) = plain_utf8(&bytes) {
+        return utf8(bytes);
+    }
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
         return utf8(bytes);
@@ -132,25 +135,56 @@ pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
                 )
             });
     }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_ascii_lowercase();
-    let declared = head.strip_prefix("<?xml").and_then(|d| {
-        let end = d.find("?>")?;
-        let d = &d[..end];
-        let i = d.find("encoding")?;
-        let v = d[i + 8..].trim_start().strip_prefix('=')?.trim_start();
-        // Only a real quote opens the value; anything else (even a
-        // multi-byte character) means there is no usable declaration.
-        let q = v.chars().next().filter(|c| matches!(c, '"' | '\''))?;
-        let v = &v[q.len_utf8()..];
-        Some(v[..v.find(q)?].to_string())
-    });
-    match declared.as_deref() {
-        Some("iso-8859-1" | "latin1" | "latin-1" | "iso8859-1") => {
-            Ok(bytes.iter().map(|&b| b as char).collect())
-        }
-        Some("windows-1252" | "cp1252") => Ok(bytes.iter().map(|&b| cp1252(b)).collect()),
+    match declared_encoding(&bytes).as_deref() {
+        Some(LATIN1) => Ok(bytes.iter().map(|&b| b as char).collect()),
+        Some(CP1252) => Ok(bytes.iter().map(|&b| cp1252(b)).collect()),
         _ => utf8(bytes),
     }
+}
+
+/// Like [`decode`], but borrows the bytes when they are already the text:
+/// UTF-8 without a byte-order mark, not declared as a single-byte encoding.
+pub fn decode_borrowed(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
+    match plain_utf8(bytes) {
+        Some(Ok(text)) => Ok(std::borrow::Cow::Borrowed(text)),
+        _ => decode(bytes).map(std::borrow::Cow::Owned),
+    }
+}
+
+const LATIN1: &str = "iso-8859-1";
+const CP1252: &str = "windows-1252";
+
+/// The text, when `bytes` decode as themselves: no byte-order mark and no
+/// single-byte encoding declared. `None` when another decoding applies.
+fn plain_utf8(bytes: &[u8]) -> Option<Result<&str, std::str::Utf8Error>> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF])
+        || bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF])
+        || declared_encoding(bytes).is_some_and(|e| e == LATIN1 || e == CP1252)
+    {
+        return None;
+    }
+    Some(std::str::from_utf8(bytes))
+}
+
+/// The encoding the XML declaration names, lower-cased, with the aliases
+/// of Latin-1 and Windows-1252 folded into [`LATIN1`] and [`CP1252`].
+fn declared_encoding(bytes: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_ascii_lowercase();
+    let d = head.strip_prefix("<?xml")?;
+    let end = d.find("?>")?;
+    let d = &d[..end];
+    let i = d.find("encoding")?;
+    let v = d[i + 8..].trim_start().strip_prefix('=')?.trim_start();
+    // Only a real quote opens the value; anything else (even a
+    // multi-byte character) means there is no usable declaration.
+    let q = v.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let v = &v[q.len_utf8()..];
+    Some(match &v[..v.find(q)?] {
+        "iso-8859-1" | "latin1" | "latin-1" | "iso8859-1" => LATIN1.to_string(),
+        "windows-1252" | "cp1252" => CP1252.to_string(),
+        other => other.to_string(),
+    })
 }
 
 fn cp1252(b: u8) -> char {
@@ -217,9 +251,19 @@ impl Lines {
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
         let (last_offset, last_line, last_col) = self.last.get();
+        // Offsets mostly come in document order, a line or two apart: walk
+        // forward from the last answer before falling back to a search.
+        let mut line = last_line;
+        if offset >= last_offset {
+            while line < self.starts.len() && self.starts[line] <= offset && line < last_line + 8 {
+                line += 1;
+            }
+        }
+        if offset < last_offset || (line < self.starts.len() && self.starts[line] <= offset) {
+            line = self.starts.partition_point(|&s| s <= offset);
+        }
+        let start = self.starts[line - 1];
         let col = if last_line == line && last_offset <= offset && last_offset >= start {
             last_col + text[last_offset..offset].chars().count()
         } else {
@@ -266,9 +310,12 @@ pub fn parse_with(text: &str, sink: &mut dyn Sink) -> Result<Document, Diagnosti
     let lines = Lines::new(text);
     // Byte-level fast path before the per-character search: in a Rust string
     // only C0 controls, U+FFFE and U+FFFF can break XML's character rule.
+    // In chunks without an early exit, so the compiler vectorises the scan.
+    let control = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
     let suspicious = text
-        .bytes()
-        .any(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        .as_bytes()
+        .chunks(64)
+        .any(|c| c.iter().fold(false, |seen, &b| seen | control(b)))
         || text.contains('\u{FFFE}')
         || text.contains('\u{FFFF}');
     if let Some((i, c)) = suspicious
