@@ -314,6 +314,57 @@ fn plain_http_host(v: &str) -> Option<&str> {
         .then_some(host)
 }
 
+fn news(n: &Element, out: &mut Out) {
+    const G: &str = "Google News sitemaps";
+    match n.child(NEWS_NS, "publication") {
+        None => out.error(
+            n,
+            "news-missing-publication",
+            "<news:news> must contain <news:publication>",
+            G,
+        ),
+        Some(p) => {
+            for name in ["name", "language"] {
+                if p.child(NEWS_NS, name)
+                    .is_none_or(|e| e.text.trim().is_empty())
+                {
+                    out.error(
+                        p,
+                        &format!("news-missing-{name}"),
+                        &format!("<news:publication> must contain <news:{name}>"),
+                        G,
+                    );
+                }
+            }
+        }
+    }
+    match n.child(NEWS_NS, "publication_date") {
+        None => out.error(
+            n,
+            "news-missing-publication-date",
+            "<news:news> must contain <news:publication_date>",
+            G,
+        ),
+        Some(d) if !is_w3c_datetime(d.text.trim()) => out.error(
+            d,
+            "news-invalid-date",
+            "<news:publication_date> must be a W3C datetime",
+            G,
+        ),
+        _ => {}
+    }
+    if n.child(NEWS_NS, "title")
+        .is_none_or(|t| t.text.trim().is_empty())
+    {
+        out.error(
+            n,
+            "news-missing-title",
+            "<news:news> must contain <news:title>",
+            G,
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::plain_http_host;
@@ -364,56 +415,5 @@ mod tests {
         assert_eq!(plain_http_host("https://1.2.3.4/"), None);
         assert_eq!(plain_http_host("https://example.com:65536/"), None);
         assert_eq!(plain_http_host("https://xn--a.example/"), None);
-    }
-}
-
-fn news(n: &Element, out: &mut Out) {
-    const G: &str = "Google News sitemaps";
-    match n.child(NEWS_NS, "publication") {
-        None => out.error(
-            n,
-            "news-missing-publication",
-            "<news:news> must contain <news:publication>",
-            G,
-        ),
-        Some(p) => {
-            for name in ["name", "language"] {
-                if p.child(NEWS_NS, name)
-                    .is_none_or(|e| e.text.trim().is_empty())
-                {
-                    out.error(
-                        p,
-                        &format!("news-missing-{name}"),
-                        &format!("<news:publication> must contain <news:{name}>"),
-                        G,
-                    );
-                }
-            }
-        }
-    }
-    match n.child(NEWS_NS, "publication_date") {
-        None => out.error(
-            n,
-            "news-missing-publication-date",
-            "<news:news> must contain <news:publication_date>",
-            G,
-        ),
-        Some(d) if !is_w3c_datetime(d.text.trim()) => out.error(
-            d,
-            "news-invalid-date",
-            "<news:publication_date> must be a W3C datetime",
-            G,
-        ),
-        _ => {}
-    }
-    if n.child(NEWS_NS, "title")
-        .is_none_or(|t| t.text.trim().is_empty())
-    {
-        out.error(
-            n,
-            "news-missing-title",
-            "<news:news> must contain <news:title>",
-            G,
-        );
     }
 }
