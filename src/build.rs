@@ -187,7 +187,7 @@ fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     // Front matter is usually a few hundred bytes: one `read` of a small
     // buffer usually holds it, and a syscall saved per post is measurable at
     // 100,000 posts. The buffer then doubles, keeping re-scans linear.
-    let mut buf = vec![0u8; 4096];
+    let mut buf = vec![0u8; 2048];
     let mut filled = 0;
     loop {
         let n = match file.read(&mut buf[filled..]) {
@@ -909,6 +909,10 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
             });
         }
     }
+    // Freeing every post's record is a measurable slice of a build at
+    // 10,000 posts (~4%); nothing waits for it, so it runs on the pool.
+    let records = made.records;
+    rayon::spawn(move || drop(records));
     Ok(BuildReport {
         dest: plan.dest,
         stats: plan.stats,
