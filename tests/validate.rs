@@ -458,3 +458,49 @@ fn a_lastmod_with_non_ascii_after_the_date_is_an_error_not_a_panic() {
     let doc = doc.replace("2024-03-16T 		Kϛ#08:30:00+09:00", "2ϛ2-03");
     assert_eq!(errors(&doc).len(), 1);
 }
+
+#[test]
+fn validating_borrowed_bytes_gives_the_same_report_as_validating_an_owned_buffer() {
+    let rss = |decl: &str, title: &[u8]| {
+        let mut doc =
+            format!("<?xml version=\"1.0\"{decl}?>\n<rss version=\"2.0\"><channel><title>")
+                .into_bytes();
+        doc.extend_from_slice(title);
+        doc.extend_from_slice(
+            b"</title><link>https://e.com/</link><description>d</description></channel></rss>\n",
+        );
+        doc
+    };
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend(rss("", "caf\u{e9}".as_bytes()));
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            String::from_utf8(rss(" encoding=\"UTF-16\"", b"t"))
+                .unwrap()
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    let docs = [
+        rss("", "넷제로 & 탄소".as_bytes()),
+        rss(" encoding=\"ISO-8859-1\"", b"caf\xE9"),
+        rss(" encoding='windows-1252'", b"\x93quoted\x94"),
+        rss("", b"caf\xE9"),
+        bom,
+        utf16,
+    ];
+    for doc in docs {
+        let borrowed = feedwright::validate::validate_bytes(&doc, &Options::default());
+        let owned = feedwright::validate::validate_owned(doc.clone(), &Options::default());
+        assert_eq!(borrowed.format, owned.format, "{doc:?}");
+        assert_eq!(borrowed.diagnostics, owned.diagnostics, "{doc:?}");
+    }
+    // Undeclared Latin-1 is not UTF-8: the byte and its place are named.
+    let report = feedwright::validate::validate_bytes(&rss("", b"caf\xE9"), &Options::default());
+    assert_eq!(report.diagnostics[0].code, "xml-encoding");
+    assert_eq!(
+        (report.diagnostics[0].line, report.diagnostics[0].column),
+        (2, 39)
+    );
+}

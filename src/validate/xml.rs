@@ -106,9 +106,6 @@ pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
 /// Like [`decode`], but reuses the buffer for UTF-8 input instead of copying
 /// it (a 50 MiB sitemap then costs 50 MiB, not 100).
 pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    if let Some(Ok(_)) = plain_utf8(&bytes) {
-        return utf8(bytes);
-    }
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
         return utf8(bytes);
@@ -145,26 +142,24 @@ pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
 /// Like [`decode`], but borrows the bytes when they are already the text:
 /// UTF-8 without a byte-order mark, not declared as a single-byte encoding.
 pub fn decode_borrowed(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
-    match plain_utf8(bytes) {
-        Some(Ok(text)) => Ok(std::borrow::Cow::Borrowed(text)),
-        _ => decode(bytes).map(std::borrow::Cow::Owned),
+    if !decodes_as_itself(bytes) {
+        return decode(bytes).map(std::borrow::Cow::Owned);
     }
+    std::str::from_utf8(bytes)
+        .map(std::borrow::Cow::Borrowed)
+        .map_err(|e| not_utf8(bytes, e))
 }
 
 const LATIN1: &str = "iso-8859-1";
 const CP1252: &str = "windows-1252";
 
-/// The text, when `bytes` decode as themselves: no byte-order mark and no
-/// single-byte encoding declared. `None` when another decoding applies.
-fn plain_utf8(bytes: &[u8]) -> Option<Result<&str, std::str::Utf8Error>> {
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF])
+/// Whether `bytes` are to be read as UTF-8 as they are: no byte-order mark
+/// and no single-byte encoding declared.
+fn decodes_as_itself(bytes: &[u8]) -> bool {
+    !(bytes.starts_with(&[0xEF, 0xBB, 0xBF])
         || bytes.starts_with(&[0xFF, 0xFE])
         || bytes.starts_with(&[0xFE, 0xFF])
-        || declared_encoding(bytes).is_some_and(|e| e == LATIN1 || e == CP1252)
-    {
-        return None;
-    }
-    Some(std::str::from_utf8(bytes))
+        || declared_encoding(bytes).is_some_and(|e| e == LATIN1 || e == CP1252))
 }
 
 /// The encoding the XML declaration names, lower-cased, with the aliases
@@ -201,22 +196,22 @@ fn cp1252(b: u8) -> char {
 }
 
 fn utf8(bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    match String::from_utf8(bytes) {
-        Ok(s) => Ok(s),
-        Err(e) => {
-            let (e, bytes) = (e.utf8_error(), e.into_bytes());
-            let bytes = bytes.as_slice();
-            let (line, column) = line_col_bytes(bytes, e.valid_up_to());
-            Err(Diagnostic::new(
-                line,
-                column,
-                Severity::Error,
-                "xml-encoding",
-                &format!("byte 0x{:02X} is not UTF-8; declare the file's real encoding or convert it to UTF-8", bytes[e.valid_up_to()]),
-                "XML 1.0 §4.3.3",
-            ))
-        }
-    }
+    String::from_utf8(bytes).map_err(|e| not_utf8(e.as_bytes(), e.utf8_error()))
+}
+
+fn not_utf8(bytes: &[u8], e: std::str::Utf8Error) -> Diagnostic {
+    let (line, column) = line_col_bytes(bytes, e.valid_up_to());
+    Diagnostic::new(
+        line,
+        column,
+        Severity::Error,
+        "xml-encoding",
+        &format!(
+            "byte 0x{:02X} is not UTF-8; declare the file's real encoding or convert it to UTF-8",
+            bytes[e.valid_up_to()]
+        ),
+        "XML 1.0 §4.3.3",
+    )
 }
 
 fn line_col_bytes(bytes: &[u8], at: usize) -> (usize, usize) {
