@@ -28,7 +28,12 @@ use std::time::SystemTime;
 
 /// The cache folder's name inside the source folder.
 pub const DIR: &str = ".feedwright-cache";
-const FORMAT: &str = concat!("feedwright-cache 1 ", env!("CARGO_PKG_VERSION"));
+/// Bump the number whenever what a record holds changes (a new field, or a
+/// field that means something else), or a cache written by another build of
+/// the same version is trusted into wrong output. The test
+/// `a_change_to_what_records_hold_needs_a_new_cache_format` notices such
+/// changes. (2: `images` no longer repeats `image`.)
+const FORMAT: &str = concat!("feedwright-cache 2 ", env!("CARGO_PKG_VERSION"));
 const POSTS: &str = "posts.bin";
 const MANIFEST: &str = "manifest.bin";
 
@@ -189,4 +194,61 @@ pub fn hash_of(value: impl Hash) -> u64 {
     let mut h = hasher();
     value.hash(&mut h);
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FORMAT;
+    use crate::config::{BuildOptions, SiteConfig};
+    use crate::extract::{read_meta, Context};
+    use crate::source::{PostFile, SiteKind};
+
+    /// Regression: a development build changed what `images` holds without a
+    /// new cache format, and a later build trusted the old records; the
+    /// sitemap then flipped between two versions from build to build. The
+    /// records of the fixture posts are pinned here: when they change, bump
+    /// the number in `FORMAT` and update the pin.
+    #[test]
+    fn a_change_to_what_records_hold_needs_a_new_cache_format() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let now = chrono::DateTime::parse_from_rfc3339("2024-04-01T00:00:00+09:00").unwrap();
+        let mut opts = BuildOptions::new(root.join("fixtures/jekyll-site"), now);
+        opts.cache = false;
+        let config = SiteConfig::load(&opts).unwrap();
+        let cx = Context {
+            config: &config,
+            kind: SiteKind::Jekyll,
+            now,
+        };
+        let mut names: Vec<_> = std::fs::read_dir(root.join("fixtures/jekyll-site/_posts"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".md") || n.ends_with(".html"))
+            .collect();
+        names.sort();
+        let mut crc = flate2::Crc::new();
+        for name in &names {
+            let relative_path = format!("_posts/{name}");
+            let file = PostFile {
+                // A fixed path: records hold it, and the checkout's place must not matter.
+                path: std::path::PathBuf::from("/site").join(&relative_path),
+                relative_path,
+                path_categories: Vec::new(),
+                size: 0,
+                modified: None,
+            };
+            let bytes =
+                std::fs::read(root.join("fixtures/jekyll-site").join(&file.relative_path)).unwrap();
+            let mut notices = Vec::new();
+            let outcome = read_meta(&file, &bytes, None, &cx, &mut notices);
+            crc.update(&postcard::to_stdvec(&(outcome, notices)).unwrap());
+        }
+        assert_eq!(
+            (FORMAT.split(' ').nth(1), names.len(), crc.sum()),
+            (Some("2"), 13, PINNED),
+            "what a post record holds changed: bump the number in cache::FORMAT, then set PINNED to the new sum"
+        );
+    }
+
+    const PINNED: u32 = 536716462;
 }
