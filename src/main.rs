@@ -457,7 +457,7 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         let read = if name == "-" {
             read_limited(std::io::stdin().lock(), MAX_SITEMAP_BYTES)
         } else {
-            std::fs::File::open(file).and_then(|f| read_limited(f, MAX_SITEMAP_BYTES))
+            feedwright::validate::read_file_limited(file, MAX_SITEMAP_BYTES)
         };
         let mut diagnostics = match read {
             Ok((bytes, over)) => {
