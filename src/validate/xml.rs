@@ -132,10 +132,10 @@ pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
                 )
             });
     }
-    match declared_encoding(&bytes).as_deref() {
-        Some(LATIN1) => Ok(bytes.iter().map(|&b| b as char).collect()),
-        Some(CP1252) => Ok(bytes.iter().map(|&b| cp1252(b)).collect()),
-        _ => utf8(bytes),
+    match single_byte_encoding(&bytes) {
+        Some(SingleByte::Latin1) => Ok(bytes.iter().map(|&b| b as char).collect()),
+        Some(SingleByte::Cp1252) => Ok(bytes.iter().map(|&b| cp1252(b)).collect()),
+        None => utf8(bytes),
     }
 }
 
@@ -150,8 +150,11 @@ pub fn decode_borrowed(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Diagno
         .map_err(|e| not_utf8(bytes, e))
 }
 
-const LATIN1: &str = "iso-8859-1";
-const CP1252: &str = "windows-1252";
+/// The single-byte encodings an XML declaration can name that we decode.
+enum SingleByte {
+    Latin1,
+    Cp1252,
+}
 
 /// Whether `bytes` are to be read as UTF-8 as they are: no byte-order mark
 /// and no single-byte encoding declared.
@@ -159,12 +162,11 @@ fn decodes_as_itself(bytes: &[u8]) -> bool {
     !(bytes.starts_with(&[0xEF, 0xBB, 0xBF])
         || bytes.starts_with(&[0xFF, 0xFE])
         || bytes.starts_with(&[0xFE, 0xFF])
-        || declared_encoding(bytes).is_some_and(|e| e == LATIN1 || e == CP1252))
+        || single_byte_encoding(bytes).is_some())
 }
 
-/// The encoding the XML declaration names, lower-cased, with the aliases
-/// of Latin-1 and Windows-1252 folded into [`LATIN1`] and [`CP1252`].
-fn declared_encoding(bytes: &[u8]) -> Option<String> {
+/// The single-byte encoding the XML declaration names, if it names one.
+fn single_byte_encoding(bytes: &[u8]) -> Option<SingleByte> {
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_ascii_lowercase();
     let d = head.strip_prefix("<?xml")?;
     let end = d.find("?>")?;
@@ -175,11 +177,11 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
     // multi-byte character) means there is no usable declaration.
     let q = v.chars().next().filter(|c| matches!(c, '"' | '\''))?;
     let v = &v[q.len_utf8()..];
-    Some(match &v[..v.find(q)?] {
-        "iso-8859-1" | "latin1" | "latin-1" | "iso8859-1" => LATIN1.to_string(),
-        "windows-1252" | "cp1252" => CP1252.to_string(),
-        other => other.to_string(),
-    })
+    match &v[..v.find(q)?] {
+        "iso-8859-1" | "latin1" | "latin-1" | "iso8859-1" => Some(SingleByte::Latin1),
+        "windows-1252" | "cp1252" => Some(SingleByte::Cp1252),
+        _ => None,
+    }
 }
 
 fn cp1252(b: u8) -> char {
@@ -246,19 +248,9 @@ impl Lines {
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let (last_offset, last_line, last_col) = self.last.get();
-        // Offsets mostly come in document order, a line or two apart: walk
-        // forward from the last answer before falling back to a search.
-        let mut line = last_line;
-        if offset >= last_offset {
-            while line < self.starts.len() && self.starts[line] <= offset && line < last_line + 8 {
-                line += 1;
-            }
-        }
-        if offset < last_offset || (line < self.starts.len() && self.starts[line] <= offset) {
-            line = self.starts.partition_point(|&s| s <= offset);
-        }
+        let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
+        let (last_offset, last_line, last_col) = self.last.get();
         let col = if last_line == line && last_offset <= offset && last_offset >= start {
             last_col + text[last_offset..offset].chars().count()
         } else {
