@@ -23,6 +23,14 @@ pub const MAX_FLOW_DEPTH: usize = 64;
 /// The first place where `[`/`{` nesting (outside quoted scalars) passes
 /// `MAX_FLOW_DEPTH`, as a 1-based line.
 fn too_deep(text: &str) -> Option<usize> {
+    // Nesting cannot pass the limit with fewer brackets than that; this
+    // count vectorises, so the usual front matter skips the scan below.
+    let brackets = text
+        .bytes()
+        .fold(0usize, |n, b| n + usize::from(b == b'[' || b == b'{'));
+    if brackets <= MAX_FLOW_DEPTH {
+        return None;
+    }
     let (mut depth, mut line) = (0usize, 1usize);
     let mut quote: Option<u8> = None;
     let mut prev = b'\n';

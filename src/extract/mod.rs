@@ -106,7 +106,10 @@ pub struct Split<'a> {
 }
 
 /// Decodes a post file's bytes: UTF-8 only, without a BOM, with LF line ends.
-pub fn decode(bytes: &[u8], path: &std::path::Path) -> Result<String, PostError> {
+pub fn decode<'a>(
+    bytes: &'a [u8],
+    path: &std::path::Path,
+) -> Result<std::borrow::Cow<'a, str>, PostError> {
     let err = |line: Option<usize>, message: String| PostError {
         at: Location::new(path, line),
         message,
@@ -144,9 +147,9 @@ pub fn decode(bytes: &[u8], path: &std::path::Path) -> Result<String, PostError>
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
+        text.replace("\r\n", "\n").replace('\r', "\n").into()
     } else {
-        text.to_string()
+        text.into()
     })
 }
 

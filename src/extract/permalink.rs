@@ -1,6 +1,6 @@
 //! Post URLs and Atom ids, exactly as Jekyll 4.3 and jekyll-feed make them.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset, Timelike};
 
 /// How [`slugify`] treats characters (Jekyll's slugify modes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +81,14 @@ fn path_safe(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b)
 }
 
+/// Appends `%XX` for a byte.
+fn push_escaped(out: &mut String, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push('%');
+    out.push(HEX[usize::from(b >> 4)] as char);
+    out.push(HEX[usize::from(b & 15)] as char);
+}
+
 /// Jekyll's `URL.escape_path`: percent-encodes a placeholder value (a `%` too).
 pub fn escape_path(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -88,7 +96,7 @@ pub fn escape_path(s: &str) -> String {
         if path_safe(b) {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            push_escaped(&mut out, b);
         }
     }
     out
@@ -116,7 +124,7 @@ pub fn normalize_path(s: &str) -> String {
         if path_safe(b) {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            push_escaped(&mut out, b);
         }
         i += 1;
     }
@@ -176,14 +184,17 @@ impl Placeholders<'_> {
                 }
                 seen.join("/")
             }
-            "year" => f("%Y"),
-            "month" => f("%m"),
-            "day" => f("%d"),
-            "hour" => f("%H"),
-            "minute" => f("%M"),
-            "second" => f("%S"),
-            "i_day" => f("%-d"),
-            "i_month" => f("%-m"),
+            // The numbers directly: every post's URL has some, and chrono
+            // parses its format string on each call. (Dates are checked to
+            // years 1-9999, where `%Y` is four digits.)
+            "year" => format!("{:04}", d.year()),
+            "month" => format!("{:02}", d.month()),
+            "day" => format!("{:02}", d.day()),
+            "hour" => format!("{:02}", d.hour()),
+            "minute" => format!("{:02}", d.minute()),
+            "second" => format!("{:02}", d.second()),
+            "i_day" => d.day().to_string(),
+            "i_month" => d.month().to_string(),
             "short_month" => f("%b"),
             "long_month" => f("%B"),
             "short_year" => f("%y"),
@@ -357,6 +368,38 @@ mod tests {
     fn escape_path_encodes_percent_and_spaces() {
         assert_eq!(escape_path("100% sure"), "100%25%20sure");
         assert_eq!(normalize_path("/a b/%ed%95%9c"), "/a%20b/%ED%95%9C");
+    }
+
+    #[test]
+    fn numeric_date_placeholders_write_what_chrono_formats() {
+        let pairs = [
+            ("year", "%Y"),
+            ("month", "%m"),
+            ("day", "%d"),
+            ("hour", "%H"),
+            ("minute", "%M"),
+            ("second", "%S"),
+            ("i_day", "%-d"),
+            ("i_month", "%-m"),
+        ];
+        for date in [
+            "0001-01-01T00:00:00+00:00",
+            "0999-02-03T04:05:06+09:00",
+            "2024-12-31T23:59:59-05:00",
+            "9999-10-09T10:20:30+14:00",
+        ] {
+            let p = Placeholders {
+                date: DateTime::parse_from_rfc3339(date).unwrap(),
+                ..ph("x", &[])
+            };
+            for (name, fmt) in pairs {
+                assert_eq!(
+                    p.value(name).unwrap(),
+                    p.date.format(fmt).to_string(),
+                    "{name} of {date}"
+                );
+            }
+        }
     }
 
     #[test]
