@@ -9,7 +9,7 @@ use crate::extract::{self, Context, PostMeta};
 use crate::model::{AbsUrl, Feed, FeedMeta};
 use crate::output::{self, WriteOutcome};
 use crate::sitemap::SitemapUrl;
-use crate::source::{self, SiteKind};
+use crate::source::{self, SiteKind, StatFiles};
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use std::hash::{Hash, Hasher};
@@ -122,8 +122,11 @@ struct Site {
     dest: PathBuf,
     kind: SiteKind,
     found: source::Discovery,
-    /// `key` plus every post file's name, size and modification time.
-    inputs: u64,
+    /// What shapes a record: the configuration, source and destination.
+    key: u64,
+    /// `key` plus every post file's name, size and modification time; known
+    /// here only when discovery statted the files (see [`survey`]).
+    inputs: Option<u64>,
     cache: Option<Cache>,
 }
 
@@ -131,10 +134,11 @@ impl Site {
     /// The last build's manifest, when the outputs on disk are still exactly
     /// what a build now would write.
     fn manifest_still_holding(&self, now: DateTime<FixedOffset>) -> Option<Manifest> {
+        let inputs = self.inputs?;
         self.cache
             .as_ref()
             .and_then(Cache::manifest)
-            .filter(|m| m.still_holds(self.inputs, now, &self.dest))
+            .filter(|m| m.still_holds(inputs, now, &self.dest))
     }
 }
 
@@ -145,7 +149,6 @@ fn survey(opts: &BuildOptions) -> Result<Site, Error> {
         .clone()
         .unwrap_or_else(|| opts.source.join("_site"));
     let kind = source::site_kind(&opts.source);
-    let found = source::discover_unsorted(&opts.source, &dest, kind, &config.exclude)?;
     // SiteConfig holds no hash maps, so its Debug text is deterministic.
     let key = cache::hash_of((
         format!("{config:?}"),
@@ -153,6 +156,41 @@ fn survey(opts: &BuildOptions) -> Result<Site, Error> {
         &dest,
         kind == SiteKind::Jekyll,
     ));
+    let cache = opts.cache.then(|| Cache::new(&opts.source, key));
+    // Sizes and times are what a cache is checked against. With no cache,
+    // every post is opened anyway, and the open file gives them for less
+    // than a second look-up of its name (a tenth of a 10,000-post build).
+    let stat = if cache.as_ref().is_some_and(Cache::exists) {
+        StatFiles::Now
+    } else {
+        StatFiles::WhenOpened
+    };
+    let found = source::discover_unsorted(&opts.source, &dest, kind, &config.exclude, stat)?;
+    let inputs = (stat == StatFiles::Now).then(|| {
+        fingerprint(key, &found, &opts.source, |i| {
+            let f = &found.files[i];
+            (f.size, f.modified)
+        })
+    });
+    Ok(Site {
+        config,
+        dest,
+        kind,
+        found,
+        key,
+        inputs,
+        cache,
+    })
+}
+
+/// `key` plus every post file's name, size and modification time (`times`
+/// of its index), the discovery notices, and whether robots.txt exists.
+fn fingerprint(
+    key: u64,
+    found: &source::Discovery,
+    source: &Path,
+    times: impl Fn(usize) -> (u64, Option<std::time::SystemTime>) + Sync,
+) -> u64 {
     let mut h = cache::hasher();
     key.hash(&mut h);
     for d in &found.dirs {
@@ -165,32 +203,23 @@ fn survey(opts: &BuildOptions) -> Result<Site, Error> {
     let files: u64 = found
         .files
         .par_iter()
-        .map(|f| cache::hash_of((f.dir, &f.name, f.size, f.modified)))
+        .enumerate()
+        .map(|(i, f)| cache::hash_of((f.dir, &f.name, times(i))))
         .reduce(|| 0, u64::wrapping_add);
     (found.files.len(), files).hash(&mut h);
     for n in &found.notices {
         n.message.hash(&mut h);
         n.at.hash(&mut h);
     }
-    opts.source.join("robots.txt").exists().hash(&mut h);
-    let inputs = h.finish();
-    let cache = opts.cache.then(|| Cache::new(&opts.source, key));
-    Ok(Site {
-        config,
-        dest,
-        kind,
-        found,
-        inputs,
-        cache,
-    })
+    source.join("robots.txt").exists().hash(&mut h);
+    h.finish()
 }
 
 /// Reads a post up to the end of its front matter: the records the sitemap
 /// and feed selection need come from there, and the body is read again only
 /// for the posts that go into a feed. A file without front matter is read whole.
-fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+fn read_head(mut file: std::fs::File) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
     // Front matter is usually a few hundred bytes, so one `read` of a small
     // buffer usually holds it (reading to the end of the file would take a
     // second call). The buffer then doubles, keeping re-scans linear.
@@ -217,12 +246,26 @@ fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
     }
 }
 
-fn read_record(file: &source::PostFile, cx: &Context<'_>) -> PostRecord {
+/// Reads the record of `file`, opened as `opened`. A file that discovery
+/// did not stat gets its size and modification time from the open file.
+fn read_record(
+    file: &mut source::PostFile,
+    opened: std::io::Result<std::fs::File>,
+    cx: &Context<'_>,
+) -> PostRecord {
     let mut notices = Vec::new();
+    let head = opened.and_then(|f| {
+        if file.modified.is_none() {
+            let m = f.metadata()?;
+            file.size = m.len();
+            file.modified = m.modified().ok();
+        }
+        read_head(f)
+    });
     let mtime = file
         .modified
         .map(|t| DateTime::<chrono::Utc>::from(t).fixed_offset());
-    let outcome = match read_head(&file.path) {
+    let outcome = match head {
         Ok(bytes) => extract::read_meta(file, &bytes, mtime, cx, &mut notices),
         Err(e) => Err(crate::error::PostError {
             at: Location::new(&file.path, None),
@@ -245,6 +288,8 @@ struct Made {
     /// The published posts' relative paths, oldest first.
     published: Vec<String>,
     records: Vec<PostRecord>,
+    /// The fingerprint of the inputs the records were read from.
+    inputs: u64,
     valid_until: Option<DateTime<FixedOffset>>,
 }
 
@@ -285,22 +330,30 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     let (records, hits): (Vec<PostRecord>, Vec<bool>) = found
         .files
         .par_iter()
-        .map(|f| {
-            let file = &found.post_file(f);
-            let done = match cached.get(&file.relative_path) {
-                Some(r)
-                    if file.modified.is_some()
-                        && r.size == file.size
-                        && r.modified == file.modified =>
-                {
-                    (r.clone(), true)
-                }
-                _ => (read_record(file, &cx), false),
-            };
-            progress.advance();
-            done
-        })
+        .map_init(
+            || source::Opener::new(found),
+            |opener, f| {
+                let mut file = found.post_file(f);
+                let done = match cached.get(&file.relative_path) {
+                    Some(r)
+                        if file.modified.is_some()
+                            && r.size == file.size
+                            && r.modified == file.modified =>
+                    {
+                        (r.clone(), true)
+                    }
+                    _ => (read_record(&mut file, opener.open(f), &cx), false),
+                };
+                progress.advance();
+                done
+            },
+        )
         .unzip();
+    let inputs = site.inputs.unwrap_or_else(|| {
+        fingerprint(site.key, found, &opts.source, |i| {
+            (records[i].size, records[i].modified)
+        })
+    });
 
     let mut notices = found.notices.clone();
     let mut stats = Stats {
@@ -337,19 +390,30 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
             .cmp(&b.date)
             .then_with(|| a.file.relative_path.cmp(&b.file.relative_path))
     });
-    let mut rendered = render_feed_posts(opts, config, &posts);
+    // The sitemap lists only the posts whose bodies render, and bodies are
+    // rendered only for the feeds; damaged ones are rare. So the sitemap of
+    // every post is built (and validated) while the feeds' posts render and
+    // the feeds are built, and built again only if a post was rejected.
+    let ((mut rendered, feeds, mut duplicates), sitemap) = rayon::join(
+        || {
+            let rendered = render_feed_posts(opts, config, &posts);
+            let feeds = feed_files(opts, config, &dest, &rendered);
+            let mut duplicates = Vec::new();
+            warn_duplicate_urls(&rendered.live, &mut duplicates);
+            (rendered, feeds, duplicates)
+        },
+        || sitemap_and_robots(opts, config, &dest, &posts),
+    );
+    let sitemap = if rendered.live.len() == posts.len() {
+        sitemap
+    } else {
+        sitemap_and_robots(opts, config, &dest, &rendered.live)
+    };
     let posts = rendered.live.clone();
     stats.published = posts.len();
     stats.rejected += rendered.rejected;
     notices.append(&mut rendered.notices);
-    warn_duplicate_urls(&posts, &mut notices);
-
-    // The feeds and the sitemap do not depend on each other: build and
-    // validate them side by side.
-    let (feeds, sitemap) = rayon::join(
-        || feed_files(opts, config, &dest, &rendered),
-        || sitemap_and_robots(opts, config, &dest, &posts),
-    );
+    notices.append(&mut duplicates);
     let FeedFiles {
         mut files,
         empty: feeds_empty,
@@ -394,6 +458,7 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
         },
         published: posts.iter().map(|p| p.file.relative_path.clone()).collect(),
         records,
+        inputs,
         valid_until,
     })
 }
@@ -898,7 +963,7 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     let mut notices = plan.notices;
     if let Some(cache) = &site.cache {
         let manifest = Manifest {
-            inputs: site.inputs,
+            inputs: made.inputs,
             valid_until: made.valid_until,
             outputs: plan
                 .files

@@ -151,6 +151,12 @@ impl Cache {
         crate::output::write_if_changed(&self.dir.join(name), &bytes).map(|_| ())
     }
 
+    /// True when a manifest or post records are there to check, whoever
+    /// wrote them (reading them to find out is left to their users).
+    pub fn exists(&self) -> bool {
+        self.dir.join(MANIFEST).exists() || self.dir.join(POSTS).exists()
+    }
+
     /// The last build's manifest, if it is there and ours.
     pub fn manifest(&self) -> Option<Manifest> {
         self.read(MANIFEST)

@@ -151,7 +151,7 @@ pub fn discover(
     kind: SiteKind,
     exclude: &[String],
 ) -> Result<Discovery, Error> {
-    let mut found = discover_unsorted(source, dest, kind, exclude)?;
+    let mut found = discover_unsorted(source, dest, kind, exclude, StatFiles::Now)?;
     found.sort();
     Ok(found)
 }
@@ -164,6 +164,7 @@ pub(crate) fn discover_unsorted(
     dest: &Path,
     kind: SiteKind,
     exclude: &[String],
+    stat: StatFiles,
 ) -> Result<Discovery, Error> {
     if !source.is_dir() {
         return Err(Error::Source {
@@ -176,6 +177,7 @@ pub(crate) fn discover_unsorted(
         root: source,
         dest: dest.canonicalize().unwrap_or_else(|_| dest.to_path_buf()),
         exclude,
+        stat,
     };
     match kind {
         SiteKind::Jekyll => walker.find_posts_dirs(source, &mut Vec::new(), &mut out),
@@ -185,10 +187,22 @@ pub(crate) fn discover_unsorted(
     Ok(out)
 }
 
+/// When discovery reads each post file's size and modification time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StatFiles {
+    /// While listing the folders: a cache will be checked against them.
+    Now,
+    /// Not at all: with no cache to check, every post is opened anyway, and
+    /// asking the open file is cheaper than looking its name up again
+    /// (see [`Opener::open`]).
+    WhenOpened,
+}
+
 struct Walker<'a> {
     root: &'a Path,
     dest: PathBuf,
     exclude: &'a [String],
+    stat: StatFiles,
 }
 
 impl Walker<'_> {
@@ -342,6 +356,15 @@ impl Walker<'_> {
                 if !accept {
                     continue;
                 }
+                if self.stat == StatFiles::WhenOpened {
+                    found.push(Found {
+                        dir: index,
+                        name: name.into_boxed_str(),
+                        size: 0,
+                        modified: None,
+                    });
+                    continue;
+                }
                 batch.push((name, ft.is_symlink()));
                 if batch.len() == STAT_BATCH {
                     let full = std::mem::replace(&mut batch, Vec::with_capacity(STAT_BATCH));
@@ -351,7 +374,7 @@ impl Walker<'_> {
                     });
                 }
             }
-            found = stat_batch(dir, index, batch);
+            found.extend(stat_batch(dir, index, batch));
             drop(tx);
             for done in rx {
                 found.extend(done);
@@ -388,7 +411,7 @@ const STAT_BATCH: usize = 2048;
 /// statting them by name relative to the folder (no full path walk), and
 /// symbolic links by their target.
 fn stat_batch(path: &Path, dir: u32, batch: Vec<(String, bool)>) -> Vec<Found> {
-    let stat = Stat::new(path);
+    let stat = Folder::open(path);
     batch
         .into_iter()
         .map(|(name, link)| {
@@ -403,8 +426,8 @@ fn stat_batch(path: &Path, dir: u32, batch: Vec<(String, bool)>) -> Vec<Found> {
         .collect()
 }
 
-/// Stats files of one folder.
-struct Stat<'a> {
+/// One folder, opened to stat and open its files by name.
+struct Folder<'a> {
     /// Each batch opens the folder itself: threads sharing the listing's
     /// descriptor contend on its reference count in every call (an
     /// unchanged 100,000-post re-run took a fifth longer).
@@ -414,9 +437,9 @@ struct Stat<'a> {
     path: &'a Path,
 }
 
-impl<'a> Stat<'a> {
-    fn new(path: &'a Path) -> Self {
-        Stat {
+impl<'a> Folder<'a> {
+    fn open(path: &'a Path) -> Self {
+        Folder {
             #[cfg(unix)]
             fd: rustix::fs::open(
                 path,
@@ -443,6 +466,22 @@ impl<'a> Stat<'a> {
         Some((st.st_size as u64, time))
     }
 
+    /// Opens a file of the folder for reading.
+    #[cfg(unix)]
+    fn open_file(&self, name: &str) -> std::io::Result<std::fs::File> {
+        use rustix::fs::{openat, Mode, OFlags};
+        let fd = self
+            .fd
+            .as_ref()
+            .map_err(|e| std::io::Error::new(e.kind(), e.to_string()))?;
+        Ok(openat(fd, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())?.into())
+    }
+
+    #[cfg(not(unix))]
+    fn open_file(&self, name: &str) -> std::io::Result<std::fs::File> {
+        std::fs::File::open(self.path.join(name))
+    }
+
     #[cfg(not(unix))]
     fn size_and_time(&self, name: &str, follow: bool) -> Option<(u64, Option<SystemTime>)> {
         let path = self.path.join(name);
@@ -452,6 +491,34 @@ impl<'a> Stat<'a> {
             std::fs::symlink_metadata(path)
         };
         m.ok().map(|m| (m.len(), m.modified().ok()))
+    }
+}
+
+/// Opens found post files, relative to folder descriptors of its own (see
+/// [`Folder`]): one per thread, so make one per parallel task.
+pub(crate) struct Opener<'a> {
+    found: &'a Discovery,
+    folders: Vec<Option<Folder<'a>>>,
+}
+
+impl<'a> Opener<'a> {
+    pub(crate) fn new(found: &'a Discovery) -> Self {
+        Opener {
+            found,
+            folders: Vec::new(),
+        }
+    }
+
+    /// Opens `f` for reading, without walking its full path.
+    pub(crate) fn open(&mut self, f: &Found) -> std::io::Result<std::fs::File> {
+        let i = f.dir as usize;
+        if self.folders.len() <= i {
+            self.folders.resize_with(i + 1, || None);
+        }
+        let found = self.found;
+        self.folders[i]
+            .get_or_insert_with(|| Folder::open(&found.dirs[i].path))
+            .open_file(&f.name)
     }
 }
 
@@ -469,7 +536,7 @@ fn system_time(secs: i64, nanos: u32) -> Option<SystemTime> {
 
 #[cfg(test)]
 mod tests {
-    use super::Stat;
+    use super::Folder;
     use std::time::{Duration, UNIX_EPOCH};
 
     /// Sizes and times (before 1970 too, and through a symbolic link) read
@@ -495,7 +562,7 @@ mod tests {
             dir.path().join("link.md"),
         )
         .unwrap();
-        let stat = Stat::new(dir.path());
+        let stat = Folder::open(dir.path());
         for entry in std::fs::read_dir(dir.path()).unwrap() {
             let entry = entry.unwrap();
             let name = entry.file_name().into_string().unwrap();

@@ -326,3 +326,32 @@ fn a_site_past_50000_urls_gets_a_valid_index_whose_parts_hold_every_url() {
     assert_eq!(locs.len(), 50_001, "every URL once");
     assert!(locs.contains("https://example.com/"));
 }
+
+/// The sitemap is built while the feeds' posts render, on the guess that
+/// every body renders: a post whose body turns out damaged must still leave
+/// the sitemap, and the next post take its place in the feed.
+#[test]
+fn a_post_with_a_damaged_body_leaves_the_sitemap_built_beside_the_feeds() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 30);
+    let damaged = src.path().join(post_path(29));
+    let mut bytes = b"---\ntitle: Damaged\n---\nstarts fine, then \xff\xfe\n".to_vec();
+    bytes.extend(b"more\n");
+    std::fs::write(&damaged, bytes).unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let report = feedwright::build(&options(src.path(), dest.path())).unwrap();
+    assert_eq!((report.stats.published, report.stats.rejected), (29, 1));
+    let sitemap = read(&dest.path().join("sitemap.xml"));
+    assert_eq!(
+        sitemap.matches("<url>").count(),
+        30,
+        "29 posts and the home page"
+    );
+    assert!(!sitemap.contains("post-29"), "{sitemap}");
+    assert!(sitemap.contains("post-28"));
+    let atom = read(&dest.path().join("feed.xml"));
+    // All thirty share a date, so they sort by path: the damaged post-29 is
+    // among the ten newest, and post-26 takes its place.
+    assert!(!atom.contains("Damaged") && atom.contains("글 28") && atom.contains("글 26"));
+    assert_eq!(atom.matches("<entry>").count(), 10);
+}
