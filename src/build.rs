@@ -247,15 +247,26 @@ fn read_head(mut file: std::fs::File) -> std::io::Result<Vec<u8>> {
 }
 
 /// Reads the record of `file`, opened as `opened`. A file that discovery
-/// did not stat gets its size and modification time from the open file.
+/// did not stat gets its size and modification time from the open file when
+/// the cache will keep them (`for_cache`), or when a post without a date in
+/// its name may need its time for one.
 fn read_record(
     file: &mut source::PostFile,
     opened: std::io::Result<std::fs::File>,
+    for_cache: bool,
     cx: &Context<'_>,
 ) -> PostRecord {
     let mut notices = Vec::new();
+    let dated = || {
+        file.path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(source::split_dated_name)
+            .is_some()
+    };
+    let stat = file.modified.is_none() && (for_cache || !dated());
     let head = opened.and_then(|f| {
-        if file.modified.is_none() {
+        if stat {
             let m = f.metadata()?;
             file.size = m.len();
             file.modified = m.modified().ok();
@@ -288,8 +299,8 @@ struct Made {
     /// The published posts' relative paths, oldest first.
     published: Vec<String>,
     records: Vec<PostRecord>,
-    /// The fingerprint of the inputs the records were read from.
-    inputs: u64,
+    /// The fingerprint of the inputs the records were read from (with a cache).
+    inputs: Option<u64>,
     valid_until: Option<DateTime<FixedOffset>>,
 }
 
@@ -342,16 +353,22 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
                     {
                         (r.clone(), true)
                     }
-                    _ => (read_record(&mut file, opener.open(f), &cx), false),
+                    _ => (
+                        read_record(&mut file, opener.open(f), site.cache.is_some(), &cx),
+                        false,
+                    ),
                 };
                 progress.advance();
                 done
             },
         )
         .unzip();
-    let inputs = site.inputs.unwrap_or_else(|| {
-        fingerprint(site.key, found, &opts.source, |i| {
-            (records[i].size, records[i].modified)
+    // Only a manifest needs the fingerprint.
+    let inputs = site.cache.as_ref().map(|_| {
+        site.inputs.unwrap_or_else(|| {
+            fingerprint(site.key, found, &opts.source, |i| {
+                (records[i].size, records[i].modified)
+            })
         })
     });
 
@@ -961,9 +978,9 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         }
     }
     let mut notices = plan.notices;
-    if let Some(cache) = &site.cache {
+    if let (Some(cache), Some(inputs)) = (&site.cache, made.inputs) {
         let manifest = Manifest {
-            inputs: made.inputs,
+            inputs,
             valid_until: made.valid_until,
             outputs: plan
                 .files
