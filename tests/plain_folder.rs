@@ -63,3 +63,27 @@ fn a_plain_folder_without_a_url_is_refused_with_advice() {
         "nothing written"
     );
 }
+
+/// Regression guard: builds without a cache no longer stat post files, yet
+/// a post with no date anywhere is still dated by its file's time, not by
+/// the build date.
+#[test]
+fn an_undated_post_is_dated_by_its_file_time_even_without_a_cache() {
+    let src = tempfile::tempdir().unwrap();
+    let post = src.path().join("note.md");
+    std::fs::write(&post, "---\ntitle: Undated\n---\nbody\n").unwrap();
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_683_356_889); // 2023-05-06T07:08:09Z
+    std::fs::File::options()
+        .write(true)
+        .open(&post)
+        .unwrap()
+        .set_modified(t)
+        .unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let mut opts = options(src.path(), dest.path());
+    opts.url = Some("https://e.com".into());
+    assert!(!opts.cache);
+    feedwright::build(&opts).unwrap();
+    let atom = read(&dest.path().join("feed.xml"));
+    assert!(atom.contains("<published>2023-05-06T07:08:09"), "{atom}");
+}
