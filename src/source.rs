@@ -34,9 +34,11 @@ pub struct PostFile {
     pub relative_path: String,
     /// Categories from the folders above `_posts/` (Jekyll site only).
     pub path_categories: Vec<String>,
-    /// Size in bytes, when discovery could read it.
+    /// Size in bytes, when it was read: by discovery, or from the opened
+    /// file when the build cache keeps it. 0 otherwise.
     pub size: u64,
-    /// Modification time, when discovery could read it.
+    /// Modification time, when it was read (as `size`), or when the post has
+    /// no date in its name and may need it for one.
     pub modified: Option<std::time::SystemTime>,
 }
 
@@ -49,7 +51,8 @@ pub struct PostFile {
 pub struct Discovery {
     /// The folders that hold posts, in walk order (sorted by name at each level).
     pub dirs: Vec<PostDir>,
-    /// The post files, folder by folder in `dirs` order, sorted by name within one.
+    /// The post files, folder by folder in `dirs` order, sorted by name within
+    /// one ([`discover`] sorts them; [`Discovery::sort`] does it again).
     pub files: Vec<Found>,
     /// Files passed over that a user may have meant as posts.
     pub notices: Vec<Notice>,
