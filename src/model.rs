@@ -94,6 +94,29 @@ impl AbsUrl {
         self.join(&format!("./{}", path.trim().trim_start_matches('/')))
     }
 
+    /// The text of [`AbsUrl::join_path`]'s answer, without parsing a URL
+    /// when `path` is plain: only characters a URL path keeps as they are
+    /// (letters, digits, `-._~!$&'()*+,;=:@/` and `%XX` escapes, as
+    /// [`crate::extract::permalink::normalize_path`] writes), and no `.` or
+    /// `..` segment. Such a path is appended to this URL (which ends in `/`).
+    ///
+    /// ```
+    /// use feedwright::model::AbsUrl;
+    /// let base = AbsUrl::parse("https://example.com/blog/").unwrap();
+    /// assert_eq!(base.join_path_text("/2024/01/02/%ED%95%9C").unwrap(), "https://example.com/blog/2024/01/02/%ED%95%9C");
+    /// assert_eq!(base.join_path_text("/a/../b").unwrap(), "https://example.com/blog/b");
+    /// ```
+    pub fn join_path_text(&self, path: &str) -> Result<String, UrlError> {
+        let rest = path.trim().trim_start_matches('/');
+        let base = self.as_str();
+        let appendable =
+            base.ends_with('/') && self.0.query().is_none() && self.0.fragment().is_none();
+        if appendable && is_plain_path(rest) {
+            return Ok(format!("{base}{rest}"));
+        }
+        self.join_path(path).map(|u| u.0.into())
+    }
+
     /// The URL as text.
     pub fn as_str(&self) -> &str {
         self.0.as_str()
@@ -103,6 +126,36 @@ impl AbsUrl {
     pub fn as_url(&self) -> &url::Url {
         &self.0
     }
+}
+
+/// True when the URL parser would keep `path` exactly as it is: no byte it
+/// escapes or rewrites, only complete `%XX` escapes, and no dot segment
+/// (`.`, `..`, or either spelled with `%2E`).
+fn is_plain_path(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len()
+                && bytes[i + 1].is_ascii_hexdigit()
+                && bytes[i + 2].is_ascii_hexdigit() =>
+            {
+                i += 3;
+                continue;
+            }
+            b if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b) => {}
+            _ => return false,
+        }
+        i += 1;
+    }
+    path.split('/').all(|segment| {
+        segment != "."
+            && segment != ".."
+            && !segment
+                .as_bytes()
+                .windows(3)
+                .any(|w| w[0] == b'%' && w[1] == b'2' && w[2].eq_ignore_ascii_case(&b'e'))
+    })
 }
 
 impl fmt::Display for AbsUrl {
@@ -207,5 +260,23 @@ impl Feed {
             .map(|e| e.updated)
             .max()
             .unwrap_or(self.meta.empty_updated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn joining_a_path_as_text_gives_what_the_url_parser_gives(
+            path in "[a%2eEF./?# 한\\\\:~@-]{0,14}|[a%2eE./]{0,12}"
+        ) {
+            for base in ["https://example.com/", "https://example.com/blog/", "http://a.example:8080/x/"] {
+                let base = AbsUrl::parse(base).unwrap();
+                let parsed = base.join_path(&path).map(|u| u.to_string()).ok();
+                proptest::prop_assert_eq!(base.join_path_text(&path).ok(), parsed);
+            }
+        }
     }
 }

@@ -274,7 +274,7 @@ pub fn read_meta(
 
     // Strings: scalars only; a list or a map where text belongs is an error.
     let text_value = |key: &str| -> Result<Option<String>, PostError> {
-        match fm.get(key) {
+        match yaml::get(&fm, key) {
             None | Some(Value::Null) => Ok(None),
             Some(v) => match yaml::scalar_string(v) {
                 Some(s) => Ok(Some(s)),
@@ -309,7 +309,7 @@ pub fn read_meta(
     }
 
     // Dates: front matter, else the file name, else the file's modification time.
-    let date = match fm.get("date") {
+    let date = match yaml::get(&fm, "date") {
         Some(v) if !matches!(v, Value::Null) => {
             let raw = yaml::scalar_string(v).ok_or_else(|| {
                 bad(
@@ -370,7 +370,7 @@ pub fn read_meta(
 
     // Categories and tags, by Jekyll's rules (see `Document#populate_categories`).
     let list = |key: &str| -> Result<Option<Vec<String>>, PostError> {
-        match fm.get(key) {
+        match yaml::get(&fm, key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.split_whitespace().map(str::to_string).collect())),
             Some(Value::Sequence(items)) => {
@@ -383,7 +383,7 @@ pub fn read_meta(
         }
     };
     let single = |key: &str| -> Result<Option<Vec<String>>, PostError> {
-        match fm.get(key) {
+        match yaml::get(&fm, key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Sequence(items)) => {
                 let mut out = Vec::new();
@@ -416,12 +416,14 @@ pub fn read_meta(
         None => list("tags")?.unwrap_or_default(),
     };
 
-    let published = fm.get("published").and_then(yaml::as_bool).unwrap_or(true);
+    let published = yaml::get(&fm, "published")
+        .and_then(yaml::as_bool)
+        .unwrap_or(true);
     // `sitemap: false` (jekyll-sitemap) leaves the post out; a map sets its
     // `changefreq` and `priority`.
-    let (in_sitemap, changefreq, priority) = match fm.get("sitemap") {
+    let (in_sitemap, changefreq, priority) = match yaml::get(&fm, "sitemap") {
         Some(Value::Mapping(m)) => {
-            let field = |k: &str| m.get(k).and_then(yaml::scalar_string);
+            let field = |k: &str| yaml::get(m, k).and_then(yaml::scalar_string);
             let changefreq = field("changefreq").and_then(|c| {
                 let parsed = c.parse::<ChangeFreq>().ok();
                 if parsed.is_none() {
@@ -496,15 +498,15 @@ pub fn read_meta(
         .map_err(|e| bad("permalink", format!("the post's URL is not valid: {e}")))?;
     let id_path = permalink::normalize_path(&permalink::document_id(&url_path, &slug));
     let id = config
-        .site_url(&id_path)
-        .map(|u| u.to_string())
+        .base
+        .join_path_text(&id_path)
         .unwrap_or_else(|_| url.to_string());
 
     let summary = match text_value("excerpt")? {
         Some(s) if !s.trim().is_empty() => Some(s),
         _ => text_value("description")?.filter(|s| !s.trim().is_empty()),
     };
-    let image = match fm.get("image") {
+    let image = match yaml::get(&fm, "image") {
         None | Some(Value::Null) => None,
         Some(v) => match image_link(v).map(|r| resolve_site_link(config, &r)) {
             Some(Ok(u)) => Some(u),
@@ -523,7 +525,7 @@ pub fn read_meta(
         },
     };
     let mut images: Vec<AbsUrl> = Vec::new();
-    if let Some(Value::Sequence(list)) = fm.get("images") {
+    if let Some(Value::Sequence(list)) = yaml::get(&fm, "images") {
         for v in list {
             match image_link(v).map(|r| resolve_site_link(config, &r)) {
                 Some(Ok(u)) if !images.contains(&u) && image.as_ref() != Some(&u) => images.push(u),
@@ -541,9 +543,8 @@ pub fn read_meta(
             }
         }
     }
-    let author = fm
-        .get("author")
-        .or_else(|| fm.get("authors"))
+    let author = yaml::get(&fm, "author")
+        .or_else(|| yaml::get(&fm, "authors"))
         .and_then(|v| person_from_yaml(v, &config.base));
 
     Ok(Some(PostMeta {

@@ -20,33 +20,45 @@ pub enum SlugMode {
 /// assert_eq!(slugify("한글 제목?", SlugMode::Pretty), "한글-제목");
 /// ```
 pub fn slugify(s: &str, mode: SlugMode) -> String {
+    let mut out = String::with_capacity(s.len());
+    slugify_into(s, mode, &mut out);
+    out
+}
+
+/// Appends [`slugify`]'s answer to `out`.
+fn slugify_into(s: &str, mode: SlugMode, out: &mut String) {
     let keep = |c: char| {
         c.is_alphanumeric()
             || is_mark(c)
             || (mode == SlugMode::Pretty && "._~!$&'()+,;=@".contains(c))
     };
-    let mut out = String::with_capacity(s.len());
+    let start = out.len();
+    // A dash is written only before a kept character, so none leads or
+    // trails: Jekyll strips one leading and one trailing hyphen, and a run of
+    // dropped characters (one hyphen) is all a slug can start or end with.
     let mut pending_dash = false;
     for c in s.chars() {
         if keep(c) {
-            if pending_dash {
+            if pending_dash && out.len() > start {
                 out.push('-');
-                pending_dash = false;
             }
+            pending_dash = false;
             out.push(c);
         } else {
             pending_dash = true;
         }
     }
-    if pending_dash {
-        out.push('-');
-    }
-    // Jekyll strips one leading and one trailing hyphen.
-    let out = out.strip_prefix('-').unwrap_or(&out);
-    let out = out.strip_suffix('-').unwrap_or(out);
-    match mode {
-        SlugMode::Default => out.to_lowercase(),
-        SlugMode::Pretty => out.to_string(),
+    if mode == SlugMode::Default {
+        let changes = |c: char| {
+            let mut lower = c.to_lowercase();
+            lower.next() != Some(c) || lower.next().is_some()
+        };
+        if out[start..].chars().any(changes) {
+            // `str::to_lowercase`, for its context rules (a final sigma).
+            let lower = out[start..].to_lowercase();
+            out.truncate(start);
+            out.push_str(&lower);
+        }
     }
 }
 
@@ -92,14 +104,19 @@ fn push_escaped(out: &mut String, b: u8) {
 /// Jekyll's `URL.escape_path`: percent-encodes a placeholder value (a `%` too).
 pub fn escape_path(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_escaped_path(&mut out, s);
+    out
+}
+
+/// Appends `s` escaped as [`escape_path`] does.
+fn push_escaped_path(out: &mut String, s: &str) {
     for &b in s.as_bytes() {
         if path_safe(b) {
             out.push(b as char);
         } else {
-            push_escaped(&mut out, b);
+            push_escaped(out, b);
         }
     }
-    out
 }
 
 /// Addressable's path normalisation, as in Jekyll's `absolute_url` filter:
@@ -154,16 +171,26 @@ pub struct Placeholders<'a> {
 pub struct UnknownPlaceholder(pub String);
 
 impl Placeholders<'_> {
+    #[cfg(test)]
     fn value(&self, name: &str) -> Option<String> {
+        let mut out = String::new();
+        self.write_value(name, &mut out).then_some(out)
+    }
+
+    /// Appends the value of the placeholder `name` (unescaped) to `out`;
+    /// false when there is no such placeholder.
+    fn write_value(&self, name: &str, out: &mut String) -> bool {
+        use std::fmt::Write as _;
         let d = &self.date;
-        let f = |fmt: &str| d.format(fmt).to_string();
-        Some(match name {
-            "title" => slugify(self.slug, SlugMode::Pretty),
-            "slug" => slugify(self.slug, SlugMode::Default),
-            "name" => slugify(self.basename, SlugMode::Default),
-            "path" => self.path.to_string(),
-            "collection" => "posts".to_string(),
-            "output_ext" => self.output_ext.to_string(),
+        // Writing to a String cannot fail.
+        let mut f = |fmt: &str| _ = write!(out, "{}", d.format(fmt));
+        match name {
+            "title" => slugify_into(self.slug, SlugMode::Pretty, out),
+            "slug" => slugify_into(self.slug, SlugMode::Default, out),
+            "name" => slugify_into(self.basename, SlugMode::Default, out),
+            "path" => out.push_str(self.path),
+            "collection" => out.push_str("posts"),
+            "output_ext" => out.push_str(self.output_ext),
             "categories" => {
                 let mut seen: Vec<String> = Vec::new();
                 for c in self.categories {
@@ -172,7 +199,7 @@ impl Placeholders<'_> {
                         seen.push(c);
                     }
                 }
-                seen.join("/")
+                out.push_str(&seen.join("/"))
             }
             "slugified_categories" => {
                 let mut seen: Vec<String> = Vec::new();
@@ -182,19 +209,19 @@ impl Placeholders<'_> {
                         seen.push(c);
                     }
                 }
-                seen.join("/")
+                out.push_str(&seen.join("/"))
             }
             // The numbers directly: every post's URL has some, and chrono
             // parses its format string on each call. (Dates are checked to
             // years 1-9999, where `%Y` is four digits.)
-            "year" => format!("{:04}", d.year()),
-            "month" => format!("{:02}", d.month()),
-            "day" => format!("{:02}", d.day()),
-            "hour" => format!("{:02}", d.hour()),
-            "minute" => format!("{:02}", d.minute()),
-            "second" => format!("{:02}", d.second()),
-            "i_day" => d.day().to_string(),
-            "i_month" => d.month().to_string(),
+            "year" => _ = write!(out, "{:04}", d.year()),
+            "month" => _ = write!(out, "{:02}", d.month()),
+            "day" => _ = write!(out, "{:02}", d.day()),
+            "hour" => _ = write!(out, "{:02}", d.hour()),
+            "minute" => _ = write!(out, "{:02}", d.minute()),
+            "second" => _ = write!(out, "{:02}", d.second()),
+            "i_day" => _ = write!(out, "{}", d.day()),
+            "i_month" => _ = write!(out, "{}", d.month()),
             "short_month" => f("%b"),
             "long_month" => f("%B"),
             "short_year" => f("%y"),
@@ -204,8 +231,9 @@ impl Placeholders<'_> {
             "short_day" => f("%a"),
             "long_day" => f("%A"),
             "y_day" => f("%j"),
-            _ => return None,
-        })
+            _ => return false,
+        }
+        true
     }
 }
 
@@ -222,6 +250,7 @@ impl Placeholders<'_> {
 /// ```
 pub fn expand(template: &str, p: &Placeholders<'_>) -> Result<String, UnknownPlaceholder> {
     let mut out = String::with_capacity(template.len() + 32);
+    let mut value = String::new();
     let mut rest = template;
     while let Some(i) = rest.find(':') {
         out.push_str(&rest[..i]);
@@ -237,18 +266,31 @@ pub fn expand(template: &str, p: &Placeholders<'_>) -> Result<String, UnknownPla
         }
         let name = &after[..len];
         // Jekyll lets `:name_` stand for `:name` so a placeholder can touch text after it.
-        let (value, used) = match p.value(name) {
-            Some(v) => (v, len),
-            None => match name.strip_suffix('_').and_then(|n| p.value(n)) {
-                Some(v) => (v, len),
-                None => return Err(UnknownPlaceholder(name.to_string())),
-            },
-        };
-        out.push_str(&escape_path(&value));
-        rest = &after[used..];
+        value.clear();
+        let known = p.write_value(name, &mut value)
+            || name
+                .strip_suffix('_')
+                .is_some_and(|n| p.write_value(n, &mut value));
+        if !known {
+            return Err(UnknownPlaceholder(name.to_string()));
+        }
+        push_escaped_path(&mut out, &value);
+        rest = &after[len..];
     }
     out.push_str(rest);
-    Ok(sanitize_url(&squeeze_slashes(&out)))
+    Ok(sanitize(out))
+}
+
+/// `sanitize_url(squeeze_slashes(s))`. Nearly every URL is already clean,
+/// and then that changes nothing but a missing leading `/`.
+fn sanitize(mut s: String) -> String {
+    if s.contains("//") || s.contains("..") || s.contains("./") {
+        return sanitize_url(&squeeze_slashes(&s));
+    }
+    if !s.starts_with('/') {
+        s.insert(0, '/');
+    }
+    s
 }
 
 fn squeeze_slashes(s: &str) -> String {
@@ -399,6 +441,56 @@ mod tests {
                     "{name} of {date}"
                 );
             }
+        }
+    }
+
+    /// Jekyll's slugify spelled out step by step: dashes for dropped runs,
+    /// one leading and one trailing dash stripped, then lower-cased.
+    fn reference_slugify(s: &str, mode: SlugMode) -> String {
+        let keep = |c: char| {
+            c.is_alphanumeric()
+                || is_mark(c)
+                || (mode == SlugMode::Pretty && "._~!$&'()+,;=@".contains(c))
+        };
+        let mut out = String::new();
+        let mut pending_dash = false;
+        for c in s.chars() {
+            if keep(c) {
+                if pending_dash {
+                    out.push('-');
+                    pending_dash = false;
+                }
+                out.push(c);
+            } else {
+                pending_dash = true;
+            }
+        }
+        if pending_dash {
+            out.push('-');
+        }
+        let out = out.strip_prefix('-').unwrap_or(&out);
+        let out = out.strip_suffix('-').unwrap_or(out);
+        match mode {
+            SlugMode::Default => out.to_lowercase(),
+            SlugMode::Pretty => out.to_string(),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn slugify_writes_what_the_step_by_step_rules_give(
+            s in "[ -~가-힣ÄäΣσς\u{0301}ǅ]{0,16}"
+        ) {
+            for mode in [SlugMode::Default, SlugMode::Pretty] {
+                proptest::prop_assert_eq!(slugify(&s, mode), reference_slugify(&s, mode));
+            }
+        }
+
+        #[test]
+        fn sanitizing_a_clean_url_takes_the_short_way_to_the_same_answer(
+            s in "[/.a%-]{0,12}"
+        ) {
+            proptest::prop_assert_eq!(sanitize(s.clone()), sanitize_url(&squeeze_slashes(&s)));
         }
     }
 
