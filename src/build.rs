@@ -412,7 +412,10 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     // rendered only for the feeds; damaged ones are rare. So the sitemap of
     // every post is built (and validated) while the feeds' posts render and
     // the feeds are built, and built again only if a post was rejected.
-    let ((mut rendered, feeds, mut duplicates), sitemap) = rayon::join(
+    // The sitemap, the longer job, runs on this thread at once; the feeds
+    // wait for the other core to take them (it may still be asleep).
+    let (sitemap, (mut rendered, feeds, mut duplicates)) = rayon::join(
+        || sitemap_and_robots(opts, config, &dest, &posts),
         || {
             let rendered = render_feed_posts(opts, config, &posts);
             let feeds = feed_files(opts, config, &dest, &rendered);
@@ -420,7 +423,6 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
             warn_duplicate_urls(&rendered.live, &mut duplicates);
             (rendered, feeds, duplicates)
         },
-        || sitemap_and_robots(opts, config, &dest, &posts),
     );
     let sitemap = if rendered.live.len() == posts.len() {
         sitemap

@@ -21,10 +21,8 @@ pub enum WriteOutcome {
 
 /// Writes `bytes` to `path` atomically, unless the file already holds exactly them.
 pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<WriteOutcome, Error> {
-    if let Ok(existing) = std::fs::read(path) {
-        if existing == bytes {
-            return Ok(WriteOutcome::Unchanged);
-        }
+    if holds(path, bytes) {
+        return Ok(WriteOutcome::Unchanged);
     }
     let dir = path
         .parent()
@@ -57,6 +55,38 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<WriteOutcome, Error
     tmp.persist(path)
         .map_err(|e| io("replace the output", e.error))?;
     Ok(WriteOutcome::Written)
+}
+
+/// True when the file at `path` holds exactly `bytes`. The sizes are
+/// compared first, then the contents a block at a time: checking a
+/// multi-megabyte sitemap needs no buffer of its size (which the kernel
+/// would have to zero first).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if file.metadata().ok().map(|m| m.len()) != Some(bytes.len() as u64) {
+        return false;
+    }
+    let mut block = vec![0u8; 64 * 1024];
+    let mut rest = bytes;
+    loop {
+        // One byte more than is left, to notice a file that has grown.
+        let want = block.len().min(rest.len() + 1);
+        let n = match file.read(&mut block[..want]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            return rest.is_empty();
+        }
+        if n > rest.len() || block[..n] != rest[..n] {
+            return false;
+        }
+        rest = &rest[n..];
+    }
 }
 
 /// Holds the destination folder locked for one build, so overlapping runs
@@ -150,4 +180,25 @@ pub fn check_destination(source: &Path, dest: &Path, outputs: &[&str]) -> Result
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_holds_only_exactly_the_same_bytes_even_past_the_first_block() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sitemap.xml");
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        assert!(!holds(&path, &bytes), "a missing file");
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(holds(&path, &bytes));
+        let mut late = bytes.clone();
+        *late.last_mut().unwrap() ^= 1;
+        assert!(!holds(&path, &late), "a difference in the last block");
+        assert!(!holds(&path, &bytes[..bytes.len() - 1]), "a longer file");
+        std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        assert!(!holds(&path, &bytes), "a shorter file");
+    }
 }
