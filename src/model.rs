@@ -143,7 +143,7 @@ fn is_plain_path(path: &str) -> bool {
                 i += 3;
                 continue;
             }
-            b if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b) => {}
+            b if crate::extract::permalink::path_safe(b) => {}
             _ => return false,
         }
         i += 1;

@@ -24,7 +24,16 @@ pub fn is_xml_char(c: char) -> bool {
 /// assert_eq!(feedwright::text::xml_safe("Bell \u{7} here\r\nnext"), "Bell  here\nnext");
 /// ```
 pub fn xml_safe(s: &str) -> Cow<'_, str> {
-    if s.chars().all(|c| is_xml_char(c) && c != '\r') {
+    // In a Rust string only C0 controls, U+FFFE and U+FFFF can break the
+    // character rule; the last two start with byte 0xEF, which Korean and
+    // Latin text rarely holds. One byte scan, in chunks without an early
+    // exit so it vectorises, clears nearly every string.
+    let suspect = |b: u8| (b < 0x20 && b != b'\t' && b != b'\n') || b == 0xEF;
+    let clean = !s
+        .as_bytes()
+        .chunks(64)
+        .any(|c| c.iter().fold(false, |seen, &b| seen | suspect(b)));
+    if clean || s.chars().all(|c| is_xml_char(c) && c != '\r') {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
@@ -82,6 +91,23 @@ pub fn truncate_chars(s: &str, max_chars: usize) -> String {
                 _ => cut,
             };
             format!("{}…", head[..end].trim_end())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn xml_safe_keeps_exactly_the_characters_xml_allows(
+            s in "[a한\t\n\r\u{0}\u{1f}\u{7f}\u{fffd}\u{fffe}\u{ffff}\u{f000}\u{10000}]{0,12}"
+        ) {
+            let safe = xml_safe(&s);
+            proptest::prop_assert!(safe.chars().all(|c| is_xml_char(c) && c != '\r'));
+            let kept: String = s.replace("\r\n", "\n").replace('\r', "\n").chars().filter(|&c| is_xml_char(c)).collect();
+            proptest::prop_assert_eq!(safe.as_ref(), kept.as_str());
         }
     }
 }
