@@ -2,10 +2,13 @@
 """Times commands side by side: RUNS rounds after one warm-up round, the
 commands alternating within each round so machine noise hits all alike.
 
-Usage: python3 bench/timing.py RUNS LABEL=COMMAND [LABEL=COMMAND ...]
+Usage: python3 bench/timing.py [--json FILE] [--pause SECONDS] RUNS LABEL=COMMAND ...
 
-COMMAND is run with `sh -c`, output discarded, after a `sync` and a
-one-second pause (both untimed, before every command alike). Prints one line per label:
+COMMAND is run with `sh -c`, output discarded, after a `sync` (untimed,
+before every command alike, so one tool's writeback is not charged to the
+next). With --pause, each command also starts after that many idle seconds,
+as a cron job does; without it they run back to back, as the peers' timing
+script (../shared/bench/timecmd.py) runs them. Prints one line per label:
 median wall seconds, min, max, and the median peak memory (MiB) of the
 largest process it waited for (the kernel's rusage). With --json FILE, also
 writes {label: {"wall": median, "peak_mib": median}}.
@@ -18,12 +21,11 @@ import sys
 import time
 
 
-def run(cmd):
-    # Every command starts on a settled machine: the previous command's
-    # writes flushed (Hugo writes ~120 MB at 10,000 posts, and its writeback
-    # would be charged to the next command) and a second's pause after it.
+def run(cmd, pause):
+    # The previous command's writes are flushed first: Hugo writes ~120 MB
+    # at 10,000 posts, and its writeback would be charged to the next command.
     os.sync()
-    time.sleep(1)
+    time.sleep(pause)
     t = time.monotonic()
     p = subprocess.Popen(["sh", "-c", cmd], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, ru = os.wait4(p.pid, 0)
@@ -36,15 +38,20 @@ def run(cmd):
 def main():
     args = sys.argv[1:]
     out = None
-    if args and args[0] == "--json":
-        out, args = args[1], args[2:]
+    pause = 0.0
+    while args and args[0] in ("--json", "--pause"):
+        if args[0] == "--json":
+            out = args[1]
+        else:
+            pause = float(args[1])
+        args = args[2:]
     runs = int(args[0])
     cmds = [a.split("=", 1) for a in args[1:]]
     walls = {k: [] for k, _ in cmds}
     peaks = {k: [] for k, _ in cmds}
     for r in range(runs + 1):
         for label, cmd in cmds:
-            w, m = run(cmd)
+            w, m = run(cmd, pause)
             if r:
                 walls[label].append(w)
                 peaks[label].append(m)
