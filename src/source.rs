@@ -304,9 +304,11 @@ impl Walker<'_> {
         let mut found: Vec<Found> = Vec::new();
         // Size and modification time key the build cache, and on a warm
         // re-run statting every post is most of the work: stat batches on the
-        // thread pool while this thread goes on reading the folder.
+        // thread pool while this thread goes on reading the folder. Nothing
+        // here waits on the batches but the scope's end, which runs any the
+        // pool has not taken: a pool of one thread (one core) must not block.
+        let statted = std::sync::Mutex::new(Vec::new());
         rayon::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::channel();
             let mut batch = Vec::with_capacity(STAT_BATCH);
             for entry in rd.filter_map(Result::ok) {
                 let Ok(ft) = entry.file_type() else { continue };
@@ -371,18 +373,18 @@ impl Walker<'_> {
                 batch.push((name, ft.is_symlink()));
                 if batch.len() == STAT_BATCH {
                     let full = std::mem::replace(&mut batch, Vec::with_capacity(STAT_BATCH));
-                    let tx = tx.clone();
+                    let statted = &statted;
                     scope.spawn(move |_| {
-                        let _ = tx.send(stat_batch(dir, index, full));
+                        let done = stat_batch(dir, index, full);
+                        statted.lock().unwrap_or_else(|e| e.into_inner()).push(done);
                     });
                 }
             }
             found.extend(stat_batch(dir, index, batch));
-            drop(tx);
-            for done in rx {
-                found.extend(done);
-            }
         });
+        for done in statted.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            found.extend(done);
+        }
         out.files.append(&mut found);
         subdirs.sort();
         for (_, path) in subdirs {

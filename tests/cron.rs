@@ -355,3 +355,40 @@ fn a_post_with_a_damaged_body_leaves_the_sitemap_built_beside_the_feeds() {
     assert!(!atom.contains("Damaged") && atom.contains("글 28") && atom.contains("글 26"));
     assert_eq!(atom.matches("<entry>").count(), 10);
 }
+
+/// Regression: statting a folder of more than one batch of posts blocked the
+/// only worker of a one-thread pool (a one-core machine, or
+/// `RAYON_NUM_THREADS=1`) on a channel, so a cached re-run never ended.
+#[test]
+fn a_cached_rerun_on_one_thread_finishes() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 4500);
+    let dest = tempfile::tempdir().unwrap();
+    let run = || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_feedwright"))
+            .args(["build", "--quiet", "--build-date", "2026-01-01T00:00:00Z"])
+            .arg(src.path())
+            .arg("--dest")
+            .arg(dest.path())
+            .env("RAYON_NUM_THREADS", "1")
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return Some(status);
+            }
+            if started.elapsed() > std::time::Duration::from_secs(60) {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    };
+    let first = run().expect("the first build finished");
+    assert!(first.success());
+    // The cache now exists, so this run stats every post while listing.
+    let again = run().expect("the cached re-run finished within a minute");
+    assert!(again.success());
+}
