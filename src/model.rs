@@ -128,6 +128,29 @@ impl AbsUrl {
     }
 }
 
+/// True for bytes Jekyll leaves unescaped in a path: unreserved, sub-delims, `:`, `@`, `/`.
+pub(crate) fn path_safe(b: u8) -> bool {
+    PATH_SAFE[usize::from(b)]
+}
+
+/// [`path_safe`] as a table: it is asked for every byte of every URL.
+const PATH_SAFE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    let others = b"-._~!$&'()*+,;=:@/";
+    let mut i = 0;
+    while i < others.len() {
+        table[others[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// True when the URL parser would keep `path` exactly as it is: no byte it
 /// escapes or rewrites, only complete `%XX` escapes, and no dot segment
 /// (`.`, `..`, or either spelled with `%2E`).
@@ -143,7 +166,7 @@ fn is_plain_path(path: &str) -> bool {
                 i += 3;
                 continue;
             }
-            b if crate::extract::permalink::path_safe(b) => {}
+            b if path_safe(b) => {}
             _ => return false,
         }
         i += 1;
@@ -266,6 +289,14 @@ impl Feed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_path_safe_table_holds_exactly_the_unreserved_and_sub_delim_bytes() {
+        for b in 0..=255u8 {
+            let listed = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b);
+            assert_eq!(path_safe(b), listed, "byte {b:#04x}");
+        }
+    }
 
     proptest::proptest! {
         #[test]

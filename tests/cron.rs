@@ -365,11 +365,10 @@ fn a_cached_rerun_on_one_thread_finishes() {
     write_site(src.path(), 4500);
     let dest = tempfile::tempdir().unwrap();
     let run = || {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_feedwright"))
-            .args(["build", "--quiet", "--build-date", "2026-01-01T00:00:00Z"])
-            .arg(src.path())
-            .arg("--dest")
+        let mut child = feedwright_cli()
+            .args(["build", "--quiet", "--build-date", BUILD_DATE, "--dest"])
             .arg(dest.path())
+            .arg(src.path())
             .env("RAYON_NUM_THREADS", "1")
             .spawn()
             .unwrap();

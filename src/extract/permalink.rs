@@ -1,5 +1,6 @@
 //! Post URLs and Atom ids, exactly as Jekyll 4.3 and jekyll-feed make them.
 
+use crate::model::path_safe;
 use chrono::{DateTime, Datelike, FixedOffset, Timelike};
 
 /// How [`slugify`] treats characters (Jekyll's slugify modes).
@@ -87,29 +88,6 @@ pub fn titleize_slug(slug: &str) -> String {
         .collect::<Vec<String>>()
         .join(" ")
 }
-
-/// True for bytes Jekyll leaves unescaped in a path: unreserved, sub-delims, `:`, `@`, `/`.
-pub(crate) fn path_safe(b: u8) -> bool {
-    PATH_SAFE[usize::from(b)]
-}
-
-/// [`path_safe`] as a table: it is asked for every byte of every URL.
-const PATH_SAFE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric();
-        b += 1;
-    }
-    let others = b"-._~!$&'()*+,;=:@/";
-    let mut i = 0;
-    while i < others.len() {
-        table[others[i] as usize] = true;
-        i += 1;
-    }
-    table
-};
 
 /// Appends `%XX` for a byte.
 fn push_escaped(out: &mut String, b: u8) {
@@ -509,14 +487,6 @@ mod tests {
             s in "[/.a%-]{0,12}"
         ) {
             proptest::prop_assert_eq!(sanitize(s.clone()), sanitize_url(&squeeze_slashes(&s)));
-        }
-    }
-
-    #[test]
-    fn the_path_safe_table_holds_exactly_the_unreserved_and_sub_delim_bytes() {
-        for b in 0..=255u8 {
-            let listed = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b);
-            assert_eq!(path_safe(b), listed, "byte {b:#04x}");
         }
     }
 
