@@ -509,8 +509,7 @@ pub fn read_meta(
         .map_err(|e| bad("permalink", format!("the post's URL is not valid: {e}")))?;
     let id_path = permalink::normalize_path(&permalink::document_id(&url_path, &slug));
     let id = config
-        .base
-        .join_path_text(&id_path)
+        .site_url_text(&id_path)
         .unwrap_or_else(|_| url.to_string());
 
     let summary = match text_value("excerpt")? {
