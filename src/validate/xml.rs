@@ -63,13 +63,6 @@ impl Element {
             .find(|a| a.ns.is_empty() && a.name == name)
             .map(|a| a.value.as_str())
     }
-    /// The value of an `xml:` attribute.
-    pub fn xml_attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|a| &*a.ns == XML_NS && a.name == name)
-            .map(|a| a.value.as_str())
-    }
     /// Children with this namespace and local name.
     pub fn children_named<'a>(
         &'a self,
@@ -282,22 +275,8 @@ pub trait Sink {
     fn child(&mut self, root: &Element, child: Element);
 }
 
-/// A sink that keeps every element in the tree.
-struct KeepAll;
-
-impl Sink for KeepAll {
-    fn stream_children(&mut self, _: &Element) -> bool {
-        false
-    }
-    fn child(&mut self, _: &Element, _: Element) {}
-}
-
-/// Parses text into a [`Document`], or returns the first well-formedness error.
-pub fn parse(text: &str) -> Result<Document, Diagnostic> {
-    parse_with(text, &mut KeepAll)
-}
-
-/// Like [`parse`], but offers the root's children to `sink` as they finish.
+/// Parses text into a [`Document`], or returns the first well-formedness
+/// error; offers the root's children to `sink` as they finish.
 pub fn parse_with(text: &str, sink: &mut dyn Sink) -> Result<Document, Diagnostic> {
     let lines = Lines::new();
     // Byte-level fast path before the per-character search: in a Rust string
