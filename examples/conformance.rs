@@ -55,6 +55,7 @@ fn main() {
         let bytes = std::fs::read(dir.join(path)).unwrap();
         let opts = Options {
             base: url::Url::parse(&format!("http://www.feedvalidator.org/testcases/{path}")).ok(),
+            ..Options::default()
         };
         let report = validate_bytes(&bytes, &opts);
         let w3c_error = !f.get(c_err).unwrap_or(&"").trim().is_empty();

@@ -454,7 +454,7 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         ),
         None => None,
     };
-    let opts = Options { base };
+    let opts = Options { base, ..Options::default() };
     let mut out = std::io::stdout().lock();
     let mut json = Vec::new();
     let (mut errors, mut warnings, mut unreadable) = (0, 0, 0);
