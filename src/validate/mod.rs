@@ -14,6 +14,7 @@
 
 mod atom;
 pub(crate) mod checks;
+mod encoding;
 mod json;
 mod robots;
 mod rss;
@@ -129,12 +130,22 @@ pub enum Format {
 pub struct Options {
     /// The URL the document is served from: checked against self links and sitemap hosts.
     pub(crate) base: Option<url::Url>,
+    /// The `charset` of the Content-Type the document was served with: it
+    /// decides the encoding over the XML declaration (RFC 7303 §3), and a
+    /// disagreement between the two is reported.
+    pub charset: Option<String>,
 }
 
 impl Options {
     /// Checks self links and sitemap hosts against `url`, where the document is served from.
     pub fn base(mut self, url: &crate::model::AbsUrl) -> Self {
         self.base = Some(url.as_url().clone());
+        self
+    }
+
+    /// Served with this `charset` (see [`Options::charset`]).
+    pub fn charset(mut self, charset: impl Into<String>) -> Self {
+        self.charset = Some(charset.into());
         self
     }
 }
@@ -217,8 +228,21 @@ fn read_limited_into(
 /// Like [`validate_bytes`], but takes the buffer, which is reused when it
 /// has to be decoded.
 pub fn validate_owned(bytes: Vec<u8>, opts: &Options) -> Report {
-    let text = match xml::decode_owned(bytes) {
-        Ok(t) => t,
+    validate_cow(std::borrow::Cow::Owned(bytes), opts)
+}
+
+/// Validates a document given as bytes (any feed or sitemap; detected from
+/// its root), without copying them when they are UTF-8, as every feed and
+/// sitemap feedwright writes is. Every encoding of the WHATWG Encoding
+/// Standard is read (byte-order mark, then [`Options::charset`], then the
+/// XML declaration).
+pub fn validate_bytes(bytes: &[u8], opts: &Options) -> Report {
+    validate_cow(std::borrow::Cow::Borrowed(bytes), opts)
+}
+
+fn validate_cow(bytes: std::borrow::Cow<'_, [u8]>, opts: &Options) -> Report {
+    let decoded = match encoding::decode(bytes, opts.charset.as_deref()) {
+        Ok(d) => d,
         Err(d) => {
             return Report {
                 format: Format::Unknown,
@@ -226,20 +250,17 @@ pub fn validate_owned(bytes: Vec<u8>, opts: &Options) -> Report {
             }
         }
     };
-    validate_str(&text, opts)
-}
-
-/// Validates a document given as bytes (any feed or sitemap; detected from
-/// its root), without copying them when they are UTF-8, as every feed and
-/// sitemap feedwright writes is.
-pub fn validate_bytes(bytes: &[u8], opts: &Options) -> Report {
-    match xml::decode_borrowed(bytes) {
-        Ok(text) => validate_str(&text, opts),
-        Err(d) => Report {
-            format: Format::Unknown,
-            diagnostics: vec![d],
-        },
+    let mut report = validate_str(&decoded.text, opts);
+    if decoded.encoding != encoding_rs::UTF_8
+        && matches!(report.format, Format::Sitemap | Format::SitemapIndex)
+    {
+        report.diagnostics.push(Diagnostic::new(1, 1, Severity::Error, "sitemap-encoding", &format!("a sitemap must be UTF-8, not {}; convert it", decoded.encoding.name()), "sitemaps.org protocol: XML tag definitions"));
     }
+    if !decoded.notes.is_empty() {
+        report.diagnostics.extend(decoded.notes);
+    }
+    report.diagnostics.sort_by_key(|d| (d.line, d.column));
+    report
 }
 
 /// Validates a document given as text.
