@@ -102,11 +102,28 @@ impl DestLock {
     /// Locks `dest` (creating it), waiting up to `wait` for another build to
     /// finish; after that, [`Error::Locked`].
     pub fn acquire(dest: &Path, wait: std::time::Duration) -> Result<DestLock, Error> {
+        Self::acquire_with(dest, wait, || {})
+    }
+
+    /// [`DestLock::acquire`], calling `waiting` once if the lock is held by
+    /// another build (so a person watching knows why nothing happens).
+    pub fn acquire_with(
+        dest: &Path,
+        wait: std::time::Duration,
+        waiting: impl FnOnce(),
+    ) -> Result<DestLock, Error> {
         let io = |action, source| Error::Io {
             path: dest.to_path_buf(),
             action,
             source,
         };
+        if dest.exists() && !dest.is_dir() {
+            return Err(Error::UnsafeOutput {
+                path: dest.to_path_buf(),
+                message: "is a file, not a folder; the destination must be a folder (it is created if missing), so choose another --dest".into(),
+            });
+        }
+        let mut waiting = Some(waiting);
         std::fs::create_dir_all(dest).map_err(|e| io("create the destination folder", e))?;
         let dir = std::fs::File::open(dest).map_err(|e| io("open the destination folder", e))?;
         let started = std::time::Instant::now();
@@ -114,6 +131,9 @@ impl DestLock {
             match dir.try_lock() {
                 Ok(()) => break,
                 Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
+                    if let Some(f) = waiting.take() {
+                        f();
+                    }
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {
