@@ -183,7 +183,9 @@ impl SiteConfig {
         files: &[PathBuf],
         url_override: Option<&str>,
     ) -> Result<SiteConfig, Error> {
-        let path = files.last().map_or(Path::new("_config.yml"), PathBuf::as_path);
+        let path = files
+            .last()
+            .map_or(Path::new("_config.yml"), PathBuf::as_path);
         let err = |key: &str, message: String| Error::Config {
             at: files
                 .iter()

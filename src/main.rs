@@ -261,7 +261,10 @@ fn options(args: &SiteArgs) -> anyhow::Result<BuildOptions> {
 
 /// Warnings and errors are printed even with `--quiet`: they are what a
 /// person must see, and the only thing a clean cron run is not silent about.
-fn report_notices(reporter: &mut Reporter, notices: &[feedwright::error::Notice]) -> std::io::Result<()> {
+fn report_notices(
+    reporter: &mut Reporter,
+    notices: &[feedwright::error::Notice],
+) -> std::io::Result<()> {
     for n in notices {
         reporter.report(Message::notice(n), None)?;
     }
@@ -269,7 +272,11 @@ fn report_notices(reporter: &mut Reporter, notices: &[feedwright::error::Notice]
 }
 
 /// Reports an error that stopped the command before it wrote anything.
-fn report_fatal(format: Format, e: &feedwright::Error, source: &std::path::Path) -> anyhow::Result<ExitCode> {
+fn report_fatal(
+    format: Format,
+    e: &feedwright::Error,
+    source: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
     if format == Format::Text {
         eprintln!("feedwright: {e}");
     } else {
@@ -292,18 +299,21 @@ impl Bar {
         let show = !quiet
             && std::io::stderr().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        Bar(show.then(|| {
-            let bar = indicatif::ProgressBar::hidden();
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{prefix} [{bar:30}] {pos}/{len} posts ({per_sec}, {eta} left)",
-                )
-                .expect("the template is valid")
-                .progress_chars("=> "),
-            );
-            bar.set_prefix("feedwright: reading");
-            bar
-        }), quiet)
+        Bar(
+            show.then(|| {
+                let bar = indicatif::ProgressBar::hidden();
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{prefix} [{bar:30}] {pos}/{len} posts ({per_sec}, {eta} left)",
+                    )
+                    .expect("the template is valid")
+                    .progress_chars("=> "),
+                );
+                bar.set_prefix("feedwright: reading");
+                bar
+            }),
+            quiet,
+        )
     }
     fn finish(&self) {
         if let Some(bar) = &self.0 {
@@ -344,14 +354,18 @@ const NAMED_IN_SUMMARY: usize = 3;
 /// The summary's lines naming skipped and rejected posts.
 fn name_posts(stats: &feedwright::build::Stats, verbose: bool) -> String {
     let mut out = String::new();
-    let limit = if verbose { usize::MAX } else { NAMED_IN_SUMMARY };
+    let limit = if verbose {
+        usize::MAX
+    } else {
+        NAMED_IN_SUMMARY
+    };
     let mut list = |what: &str, items: Vec<String>| {
         for item in items.iter().take(limit) {
             out.push_str(&format!("  {what}: {item}\n"));
         }
         if items.len() > limit {
             out.push_str(&format!(
-                "  … and {} more {what} (-v lists them all)\n",
+                "  ... and {} more {what} (-v lists them all)\n",
                 items.len() - limit
             ));
         }
@@ -533,7 +547,12 @@ fn check(args: &SiteArgs, format: Format) -> anyhow::Result<ExitCode> {
         for (path, reason) in &report.stale {
             let message = format!("{reason}; run `feedwright build` to regenerate it");
             reporter.report(
-                Message::file(path.display().to_string(), Level::Error, "stale-output", message),
+                Message::file(
+                    path.display().to_string(),
+                    Level::Error,
+                    "stale-output",
+                    message,
+                ),
                 None,
             )?;
         }
@@ -579,11 +598,15 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
             Ok(read) => read,
             Err(e) => {
                 unreadable += 1;
-                let message = format!("could not read the file: {e}; check the path and its permissions");
+                let message =
+                    format!("could not read the file: {e}; check the path and its permissions");
                 if args.format == Format::Text {
                     eprintln!("feedwright: {name}: {message}");
                 } else {
-                    reporter.report(Message::file(name, Level::Error, "unreadable", message), None)?;
+                    reporter.report(
+                        Message::file(name, Level::Error, "unreadable", message),
+                        None,
+                    )?;
                 }
                 continue;
             }

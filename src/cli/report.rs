@@ -135,7 +135,11 @@ impl Message {
             .as_ref()
             .map(|c| format!("[{c}]"))
             .unwrap_or_default();
-        format!("{at}: {}{code}: {}{spec}", self.level.as_str(), self.message)
+        format!(
+            "{at}: {}{code}: {}{spec}",
+            self.level.as_str(),
+            self.message
+        )
     }
 
     /// The SARIF rule: the code, or for a build's notices one rule per level.
@@ -515,7 +519,10 @@ mod tests {
         let line = format!("{}<bad/>{}", "a".repeat(10_000), "z".repeat(10_000));
         let mut src = Source::new(line.as_bytes());
         let (shown, span) = src.place(1, 10_002).unwrap();
-        assert!(shown.starts_with("...a") && shown.ends_with("z..."), "{shown}");
+        assert!(
+            shown.starts_with("...a") && shown.ends_with("z..."),
+            "{shown}"
+        );
         assert_eq!(&shown[span], "b");
         assert!(shown.len() < 2 * WINDOW + 10, "{shown}");
         // An earlier column on the same line after a later one is found again.

@@ -37,7 +37,11 @@ pub(super) fn load(opts: &BuildOptions) -> Result<(Mapping, Vec<PathBuf>), Error
     for path in &files {
         if !path.is_file() {
             if explicit {
-                let what = if path.is_dir() { "is a folder, not a configuration file" } else { "does not exist" };
+                let what = if path.is_dir() {
+                    "is a folder, not a configuration file"
+                } else {
+                    "does not exist"
+                };
                 return Err(Error::Config {
                     at: Location::new(path, None),
                     message: format!("{what}; check the --config path (several files are separated by commas, as in Jekyll)"),
@@ -107,10 +111,17 @@ fn check_source(source: &Path, default_config: bool) -> Result<(), Error> {
         }
         Ok(_) => {}
     }
-    let has_config = DEFAULT_CONFIG_FILES.iter().any(|n| source.join(n).is_file());
+    let has_config = DEFAULT_CONFIG_FILES
+        .iter()
+        .any(|n| source.join(n).is_file());
     if default_config && !has_config {
-        let full = source.canonicalize().unwrap_or_else(|_| source.to_path_buf());
-        if let Some(depth) = full.ancestors().position(|a| a.file_name().is_some_and(|n| n == "_posts")) {
+        let full = source
+            .canonicalize()
+            .unwrap_or_else(|_| source.to_path_buf());
+        if let Some(depth) = full
+            .ancestors()
+            .position(|a| a.file_name().is_some_and(|n| n == "_posts"))
+        {
             let root = full.ancestors().nth(depth + 1).unwrap_or(Path::new("/"));
             // From `.`, say `..`: the path a person would type.
             let suggestion = if source == Path::new(".") {
@@ -125,4 +136,3 @@ fn check_source(source: &Path, default_config: bool) -> Result<(), Error> {
     }
     Ok(())
 }
-
