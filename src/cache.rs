@@ -256,5 +256,5 @@ mod tests {
         );
     }
 
-    const PINNED: u32 = 536716462;
+    const PINNED: u32 = 3435042693;
 }

@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
 
 mod files;
-pub use files::{default_config_file, DEFAULT_CONFIG_FILES};
+pub(crate) use files::DEFAULT_CONFIG_FILES;
 
 /// Everything a build needs to know, gathered once by the caller (the CLI
 /// parses its flags into this; the library never sees the command line).
@@ -105,8 +105,6 @@ pub struct SiteConfig {
     pub description: Option<String>,
     /// The site's absolute URL including `baseurl`, always ending in `/`.
     pub base: AbsUrl,
-    /// `baseurl`, normalised to start with `/` and have no trailing `/` (empty for none).
-    pub baseurl: String,
     /// The site time zone (`timezone`); UTC when unset.
     pub timezone: Tz,
     /// `lang`.
@@ -168,6 +166,8 @@ impl SiteConfig {
     }
 
     /// Resolves a parsed configuration. `path` is only used in error messages.
+    // The fuzz targets' way in (see `fuzzing` in lib.rs).
+    #[cfg_attr(not(fuzzing), allow(dead_code))]
     pub fn from_mapping(
         map: &Mapping,
         path: &Path,
@@ -412,7 +412,6 @@ impl SiteConfig {
             icon: link("icon")?,
             favicon: link("favicon")?,
             base,
-            baseurl,
             timezone,
             language: string("lang").or_else(|| string("locale")),
             permalink,

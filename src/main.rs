@@ -13,8 +13,8 @@ use anyhow::Context as _;
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use clap::{Args, Parser, Subcommand};
 use cli::report::{Format, Level, Message, Reporter, Source, TextTo};
-use feedwright::output::WriteOutcome;
-use feedwright::BuildOptions;
+use feedwright::site::BuildOptions;
+use feedwright::site::WriteOutcome;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -263,7 +263,7 @@ fn options(args: &SiteArgs) -> anyhow::Result<BuildOptions> {
 /// person must see, and the only thing a clean cron run is not silent about.
 fn report_notices(
     reporter: &mut Reporter,
-    notices: &[feedwright::error::Notice],
+    notices: &[feedwright::site::Notice],
 ) -> std::io::Result<()> {
     for n in notices {
         reporter.report(Message::notice(n), None)?;
@@ -274,14 +274,15 @@ fn report_notices(
 /// Reports an error that stopped the command before it wrote anything.
 fn report_fatal(
     format: Format,
-    e: &feedwright::Error,
+    e: &feedwright::site::Error,
     source: &std::path::Path,
 ) -> anyhow::Result<ExitCode> {
+    let text = with_flag_hint(e);
     if format == Format::Text {
-        eprintln!("feedwright: {e}");
+        eprintln!("feedwright: {text}");
     } else {
         let mut reporter = Reporter::new(format, TextTo::Stderr);
-        reporter.report(Message::fatal(e, source), None)?;
+        reporter.report(Message::fatal(e, text, source), None)?;
         reporter.finish()?;
     }
     Ok(ExitCode::from(EXIT_FATAL))
@@ -322,7 +323,7 @@ impl Bar {
     }
 }
 
-impl feedwright::build::Progress for Bar {
+impl feedwright::site::Progress for Bar {
     fn start(&self, total: usize) {
         if let Some(bar) = &self.0 {
             bar.set_length(total as u64);
@@ -352,7 +353,7 @@ impl feedwright::build::Progress for Bar {
 const NAMED_IN_SUMMARY: usize = 3;
 
 /// The summary's lines naming skipped and rejected posts.
-fn name_posts(stats: &feedwright::build::Stats, verbose: bool) -> String {
+fn name_posts(stats: &feedwright::site::Stats, verbose: bool) -> String {
     let mut out = String::new();
     let limit = if verbose {
         usize::MAX
@@ -393,7 +394,7 @@ fn build(args: &SiteArgs, format: Format) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let opts = options(args)?;
     let bar = Bar::new(args.quiet);
-    let result = feedwright::build::build_with(&opts, &bar);
+    let result = feedwright::site::build_with(&opts, &bar);
     bar.finish();
     let report = match result {
         Ok(r) => r,
@@ -439,30 +440,29 @@ fn build(args: &SiteArgs, format: Format) -> anyhow::Result<ExitCode> {
 /// Notifies the hubs about changed feeds; exit 1 when some hub failed.
 fn ping(args: &SiteArgs, timeout: u64) -> anyhow::Result<ExitCode> {
     let opts = options(args)?;
-    let (config, plan) = match feedwright::config::SiteConfig::load(&opts)
-        .and_then(|c| Ok((c, feedwright::plan(&opts)?)))
-    {
-        Ok(v) => v,
-        Err(e) => {
-            eprintln!("feedwright: {e}");
-            return Ok(ExitCode::from(EXIT_FATAL));
-        }
-    };
-    if config.hubs.is_empty() {
+    let (hubs, plan) =
+        match feedwright::site::hubs(&opts).and_then(|h| Ok((h, feedwright::site::plan(&opts)?))) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("feedwright: {}", with_flag_hint(&e));
+                return Ok(ExitCode::from(EXIT_FATAL));
+            }
+        };
+    if hubs.is_empty() {
         eprintln!("feedwright: no WebSub hub is configured; set `feedwright.hub` in _config.yml to the hub's URL (or a list of URLs)");
         return Ok(ExitCode::from(EXIT_FATAL));
     }
     let feeds: Vec<_> = plan
         .feeds
         .iter()
-        .map(|f| feedwright::websub::FeedFile {
+        .map(|f| feedwright::site::websub::FeedFile {
             path: plan.dest.join(&f.path),
             url: f.url.clone(),
         })
         .collect();
-    let pings = feedwright::websub::ping_changed(
+    let pings = feedwright::site::websub::ping_changed(
         &opts.source,
-        &config.hubs,
+        &hubs,
         &feeds,
         std::time::Duration::from_secs(timeout),
     );
@@ -501,12 +501,12 @@ fn ping(args: &SiteArgs, timeout: u64) -> anyhow::Result<ExitCode> {
 
 /// Prints one `<link rel="alternate">` per feed, for a template's `<head>`.
 fn meta(args: &MetaArgs) -> anyhow::Result<ExitCode> {
-    use feedwright::feed::gather::Scope;
+    use feedwright::site::Scope;
     let opts = options(&args.site)?;
-    let plan = match feedwright::plan(&opts) {
+    let plan = match feedwright::site::plan(&opts) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("feedwright: {e}");
+            eprintln!("feedwright: {}", with_flag_hint(&e));
             return Ok(ExitCode::from(EXIT_FATAL));
         }
     };
@@ -532,7 +532,7 @@ fn html_attr(s: &str) -> std::borrow::Cow<'_, str> {
 
 fn check(args: &SiteArgs, format: Format) -> anyhow::Result<ExitCode> {
     let opts = options(args)?;
-    let report = match feedwright::check(&opts) {
+    let report = match feedwright::site::check(&opts) {
         Ok(r) => r,
         Err(e) => return report_fatal(format, &e, &opts.source),
     };
@@ -578,13 +578,12 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     use feedwright::validate::{
         read_limited, validate_bytes, Options, Severity as V, MAX_SITEMAP_BYTES,
     };
-    let base = match &args.base {
-        Some(b) => Some(
-            url::Url::parse(b).with_context(|| format!("--base `{b}` is not an absolute URL"))?,
-        ),
-        None => None,
-    };
-    let opts = Options { base };
+    let mut opts = Options::default();
+    if let Some(b) = &args.base {
+        let base = feedwright::AbsUrl::parse(b)
+            .with_context(|| format!("--base `{b}` is not an absolute http(s) URL"))?;
+        opts = opts.base(&base);
+    }
     let mut reporter = Reporter::new(args.format, TextTo::Stdout);
     let mut unreadable = 0;
     for file in &args.files {
@@ -643,4 +642,15 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The library's message, plus the flag that fixes it from the command line
+/// (the library's messages name no flags).
+fn with_flag_hint(e: &feedwright::site::Error) -> String {
+    use feedwright::site::Error;
+    match e {
+        Error::NoUrl { .. } => format!("{e} (--url https://your.site)"),
+        Error::Locked { .. } => format!("{e} (--lock-wait SECONDS)"),
+        _ => e.to_string(),
+    }
 }

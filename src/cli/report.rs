@@ -70,9 +70,9 @@ impl Message {
     }
 
     /// A build's notice about a post or file.
-    pub fn notice(n: &feedwright::error::Notice) -> Message {
+    pub fn notice(n: &feedwright::site::Notice) -> Message {
         let level = match n.severity {
-            feedwright::error::Severity::Error => Level::Error,
+            feedwright::Severity::Error => Level::Error,
             _ => Level::Warning,
         };
         Message {
@@ -86,9 +86,10 @@ impl Message {
         }
     }
 
-    /// An error that stopped a build before anything was written.
-    pub fn fatal(e: &feedwright::Error, source: &std::path::Path) -> Message {
-        use feedwright::Error as E;
+    /// An error that stopped a build before anything was written; `text` is
+    /// its message as the command line says it (with the flag that fixes it).
+    pub fn fatal(e: &feedwright::site::Error, text: String, source: &std::path::Path) -> Message {
+        use feedwright::site::Error as E;
         let (path, line, code) = match e {
             E::Config { at, .. } => (at.path.as_path(), at.line, "config"),
             E::NoUrl { config } => (config.as_path(), None, "no-url"),
@@ -101,7 +102,6 @@ impl Message {
             _ => (source, None, "build"),
         };
         let file = path.display().to_string();
-        let text = e.to_string();
         // The library's text starts with the place; the formats carry it apart.
         let prefix = match line {
             Some(l) => format!("{file}:{l}: "),
