@@ -470,6 +470,8 @@ fn ping(args: &SiteArgs, timeout: u64) -> anyhow::Result<ExitCode> {
     let mut failed = 0;
     for p in &pings {
         match &p.outcome {
+            // A hub that took the news is not worth a cron mail.
+            Ok(_) if args.quiet => {}
             Ok(status) => writeln!(out, "pinged {} for {} (HTTP {status})", p.hub, p.feed)?,
             Err(e) => {
                 failed += 1;

@@ -704,3 +704,19 @@ fn comma_separated_configs_deep_merge_with_the_later_file_winning() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_quiet_build_ping_that_reaches_its_hub_prints_nothing() {
+    let (hub, server) = crate::features::hub(204, 3);
+    let dir = site(&[GOOD]);
+    write(
+        &dir.path().join("_config.yml"),
+        &format!("title: T\nurl: https://e.com\nfeedwright:\n  hub: {hub}\n"),
+    );
+    let dest = tempfile::tempdir().unwrap();
+    let out = run("build", dir.path(), dest.path(), &["--ping", "--quiet"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!((stdout(&out), stderr(&out)), (String::new(), String::new()));
+    // Atom, RSS and JSON Feed: each one notification.
+    assert_eq!(server.join().unwrap().len(), 3);
+}

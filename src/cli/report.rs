@@ -320,15 +320,20 @@ fn sarif(messages: &[Message]) -> serde_json::Value {
             rule
         })
         .collect();
+    let mut driver = serde_json::json!({
+        "name": "feedwright",
+        "version": env!("CARGO_PKG_VERSION"),
+        "rules": rules,
+    });
+    let home = env!("CARGO_PKG_REPOSITORY");
+    if !home.is_empty() {
+        driver["informationUri"] = home.into();
+    }
     serde_json::json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": { "driver": {
-                "name": "feedwright",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
+            "tool": { "driver": driver },
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]
