@@ -19,6 +19,7 @@ mod json;
 mod robots;
 mod rss;
 mod sitemap;
+mod vocab;
 mod xml;
 
 use std::fmt;
@@ -353,6 +354,7 @@ pub fn validate_str(text: &str, opts: &Options) -> Report {
             Format::Unknown
         }
     };
+    extensions(root, format, &mut out);
     if matches!(format, Format::Sitemap | Format::SitemapIndex) && text.len() > MAX_SITEMAP_BYTES {
         out.error(root, "sitemap-too-large", "a sitemap may be at most 50 MiB uncompressed; split it into parts listed by a sitemap index", "sitemaps.org protocol");
     }
@@ -388,5 +390,37 @@ impl xml::Sink for SitemapSink<'_> {
         if let Some(checker) = &mut self.checker {
             checker.child(&child, &mut self.out);
         }
+    }
+}
+
+/// The extension vocabularies' rules, where each format keeps its channel
+/// (or feed) and its items (or entries).
+fn extensions(root: &xml::Element, format: Format, out: &mut checks::Out) {
+    use vocab::Place;
+    match format {
+        Format::Rss => {
+            for channel in root.children_named("", "channel") {
+                vocab::check(channel, Place::Channel, false, out);
+                for item in channel.children_named("", "item") {
+                    vocab::check(item, Place::Item, false, out);
+                }
+            }
+        }
+        Format::Rdf => {
+            for channel in root.children.iter().filter(|c| c.name == "channel") {
+                vocab::check(channel, Place::Channel, true, out);
+            }
+            for item in root.children.iter().filter(|c| c.name == "item") {
+                vocab::check(item, Place::Item, true, out);
+            }
+        }
+        Format::Atom => {
+            vocab::check(root, Place::Channel, false, out);
+            for entry in root.children_named(atom::NS, "entry") {
+                vocab::check(entry, Place::Item, false, out);
+            }
+        }
+        Format::AtomEntry => vocab::check(root, Place::Item, false, out),
+        _ => {}
     }
 }
