@@ -11,4 +11,5 @@ mod library;
 mod outputs;
 mod plain_folder;
 mod props;
+mod reporting;
 mod validate;
