@@ -85,8 +85,6 @@ pub struct Plan {
     pub notices: Vec<Notice>,
     /// Counts.
     pub stats: Stats,
-    /// The published posts, oldest first (Jekyll's order).
-    pub posts: Vec<PostMeta>,
     /// Outputs this build must remove if an earlier build wrote them (a news
     /// sitemap with no recent posts), relative to the destination.
     pub remove: Vec<String>,
@@ -333,10 +331,7 @@ fn read_record(
 
 /// A plan and what the cache keeps of it.
 struct Made {
-    /// The plan, without its `posts` (see `published`).
     plan: Plan,
-    /// The published posts' relative paths, oldest first.
-    published: Vec<String>,
     records: Vec<PostRecord>,
     /// The fingerprint of the inputs the records were read from (with a cache).
     inputs: Option<u64>,
@@ -346,18 +341,7 @@ struct Made {
 /// Builds every output in memory.
 pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
     let mut site = survey(opts)?;
-    let made = make(opts, &mut site, &NoProgress)?;
-    let mut by_path: std::collections::HashMap<&str, &PostMeta> = made
-        .records
-        .iter()
-        .filter_map(|r| Some((r.relative_path.as_str(), r.outcome.as_ref().ok()?.as_ref()?)))
-        .collect();
-    let posts = made
-        .published
-        .iter()
-        .filter_map(|p| by_path.remove(p.as_str()).cloned())
-        .collect();
-    Ok(Plan { posts, ..made.plan })
+    Ok(make(opts, &mut site, &NoProgress)?.plan)
 }
 
 fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result<Made, Error> {
@@ -519,11 +503,9 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
             files,
             notices,
             stats,
-            posts: Vec::new(),
             remove: news_absent.into_iter().collect(),
             feeds: feed_urls,
         },
-        published: posts.iter().map(|p| p.file.relative_path.clone()).collect(),
         records,
         inputs,
         valid_until,
