@@ -7,6 +7,7 @@ mod cron;
 mod features;
 mod hostile;
 mod jekyll_compat;
+mod library;
 mod outputs;
 mod plain_folder;
 mod props;

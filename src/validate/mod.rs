@@ -51,6 +51,7 @@ impl Severity {
 
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// 1-based line (for a missing child: its parent's start tag).
     pub line: usize,
@@ -104,6 +105,7 @@ impl fmt::Display for Diagnostic {
 
 /// What kind of document was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Format {
     /// RSS 2.0 (or 0.9x).
     Rss,
@@ -153,6 +155,7 @@ impl Options {
 
 /// The result of validating one document.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Report {
     /// The format detected from the root element.
     pub format: Format,
@@ -255,7 +258,17 @@ fn validate_cow(bytes: std::borrow::Cow<'_, [u8]>, opts: &Options) -> Report {
     if decoded.encoding != encoding_rs::UTF_8
         && matches!(report.format, Format::Sitemap | Format::SitemapIndex)
     {
-        report.diagnostics.push(Diagnostic::new(1, 1, Severity::Error, "sitemap-encoding", &format!("a sitemap must be UTF-8, not {}; convert it", decoded.encoding.name()), "sitemaps.org protocol: XML tag definitions"));
+        report.diagnostics.push(Diagnostic::new(
+            1,
+            1,
+            Severity::Error,
+            "sitemap-encoding",
+            &format!(
+                "a sitemap must be UTF-8, not {}; convert it",
+                decoded.encoding.name()
+            ),
+            "sitemaps.org protocol: XML tag definitions",
+        ));
     }
     if !decoded.notes.is_empty() {
         report.diagnostics.extend(decoded.notes);
