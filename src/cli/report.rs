@@ -98,7 +98,6 @@ impl Message {
             E::InvalidOutput { path, .. } => (path.as_path(), None, "invalid-output"),
             E::UnsafeOutput { path, .. } => (path.as_path(), None, "unsafe-output"),
             E::Locked { path } => (path.as_path(), None, "locked"),
-            #[allow(unreachable_patterns)]
             _ => (source, None, "build"),
         };
         let file = path.display().to_string();
