@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
 
 mod files;
-pub(crate) use files::DEFAULT_CONFIG_FILES;
+pub(crate) use files::{config_path, DEFAULT_CONFIG_FILES};
 
 /// Everything a build needs to know, gathered once by the caller (the CLI
 /// parses its flags into this; the library never sees the command line).

@@ -611,6 +611,19 @@ fn config_yaml_is_read_when_there_is_no_config_yml_and_toml_gets_its_own_message
         "{atom}"
     );
 
+    // Warnings about the configuration name the file that was read.
+    write(
+        &dir.path().join("_config.yaml"),
+        "title: From YAML\nurl: https://yaml.example\nfeedwright:\n  news:\n    name: N\n    language: en\n",
+    );
+    let out = run("build", dir.path(), dest.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("_config.yaml: warning: no post was published in the two days"),
+        "{}",
+        stderr(&out)
+    );
+
     std::fs::remove_file(dir.path().join("_config.yaml")).unwrap();
     write(
         &dir.path().join("_config.toml"),

@@ -99,7 +99,6 @@ impl Message {
             E::InvalidOutput { path, .. } => (path.as_path(), None, "invalid-output"),
             E::UnsafeOutput { path, .. } => (path.as_path(), None, "unsafe-output"),
             E::Locked { path } => (path.as_path(), None, "locked"),
-            #[allow(unreachable_patterns)]
             _ => (source, None, "build"),
         };
         let file = path.display().to_string();
@@ -423,6 +422,8 @@ impl<'a> Source<'a> {
         let want = column.saturating_sub(1);
         let (mut col, mut at) = match self.cursor {
             (l, c, b) if l == line && c <= want => (c, b),
+            // Where the line is ASCII up to the column, characters are bytes.
+            _ if row.len() >= want && row.as_bytes()[..want].is_ascii() => (want, want),
             _ => (0, 0),
         };
         for ch in row[at..].chars() {

@@ -21,6 +21,15 @@ pub fn default_config_file(source: &Path) -> PathBuf {
         .unwrap_or_else(|| source.join(DEFAULT_CONFIG_FILES[0]))
 }
 
+/// The configuration file that messages about the configuration name: the
+/// last `--config` file (its keys win), else the default one.
+pub(crate) fn config_path(opts: &BuildOptions) -> PathBuf {
+    opts.config_files
+        .last()
+        .cloned()
+        .unwrap_or_else(|| default_config_file(&opts.source))
+}
+
 /// Checks the source folder, then reads and merges the configuration files
 /// as Jekyll does (`Configuration#read_config_files`): each file deep-merged
 /// over the ones before it. Returns the merged map and the files read (or,
