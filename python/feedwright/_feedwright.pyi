@@ -127,5 +127,6 @@ def build_site(
     build_date: Optional[_Date] = None,
 ) -> BuildReport:
     """Builds a Jekyll site or folder of posts into ``dest`` (default
-    ``source/_site``): feeds, sitemap and robots.txt. Raises BuildError when
+    ``source/_site``): feeds, sitemap and robots.txt. ``build_date`` is "now"
+    (default ``SOURCE_DATE_EPOCH``, else the clock). Raises BuildError when
     nothing could be written; problems with single posts are in ``notices``."""
