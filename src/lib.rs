@@ -67,6 +67,7 @@ pub mod model;
 pub mod output;
 pub mod sitemap;
 pub mod source;
+pub mod style;
 pub mod text;
 pub mod validate;
 #[cfg(feature = "websub")]
