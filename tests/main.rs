@@ -6,6 +6,7 @@ mod cli;
 mod cron;
 mod features;
 mod hostile;
+mod install;
 mod jekyll_compat;
 mod outputs;
 mod plain_folder;
