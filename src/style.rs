@@ -79,7 +79,11 @@ impl Styles {
         if config.xsl {
             // Root-relative, so the pages also work on a preview host:
             // browsers refuse a stylesheet from another origin.
-            let href = |path: &str| format!("{}/{path}", config.baseurl);
+            // The site's path with its baseurl, such as `/blog/` (`base` ends in `/`).
+            let root = url::Url::parse(config.base.as_str())
+                .map(|u| u.path().to_string())
+                .unwrap_or_else(|_| "/".into());
+            let href = |path: &str| format!("{root}{path}");
             let ours = |slot: &mut Option<String>, files: &mut Vec<_>, path, text| {
                 if slot.is_none() {
                     *slot = Some(instruction("text/xsl", &href(path)));
