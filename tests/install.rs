@@ -105,21 +105,31 @@ fn the_readmes_crontab_line_builds_the_site_and_a_clean_run_prints_nothing() {
 }
 
 #[test]
-fn the_readmes_crontab_line_prints_a_rejected_post_so_cron_mails_it() {
+fn the_readmes_crontab_line_prints_a_warning_or_a_rejected_post_so_cron_mails_it() {
     let (_, command) = crontab_line();
     let home = tempfile::tempdir().unwrap();
     bin_dir(home.path());
     copy_dir(&fixture("jekyll-site"), &home.path().join("blog"));
+    let post = home.path().join("blog/_posts/2024-03-29-odd.md");
     std::fs::write(
-        home.path().join("blog/_posts/2024-03-29-broken.md"),
-        "---\ntitle: [unclosed\n---\nBody.\n",
+        &post,
+        "---\ntitle: Odd\nimage: javascript:alert(1)\n---\nBody.\n",
     )
     .unwrap();
+    let out = run_cron(&command, home.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("_posts/2024-03-29-odd.md") && err.contains("warning"),
+        "{}",
+        text(&out)
+    );
+    std::fs::write(&post, "---\ntitle: [unclosed\n---\nBody.\n").unwrap();
     let out = run_cron(&command, home.path());
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("_posts/2024-03-29-broken.md:") && err.contains(": error: "),
+        err.contains("_posts/2024-03-29-odd.md:") && err.contains("error"),
         "{}",
         text(&out)
     );
@@ -131,20 +141,6 @@ fn workflow_runs(yaml: &str) -> Vec<String> {
         .filter_map(|l| l.trim_start().strip_prefix("run: "))
         .map(str::to_string)
         .collect()
-}
-
-/// `build --format github` is being added beside this work; until it has
-/// landed, the build step runs without it (everything else as written).
-fn as_this_build_supports(command: &str) -> String {
-    let help = Command::new(env!("CARGO_BIN_EXE_feedwright"))
-        .args(["build", "--help"])
-        .output()
-        .unwrap();
-    if String::from_utf8_lossy(&help.stdout).contains("--format") {
-        command.to_string()
-    } else {
-        command.replace("build --format github", "build")
-    }
 }
 
 #[test]
@@ -163,7 +159,7 @@ fn the_github_workflows_steps_build_and_validate_a_site_as_written() {
         ("GITHUB_ACTIONS", "true".to_string()),
     ];
     for run in &runs {
-        let out = run_job(&as_this_build_supports(run), &repo, &env);
+        let out = run_job(run, &repo, &env);
         assert_eq!(out.status.code(), Some(0), "{run}: {}", text(&out));
         // A clean site: no annotation.
         assert!(
@@ -172,6 +168,21 @@ fn the_github_workflows_steps_build_and_validate_a_site_as_written() {
             text(&out)
         );
     }
+    // The build step fails the job on a rejected post, annotating its line.
+    std::fs::write(
+        repo.join("_posts/2024-03-29-broken.md"),
+        "---\ntitle: [unclosed\n---\nBody.\n",
+    )
+    .unwrap();
+    let out = run_job(&runs[1], &repo, &env);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let annotations = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        annotations.contains("::error file=") && annotations.contains("2024-03-29-broken.md,line="),
+        "{}",
+        text(&out)
+    );
+    std::fs::remove_file(repo.join("_posts/2024-03-29-broken.md")).unwrap();
     // The validate step fails the job when an output is broken.
     std::fs::write(
         repo.join("_site/rss.xml"),
