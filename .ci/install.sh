@@ -28,7 +28,7 @@ test -f "$crate"
 # Only what builds and documents the crate: no fixtures, tests, benchmarks,
 # fuzz targets or CI scripts.
 tar tzf "$crate" | sed "s|^feedwright-$version/||" | sort > "$work/files"
-if grep -vE '^(src/.*\.(rs|xsl|css)|Cargo\.toml(\.orig)?|Cargo\.lock|README\.md|ARCHITECTURE\.md|examples/ci/.*\.yml|\.cargo_vcs_info\.json)$' "$work/files"; then
+if grep -vE '^(src/.*\.(rs|xsl|css)|Cargo\.toml(\.orig)?|Cargo\.lock|README\.md|ARCHITECTURE\.md|examples/ci/.*\.yml|examples/library\.rs|\.cargo_vcs_info\.json)$' "$work/files"; then
   echo "the package holds files it does not need (above)"; exit 1
 fi
 echo "the package holds $(wc -l < "$work/files") files, $(du -k "$crate" | cut -f1) KiB compressed"
