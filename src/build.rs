@@ -374,6 +374,7 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     });
 
     let mut notices = found.notices.clone();
+    notices.extend(config.notices.iter().cloned());
     let mut stats = Stats {
         read: found.len(),
         from_cache: hits.iter().filter(|&&hit| hit).count(),
@@ -408,20 +409,22 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
             .cmp(&b.date)
             .then_with(|| a.file.relative_path.cmp(&b.file.relative_path))
     });
+    // Two posts at one URL: Jekyll writes both, the later over the earlier,
+    // and its feed lists both under one id, which no feed may do. The page
+    // the site serves is the later post's, so that one is published.
+    let posts = drop_shadowed_posts(posts, &mut notices, &mut stats);
     // The sitemap lists only the posts whose bodies render, and bodies are
     // rendered only for the feeds; damaged ones are rare. So the sitemap of
     // every post is built (and validated) while the feeds' posts render and
     // the feeds are built, and built again only if a post was rejected.
     // The sitemap, the longer job, runs on this thread at once; the feeds
     // wait for the other core to take them (it may still be asleep).
-    let (sitemap, (mut rendered, feeds, mut duplicates)) = rayon::join(
+    let (sitemap, (mut rendered, feeds)) = rayon::join(
         || sitemap_and_robots(opts, config, &dest, &posts),
         || {
             let rendered = render_feed_posts(opts, config, &posts);
             let feeds = feed_files(opts, config, &dest, &rendered);
-            let mut duplicates = Vec::new();
-            warn_duplicate_urls(&rendered.live, &mut duplicates);
-            (rendered, feeds, duplicates)
+            (rendered, feeds)
         },
     );
     let sitemap = if rendered.live.len() == posts.len() {
@@ -433,7 +436,6 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     stats.published = posts.len();
     stats.rejected += rendered.rejected;
     notices.append(&mut rendered.notices);
-    notices.append(&mut duplicates);
     let FeedFiles {
         mut files,
         empty: feeds_empty,
@@ -897,21 +899,39 @@ fn validate_output(dest: &Path, f: &Planned) -> Result<(), Error> {
     Ok(())
 }
 
-fn warn_duplicate_urls(posts: &[&PostMeta], notices: &mut Vec<Notice>) {
-    let mut seen: std::collections::HashMap<&str, &PostMeta> = std::collections::HashMap::new();
-    for p in posts {
-        if let Some(first) = seen.insert(p.url.as_str(), p) {
+/// Leaves out every post whose URL a later post (in Jekyll's order) also
+/// has, with a warning naming both.
+fn drop_shadowed_posts<'a>(
+    posts: Vec<&'a PostMeta>,
+    notices: &mut Vec<Notice>,
+    stats: &mut Stats,
+) -> Vec<&'a PostMeta> {
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, p) in posts.iter().enumerate() {
+        last.insert(p.url.as_str(), i);
+    }
+    if last.len() == posts.len() {
+        return posts;
+    }
+    let mut kept = Vec::with_capacity(last.len());
+    for (i, p) in posts.iter().enumerate() {
+        let winner = last[p.url.as_str()];
+        if winner == i {
+            kept.push(*p);
+        } else {
+            stats.skipped += 1;
             notices.push(Notice {
                 severity: Severity::Warning,
                 at: Location::new(&p.file.path, None),
                 message: format!(
-                    "has the same URL as {} ({}); give one of them another permalink or slug",
-                    first.file.path.display(),
+                    "not published: {} has the same URL ({}), and Jekyll writes that one over this one; give one of them another permalink or slug",
+                    posts[winner].file.path.display(),
                     p.url
                 ),
             });
         }
     }
+    kept
 }
 
 /// Builds and writes every output. Outputs are written only after every one
@@ -923,8 +943,31 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
 
 /// [`build`], reporting progress.
 pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, Error> {
-    let mut site = survey(opts)?;
-    let _lock = output::DestLock::acquire(&site.dest, opts.lock_wait)?;
+    let site = survey(opts)?;
+    // A build that fails writes nothing and creates nothing: the folders
+    // the lock had to create are removed again (when still empty).
+    let missing: Vec<PathBuf> = site
+        .dest
+        .ancestors()
+        .take_while(|p| !p.as_os_str().is_empty() && !p.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    let lock = output::DestLock::acquire(&site.dest, opts.lock_wait)?;
+    let result = build_locked(opts, site, progress);
+    drop(lock);
+    if result.is_err() {
+        for dir in &missing {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+    result
+}
+
+fn build_locked(
+    opts: &BuildOptions,
+    mut site: Site,
+    progress: &dyn Progress,
+) -> Result<BuildReport, Error> {
     if let Some(m) = site.manifest_still_holding(opts.now) {
         let outputs = m
             .outputs

@@ -63,6 +63,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod feed;
+mod lang;
 pub mod model;
 pub mod output;
 pub mod sitemap;

@@ -10,4 +10,5 @@ mod jekyll_compat;
 mod outputs;
 mod plain_folder;
 mod props;
+mod site_model;
 mod validate;
