@@ -285,7 +285,7 @@ fn entity_bombs_and_external_entities_are_refused_without_expansion() {
     let started = std::time::Instant::now();
     let got = errors(&bomb);
     assert!(
-        got.iter().any(|(c, _)| c == "xml-undefined-entity"),
+        got.iter().any(|(c, _)| c == "xml-entity-nesting"),
         "{got:?}"
     );
     assert!(started.elapsed().as_secs() < 5);
@@ -309,10 +309,10 @@ fn jekylls_own_feed_with_a_control_character_is_rejected() {
 fn feedwrights_outputs_validate_cleanly() {
     let (dest, _) = build_fixture("jekyll-site");
     for f in ["feed.xml", "rss.xml", "sitemap.xml"] {
-        let base = url::Url::parse(&format!("https://example.com/blog/{f}")).unwrap();
+        let base = feedwright::AbsUrl::parse(&format!("https://example.com/blog/{f}")).unwrap();
         let r = feedwright::validate::validate_bytes(
             &std::fs::read(dest.path().join(f)).unwrap(),
-            &Options { base: Some(base) },
+            &Options::default().base(&base),
         );
         assert!(
             r.diagnostics.iter().all(|d| d.severity == Severity::Info),
@@ -503,4 +503,57 @@ fn validating_borrowed_bytes_gives_the_same_report_as_validating_an_owned_buffer
         (report.diagnostics[0].line, report.diagnostics[0].column),
         (2, 39)
     );
+}
+
+#[test]
+fn each_entity_guard_reports_its_own_code() {
+    let wrap = |dtd: &str, body: &str| {
+        format!("<?xml version=\"1.0\"?>\n<!DOCTYPE rss [{dtd}]>\n<rss version=\"2.0\"><channel><title>{body}</title></channel></rss>")
+    };
+    let big = "x".repeat(600_000);
+    for (doc, code) in [
+        (wrap("", "&nope;"), "xml-undefined-entity"),
+        (wrap(&format!("<!ENTITY a \"{big}\">"), "&a;&a;"), "xml-entity-expansion"),
+        (
+            wrap(
+                &(1..=10).map(|i| format!("<!ENTITY e{i} \"&e{};\">", i - 1)).collect::<String>(),
+                "&e10;",
+            )
+            .replace("&e0;", "x"),
+            "xml-entity-nesting",
+        ),
+        (
+            "<rss version=\"2.0\" a=\"fish & chips\"><channel/></rss>".to_string(),
+            "xml-stray-ampersand",
+        ),
+        (wrap("", "&#1;"), "xml-invalid-char-ref"),
+    ] {
+        let got = errors(&doc);
+        assert_eq!(got.first().map(|(c, _)| c.as_str()), Some(code), "{got:?}");
+    }
+}
+
+#[test]
+fn the_xml_declaration_must_come_first_and_once() {
+    let body = "<rss version=\"2.0\"><channel><title>t</title><link>https://e.com/</link><description>d</description></channel></rss>";
+    let decl = "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
+    assert_eq!(errors(&format!("{decl}\n{body}")), vec![]);
+    assert_eq!(errors(&format!("\u{feff}{decl}\n{body}")), vec![]);
+    for (doc, line) in [
+        (format!("\n{decl}\n{body}"), 2),
+        (format!("  {decl}\n{body}"), 1),
+        (format!("{decl}\n{decl}\n{body}"), 2),
+        (format!("{decl}\n<?xml-stylesheet href=\"a.xsl\"?>{body}\n<?xml version=\"1.0\"?>"), 3),
+    ] {
+        assert_eq!(errors(&doc), vec![("xml-misplaced-declaration".to_string(), line)], "{doc}");
+    }
+}
+
+#[test]
+fn namespace_names_must_be_uri_references() {
+    let doc = |ns: &str| format!("<rss version=\"2.0\" xmlns:m=\"{ns}\"><channel><title>t</title><link>https://e.com/</link><description>d</description><m:x>1</m:x></channel></rss>");
+    assert_eq!(errors(&doc("http://example.com/ns/")), vec![]);
+    for bad in ["http://example.com/\n/made_up/", "http://e.com/a b", "http://e.com/<x>", "http://e.com/%zz", ""] {
+        assert_eq!(errors(&doc(bad)), vec![("xml-namespace-not-uri".to_string(), 1)], "{bad:?}");
+    }
 }

@@ -12,18 +12,22 @@
 //! assert_eq!(missing, ["rss-missing-link", "rss-missing-description"]);
 //! ```
 
-pub mod atom;
-mod checks;
-pub mod json;
-pub mod robots;
-pub mod rss;
-pub mod sitemap;
-pub mod xml;
+mod atom;
+pub(crate) mod checks;
+mod encoding;
+mod json;
+mod robots;
+mod rss;
+mod sitemap;
+mod xml;
 
 use std::fmt;
 
-/// How serious a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// How serious a finding is: a validator's [`Diagnostic`] or a site
+/// build's notice (which uses `Warning` and `Error`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     /// Worth knowing; never fails validation.
     Info,
@@ -122,9 +126,28 @@ pub enum Format {
 
 /// Settings for a validation.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Options {
     /// The URL the document is served from: checked against self links and sitemap hosts.
-    pub base: Option<url::Url>,
+    pub(crate) base: Option<url::Url>,
+    /// The `charset` of the Content-Type the document was served with: it
+    /// decides the encoding over the XML declaration (RFC 7303 §3), and a
+    /// disagreement between the two is reported.
+    pub charset: Option<String>,
+}
+
+impl Options {
+    /// Checks self links and sitemap hosts against `url`, where the document is served from.
+    pub fn base(mut self, url: &crate::model::AbsUrl) -> Self {
+        self.base = Some(url.as_url().clone());
+        self
+    }
+
+    /// Served with this `charset` (see [`Options::charset`]).
+    pub fn charset(mut self, charset: impl Into<String>) -> Self {
+        self.charset = Some(charset.into());
+        self
+    }
 }
 
 /// The result of validating one document.
@@ -154,6 +177,7 @@ impl Report {
 /// Largest uncompressed sitemap the protocol allows (50 MiB).
 pub const MAX_SITEMAP_BYTES: usize = 50 * 1024 * 1024;
 
+#[cfg(feature = "gzip")]
 /// Reads a document from a reader, decompressing gzip (by its magic bytes) and
 /// stopping at `limit` uncompressed bytes, so a gzip bomb costs no more than
 /// that. Returns the bytes and whether the limit was hit.
@@ -161,6 +185,7 @@ pub fn read_limited(input: impl std::io::Read, limit: usize) -> std::io::Result<
     read_limited_into(input, limit, Vec::new())
 }
 
+#[cfg(feature = "gzip")]
 /// [`read_limited`] for a file, with the buffer sized from the file's length
 /// up front: growing it by doubling would copy a 45 MiB sitemap through
 /// buffers of 32 and 64 MiB, tripling the peak memory of validating it.
@@ -171,6 +196,7 @@ pub fn read_file_limited(path: &std::path::Path, limit: usize) -> std::io::Resul
     read_limited_into(file, limit, Vec::with_capacity(capacity))
 }
 
+#[cfg(feature = "gzip")]
 fn read_limited_into(
     mut input: impl std::io::Read,
     limit: usize,
@@ -202,8 +228,21 @@ fn read_limited_into(
 /// Like [`validate_bytes`], but takes the buffer, which is reused when it
 /// has to be decoded.
 pub fn validate_owned(bytes: Vec<u8>, opts: &Options) -> Report {
-    let text = match xml::decode_owned(bytes) {
-        Ok(t) => t,
+    validate_cow(std::borrow::Cow::Owned(bytes), opts)
+}
+
+/// Validates a document given as bytes (any feed or sitemap; detected from
+/// its root), without copying them when they are UTF-8, as every feed and
+/// sitemap feedwright writes is. Every encoding of the WHATWG Encoding
+/// Standard is read (byte-order mark, then [`Options::charset`], then the
+/// XML declaration).
+pub fn validate_bytes(bytes: &[u8], opts: &Options) -> Report {
+    validate_cow(std::borrow::Cow::Borrowed(bytes), opts)
+}
+
+fn validate_cow(bytes: std::borrow::Cow<'_, [u8]>, opts: &Options) -> Report {
+    let decoded = match encoding::decode(bytes, opts.charset.as_deref()) {
+        Ok(d) => d,
         Err(d) => {
             return Report {
                 format: Format::Unknown,
@@ -211,20 +250,17 @@ pub fn validate_owned(bytes: Vec<u8>, opts: &Options) -> Report {
             }
         }
     };
-    validate_str(&text, opts)
-}
-
-/// Validates a document given as bytes (any feed or sitemap; detected from
-/// its root), without copying them when they are UTF-8, as every feed and
-/// sitemap feedwright writes is.
-pub fn validate_bytes(bytes: &[u8], opts: &Options) -> Report {
-    match xml::decode_borrowed(bytes) {
-        Ok(text) => validate_str(&text, opts),
-        Err(d) => Report {
-            format: Format::Unknown,
-            diagnostics: vec![d],
-        },
+    let mut report = validate_str(&decoded.text, opts);
+    if decoded.encoding != encoding_rs::UTF_8
+        && matches!(report.format, Format::Sitemap | Format::SitemapIndex)
+    {
+        report.diagnostics.push(Diagnostic::new(1, 1, Severity::Error, "sitemap-encoding", &format!("a sitemap must be UTF-8, not {}; convert it", decoded.encoding.name()), "sitemaps.org protocol: XML tag definitions"));
     }
+    if !decoded.notes.is_empty() {
+        report.diagnostics.extend(decoded.notes);
+    }
+    report.diagnostics.sort_by_key(|d| (d.line, d.column));
+    report
 }
 
 /// Validates a document given as text.

@@ -63,13 +63,6 @@ impl Element {
             .find(|a| a.ns.is_empty() && a.name == name)
             .map(|a| a.value.as_str())
     }
-    /// The value of an `xml:` attribute.
-    pub fn xml_attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|a| &*a.ns == XML_NS && a.name == name)
-            .map(|a| a.value.as_str())
-    }
     /// Children with this namespace and local name.
     pub fn children_named<'a>(
         &'a self,
@@ -95,132 +88,6 @@ pub struct Document {
     pub root: Element,
     /// Notes about the prolog (encoding, DOCTYPE) that are not fatal.
     pub notes: Vec<Diagnostic>,
-}
-
-/// Turns bytes into text: UTF-8 (with or without BOM), UTF-16 with a BOM,
-/// ISO-8859-1 and windows-1252 by declaration.
-pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
-    decode_owned(bytes.to_vec())
-}
-
-/// Like [`decode`], but reuses the buffer for UTF-8 input instead of copying
-/// it (a 50 MiB sitemap then costs 50 MiB, not 100).
-pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
-        return utf8(bytes);
-    }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        let le = bytes[0] == 0xFF;
-        let units = bytes[2..].chunks_exact(2).map(|c| {
-            if le {
-                u16::from_le_bytes([c[0], c[1]])
-            } else {
-                u16::from_be_bytes([c[0], c[1]])
-            }
-        });
-        return char::decode_utf16(units)
-            .collect::<Result<String, _>>()
-            .map_err(|_| {
-                Diagnostic::new(
-                    1,
-                    1,
-                    Severity::Error,
-                    "xml-encoding",
-                    "the UTF-16 text is damaged (an unpaired surrogate)",
-                    "XML 1.0 §4.3.3",
-                )
-            });
-    }
-    match single_byte_encoding(&bytes) {
-        Some(SingleByte::Latin1) => Ok(bytes.iter().map(|&b| b as char).collect()),
-        Some(SingleByte::Cp1252) => Ok(bytes.iter().map(|&b| cp1252(b)).collect()),
-        None => utf8(bytes),
-    }
-}
-
-/// Like [`decode`], but borrows the bytes when they are already the text:
-/// UTF-8 without a byte-order mark, not declared as a single-byte encoding.
-pub fn decode_borrowed(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
-    if !decodes_as_itself(bytes) {
-        return decode(bytes).map(std::borrow::Cow::Owned);
-    }
-    std::str::from_utf8(bytes)
-        .map(std::borrow::Cow::Borrowed)
-        .map_err(|e| not_utf8(bytes, e))
-}
-
-/// The single-byte encodings an XML declaration can name that we decode.
-enum SingleByte {
-    Latin1,
-    Cp1252,
-}
-
-/// Whether `bytes` are to be read as UTF-8 as they are: no byte-order mark
-/// and no single-byte encoding declared.
-fn decodes_as_itself(bytes: &[u8]) -> bool {
-    !(bytes.starts_with(&[0xEF, 0xBB, 0xBF])
-        || bytes.starts_with(&[0xFF, 0xFE])
-        || bytes.starts_with(&[0xFE, 0xFF])
-        || single_byte_encoding(bytes).is_some())
-}
-
-/// The single-byte encoding the XML declaration names, if it names one.
-fn single_byte_encoding(bytes: &[u8]) -> Option<SingleByte> {
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_ascii_lowercase();
-    let d = head.strip_prefix("<?xml")?;
-    let end = d.find("?>")?;
-    let d = &d[..end];
-    let i = d.find("encoding")?;
-    let v = d[i + 8..].trim_start().strip_prefix('=')?.trim_start();
-    // Only a real quote opens the value; anything else (even a
-    // multi-byte character) means there is no usable declaration.
-    let q = v.chars().next().filter(|c| matches!(c, '"' | '\''))?;
-    let v = &v[q.len_utf8()..];
-    match &v[..v.find(q)?] {
-        "iso-8859-1" | "latin1" | "latin-1" | "iso8859-1" => Some(SingleByte::Latin1),
-        "windows-1252" | "cp1252" => Some(SingleByte::Cp1252),
-        _ => None,
-    }
-}
-
-fn cp1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
-        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
-        'ž', 'Ÿ',
-    ];
-    if (0x80..0xA0).contains(&b) {
-        HIGH[(b - 0x80) as usize]
-    } else {
-        b as char
-    }
-}
-
-fn utf8(bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    String::from_utf8(bytes).map_err(|e| not_utf8(e.as_bytes(), e.utf8_error()))
-}
-
-fn not_utf8(bytes: &[u8], e: std::str::Utf8Error) -> Diagnostic {
-    let (line, column) = line_col_bytes(bytes, e.valid_up_to());
-    Diagnostic::new(
-        line,
-        column,
-        Severity::Error,
-        "xml-encoding",
-        &format!(
-            "byte 0x{:02X} is not UTF-8; declare the file's real encoding or convert it to UTF-8",
-            bytes[e.valid_up_to()]
-        ),
-        "XML 1.0 §4.3.3",
-    )
-}
-
-fn line_col_bytes(bytes: &[u8], at: usize) -> (usize, usize) {
-    let before = &bytes[..at.min(bytes.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-    (line, col)
 }
 
 /// Turns byte offsets into line and column.
@@ -282,22 +149,8 @@ pub trait Sink {
     fn child(&mut self, root: &Element, child: Element);
 }
 
-/// A sink that keeps every element in the tree.
-struct KeepAll;
-
-impl Sink for KeepAll {
-    fn stream_children(&mut self, _: &Element) -> bool {
-        false
-    }
-    fn child(&mut self, _: &Element, _: Element) {}
-}
-
-/// Parses text into a [`Document`], or returns the first well-formedness error.
-pub fn parse(text: &str) -> Result<Document, Diagnostic> {
-    parse_with(text, &mut KeepAll)
-}
-
-/// Like [`parse`], but offers the root's children to `sink` as they finish.
+/// Parses text into a [`Document`], or returns the first well-formedness
+/// error; offers the root's children to `sink` as they finish.
 pub fn parse_with(text: &str, sink: &mut dyn Sink) -> Result<Document, Diagnostic> {
     let lines = Lines::new();
     // Byte-level fast path before the per-character search: in a Rust string
@@ -337,6 +190,7 @@ pub fn parse_with(text: &str, sink: &mut dyn Sink) -> Result<Document, Diagnosti
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
     let mut streaming = false;
+    let mut seen_decl = false;
     // Namespace URIs repeat on every element; share one allocation per URI.
     let mut namespaces: Vec<Rc<str>> = Vec::new();
     let empty_ns: Rc<str> = Rc::from("");
@@ -414,6 +268,19 @@ pub fn parse_with(text: &str, sink: &mut dyn Sink) -> Result<Document, Diagnosti
                         ));
                     }
                     if key == "xmlns" || key.starts_with("xmlns:") {
+                        let raw = String::from_utf8_lossy(&a.value);
+                        let uri = resolve_refs(&raw, &entities, &mut expanded)
+                            .map_err(|(code, m)| fatal(&lines, text, start, code, &m))?;
+                        if let Some(why) = namespace_name_fault(&key, &uri) {
+                            return Err(Diagnostic::new(
+                                line,
+                                column,
+                                Severity::Error,
+                                "xml-namespace-not-uri",
+                                &format!("`{key}=\"{uri}\"`: {why}"),
+                                "Namespaces in XML 1.0 §2.2",
+                            ));
+                        }
                         continue;
                     }
                     let (ans, aname) = match reader.resolver().resolve_attribute(a.key) {
@@ -449,7 +316,7 @@ pub fn parse_with(text: &str, sink: &mut dyn Sink) -> Result<Document, Diagnosti
                         ));
                     }
                     let value = resolve_refs(&raw, &entities, &mut expanded)
-                        .map_err(|m| fatal(&lines, text, start, "xml-undefined-entity", &m))?;
+                        .map_err(|(code, m)| fatal(&lines, text, start, code, &m))?;
                     // Attribute-value normalisation: white space characters become spaces.
                     let value = value.replace(['\t', '\n', '\r'], " ");
                     attrs.push(Attr {
@@ -512,7 +379,7 @@ pub fn parse_with(text: &str, sink: &mut dyn Sink) -> Result<Document, Diagnosti
                     .decode()
                     .map_err(|e| fatal(&lines, text, pos, "xml-encoding", &e.to_string()))?;
                 let value = resolve_refs(&format!("&{name};"), &entities, &mut expanded)
-                    .map_err(|m| fatal(&lines, text, pos, "xml-undefined-entity", &m))?;
+                    .map_err(|(code, m)| fatal(&lines, text, pos, code, &m))?;
                 match stack.last_mut() {
                     Some(top) => top.text.push_str(&value),
                     None => {
@@ -542,6 +409,26 @@ pub fn parse_with(text: &str, sink: &mut dyn Sink) -> Result<Document, Diagnosti
                 }
             }
             (_, Event::Decl(d)) => {
+                let at = pos + text[pos..].find("<?").unwrap_or(0);
+                let first = at == 0 || (at == 3 && text.starts_with('\u{feff}'));
+                if seen_decl || !first {
+                    let what = if seen_decl {
+                        "a second XML declaration; a document has at most one"
+                    } else if text[..at].trim_start_matches('\u{feff}').trim().is_empty() {
+                        "white space before the XML declaration; the declaration must be the very first thing in the file (remove the blank line or spaces before `<?xml`)"
+                    } else {
+                        "an XML declaration after the start of the document; it may only come first"
+                    };
+                    return Err(Diagnostic::new(
+                        lines.at(text, at).0,
+                        lines.at(text, at).1,
+                        Severity::Error,
+                        "xml-misplaced-declaration",
+                        what,
+                        "XML 1.0 §2.8 [22], §2.6",
+                    ));
+                }
+                seen_decl = true;
                 if let Ok(v) = d.version() {
                     if v.as_ref() != b"1.0" && v.as_ref() != b"1.1" {
                         return Err(fatal(
@@ -552,6 +439,17 @@ pub fn parse_with(text: &str, sink: &mut dyn Sink) -> Result<Document, Diagnosti
                             "the XML declaration's version must be 1.0",
                         ));
                     }
+                }
+            }
+            (_, Event::PI(p)) => {
+                if p.target().eq_ignore_ascii_case(b"xml") {
+                    return Err(fatal(
+                        &lines,
+                        text,
+                        pos,
+                        "xml-misplaced-declaration",
+                        "a processing instruction named `xml` is reserved for the XML declaration at the very start",
+                    ));
                 }
             }
             (_, Event::Eof) => break,
@@ -626,27 +524,49 @@ fn read_internal_entities(decl: &str, into: &mut HashMap<String, String>) {
     }
 }
 
+/// Why a namespace declaration's value is not a namespace name, if it is not.
+fn namespace_name_fault(key: &str, uri: &str) -> Option<&'static str> {
+    if uri.is_empty() {
+        // Namespaces 1.0 has no way to undeclare a prefix; only `xmlns=""` may be empty.
+        return (key != "xmlns").then_some("a prefix cannot be bound to the empty namespace name");
+    }
+    if uri.chars().any(char::is_whitespace) {
+        return Some("a namespace name is a URI reference and cannot contain white space");
+    }
+    if !super::checks::is_iri_chars(uri) {
+        return Some("a namespace name must be a URI reference (RFC 3986); percent-encode the characters a URI cannot hold");
+    }
+    None
+}
+
+/// Which guard stopped an entity reference, and why.
+type RefFault = (&'static str, String);
+
 /// Resolves character and entity references in `raw`, counting expansion
-/// against [`MAX_ENTITY_EXPANSION`].
+/// against [`MAX_ENTITY_EXPANSION`]. Each guard has its own code, so a test
+/// (or a reader) can tell which one fired.
 fn resolve_refs(
     raw: &str,
     entities: &HashMap<String, String>,
     expanded: &mut usize,
-) -> Result<String, String> {
+) -> Result<String, RefFault> {
     resolve_depth(raw, entities, expanded, 0)
 }
+
+/// Deepest nesting of entity references inside entity values.
+const MAX_ENTITY_NESTING: usize = 8;
 
 fn resolve_depth(
     raw: &str,
     entities: &HashMap<String, String>,
     expanded: &mut usize,
     depth: usize,
-) -> Result<String, String> {
+) -> Result<String, RefFault> {
     if !raw.contains('&') {
         return Ok(raw.to_string());
     }
-    if depth > 8 {
-        return Err("entities nest too deeply; this looks like an entity-expansion attack".into());
+    if depth > MAX_ENTITY_NESTING {
+        return Err(("xml-entity-nesting", format!("entities nest more than {MAX_ENTITY_NESTING} deep; this looks like an entity-expansion attack")));
     }
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
@@ -655,7 +575,8 @@ fn resolve_depth(
         let after = &rest[i + 1..];
         let end = after
             .find(';')
-            .ok_or_else(|| "a `&` that does not start a reference; write &amp;".to_string())?;
+            .filter(|&e| e > 0 && !after[..e].contains(|c: char| c.is_whitespace() || c == '&'))
+            .ok_or_else(|| ("xml-stray-ampersand", "a `&` that does not start a reference; write &amp;".to_string()))?;
         let name = &after[..end];
         let value = match name {
             "amp" => "&".to_string(),
@@ -667,17 +588,17 @@ fn resolve_depth(
                 let code = if let Some(h) = n.strip_prefix("#x") { u32::from_str_radix(h, 16) } else { n[1..].parse() };
                 match code.ok().and_then(char::from_u32).filter(|c| crate::text::is_xml_char(*c)) {
                     Some(c) => c.to_string(),
-                    None => return Err(format!("`&{n};` is not a character XML allows")),
+                    None => return Err(("xml-invalid-char-ref", format!("`&{n};` is not a character XML allows"))),
                 }
             }
             n => match entities.get(n) {
                 Some(v) => resolve_depth(v, entities, expanded, depth + 1)?,
-                None => return Err(format!("the entity `&{n};` is not defined (XML knows only &amp; &lt; &gt; &quot; &apos;); write the character itself or a numeric reference")),
+                None => return Err(("xml-undefined-entity", format!("the entity `&{n};` is not defined (XML knows only &amp; &lt; &gt; &quot; &apos;); write the character itself or a numeric reference"))),
             },
         };
         *expanded += value.len();
         if *expanded > MAX_ENTITY_EXPANSION {
-            return Err("entity expansion passed 1 MiB; this looks like an entity-expansion attack (billion laughs)".into());
+            return Err(("xml-entity-expansion", "entity expansion passed 1 MiB; this looks like an entity-expansion attack (billion laughs)".into()));
         }
         out.push_str(&value);
         rest = &after[end + 1..];
