@@ -222,6 +222,26 @@ impl SiteConfig {
         };
         let (map, repeated) = map;
         let mut config = Self::from_mapping(&map, &path, opts.url.as_deref())?;
+        let data_dir = map
+            .get("data_dir")
+            .and_then(yaml::scalar_string)
+            .unwrap_or_else(|| "_data".into());
+        config.authors = read_authors(&opts.source.join(data_dir.trim()), &mut config.notices);
+        // jekyll-feed looks the site's author up in `site.data.authors` too.
+        if let Some(v) = map.get("author") {
+            config.author = config.feed_author(v);
+            let looked_up = match (v, &config.authors) {
+                (Value::String(k), Some(a)) => a.get(k.as_str()).unwrap_or(v),
+                _ => v,
+            };
+            if config.author.is_some() && unnamed_author(looked_up) {
+                config.notices.push(Notice {
+                    severity: Severity::Warning,
+                    at: Location::new(&path, find_key_line(&path, "author")),
+                    message: "the site's author has no `name`, so jekyll-feed writes the whole map as the name, and so does feedwright; add `name:`".into(),
+                });
+            }
+        }
         for key in repeated {
             config.notices.push(Notice {
                 severity: Severity::Warning,
@@ -522,6 +542,17 @@ impl SiteConfig {
             authors: None,
             notices,
         })
+    }
+
+    /// An author as jekyll-feed finds it: a name that is a key of
+    /// `_data/authors` stands for that entry; then `name` (a map without one
+    /// is written whole, as Ruby prints it), `email` and `uri`.
+    pub fn feed_author(&self, v: &Value) -> Option<Person> {
+        let looked_up = match (v, &self.authors) {
+            (Value::String(key), Some(authors)) => authors.get(key.as_str()).unwrap_or(v),
+            _ => v,
+        };
+        person_from_yaml(looked_up, &self.base)
     }
 
     /// The `posts` template: the collection's `permalink`, else the site's.
@@ -837,7 +868,9 @@ pub fn check_output_path(p: &str) -> Result<(), String> {
 }
 
 /// An author given as a string (a name) or a map with `name`, `email`, `uri`
-/// (or `url`). A relative `uri` is resolved against the site.
+/// (or `url`). A relative `uri` is resolved against the site. A map without
+/// `name` is named by the whole map as Ruby prints it, which is what
+/// jekyll-feed writes (`{"twitter"=>"me"}`); [`unnamed_author`] tells when.
 pub fn person_from_yaml(v: &Value, base: &AbsUrl) -> Option<Person> {
     match v {
         Value::Mapping(m) => {
@@ -847,7 +880,8 @@ pub fn person_from_yaml(v: &Value, base: &AbsUrl) -> Option<Person> {
                     .map(|s| s.trim().to_string())
                     .filter(|s| !s.is_empty())
             };
-            let name = s("name").or_else(|| s("email"))?;
+            // jekyll-feed: `post_author.name | default: post_author`.
+            let name = s("name").unwrap_or_else(|| ruby_inspect(v));
             Some(Person {
                 name,
                 email: s("email"),
@@ -862,6 +896,111 @@ pub fn person_from_yaml(v: &Value, base: &AbsUrl) -> Option<Person> {
             .filter(|s| !s.is_empty())
             .map(Person::named),
     }
+}
+
+/// True when `v` is an author map without a `name` (see [`person_from_yaml`]).
+pub fn unnamed_author(v: &Value) -> bool {
+    match v {
+        Value::Mapping(m) => m
+            .get("name")
+            .and_then(yaml::scalar_string)
+            .is_none_or(|n| n.trim().is_empty()),
+        Value::Sequence(items) => items.first().is_some_and(unnamed_author),
+        _ => false,
+    }
+}
+
+/// A YAML value as Ruby's `inspect` prints the same data (Ruby 3.1).
+fn ruby_inspect(v: &Value) -> String {
+    match v {
+        Value::Null => "nil".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => {
+            let mut out = String::from("\"");
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\t' => out.push_str("\\t"),
+                    '\r' => out.push_str("\\r"),
+                    '#' => out.push('#'),
+                    c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        }
+        Value::Sequence(items) => {
+            format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(ruby_inspect)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+        Value::Mapping(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!("{}=>{}", ruby_inspect(k), ruby_inspect(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Tagged(t) => ruby_inspect(&t.value),
+    }
+}
+
+/// `DATA_DIR/authors.{yaml,yml,json,csv,tsv}` as Jekyll reads data files:
+/// each that exists replaces the one before, in that order. jekyll-feed
+/// looks authors up by name, which a table (CSV, TSV: a list of rows)
+/// cannot answer, so a table is reported and not used.
+fn read_authors(dir: &Path, notices: &mut Vec<Notice>) -> Option<Mapping> {
+    let mut found: Option<Mapping> = None;
+    for ext in ["yaml", "yml", "json", "csv", "tsv"] {
+        let path = dir.join(format!("authors.{ext}"));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let mut warn = |line: Option<usize>, message: String| {
+            notices.push(Notice {
+                severity: Severity::Warning,
+                at: Location::new(&path, line),
+                message,
+            })
+        };
+        let parsed: Result<Value, (Option<usize>, String)> = match ext {
+            "json" => serde_json::from_str::<serde_json::Value>(&text)
+                .map_err(|e| (Some(e.line()), e.to_string()))
+                .and_then(|j| yaml_serde::to_value(j).map_err(|e| (None, e.to_string()))),
+            "csv" | "tsv" => {
+                warn(None, "jekyll-feed looks authors up by name in `site.data.authors`, which a table cannot answer; authors are not looked up. Write _data/authors.yml (name: {name: …, email: …}) instead".into());
+                found = None;
+                continue;
+            }
+            _ => yaml::parse_mapping_noting(text.trim_start_matches('\u{feff}'))
+                .map(|(m, _)| Value::Mapping(m))
+                .map_err(|e| (e.line, e.message)),
+        };
+        match parsed {
+            Ok(Value::Mapping(m)) => found = Some(m),
+            Ok(other) => {
+                warn(None, format!("jekyll-feed looks authors up by name, so this file must be a map from name to author, but it is {}; authors are not looked up", yaml::kind(&other)));
+                found = None;
+            }
+            Err((line, e)) => {
+                warn(
+                    line,
+                    format!("{e}; authors are not looked up until the file is fixed"),
+                );
+                found = None;
+            }
+        }
+    }
+    found
 }
 
 /// The line of a top-level key in a YAML file, for error messages.

@@ -195,7 +195,11 @@ fn without_control_chars(s: &str) -> String {
 }
 
 /// The fixture sites with goldens made by Jekyll (`fixtures/make-golden.sh`).
-const SITES: &[&str] = &["jekyll-site", "jekyll-model/permalinks"];
+const SITES: &[&str] = &[
+    "jekyll-site",
+    "jekyll-model/permalinks",
+    "jekyll-model/authors",
+];
 
 fn assert_entries_match(site: &str) {
     let (dest, _) = build_fixture(site);
@@ -323,6 +327,36 @@ fn values_jekyll_reads_leniently_are_published_with_a_warning_each() {
     );
     assert_eq!(report.stats.rejected, 0);
     assert_eq!(report.stats.published, 7);
+}
+
+/// Authors are looked up in `_data/authors.yml` as jekyll-feed looks them
+/// up, e-mail and URI included; a map without a name is written whole
+/// (as jekyll-feed does), with a warning.
+#[test]
+fn authors_come_from_the_data_file_as_jekyll_feed_finds_them() {
+    let (dest, report) = build_fixture("jekyll-model/authors");
+    let atom = read(&dest.path().join("feed.xml"));
+    assert!(atom.contains("<email>ana@example.net</email>"), "{atom}");
+    assert!(
+        atom.contains("<uri>https://bo.example.net/</uri>"),
+        "{atom}"
+    );
+    let unnamed: Vec<String> = report
+        .notices
+        .iter()
+        .filter(|n| n.message.contains("has no `name`"))
+        .map(|n| {
+            format!(
+                "{}:{:?}",
+                n.at.path.file_name().unwrap().to_string_lossy(),
+                n.at.line
+            )
+        })
+        .collect();
+    assert_eq!(
+        unnamed,
+        ["_config.yml:Some(6)", "2024-05-05-unnamed-entry.md:Some(3)"]
+    );
 }
 
 /// `lang` from `defaults` reaches the entry, mended to a well-formed tag

@@ -513,10 +513,15 @@ fn each_entity_guard_reports_its_own_code() {
     let big = "x".repeat(600_000);
     for (doc, code) in [
         (wrap("", "&nope;"), "xml-undefined-entity"),
-        (wrap(&format!("<!ENTITY a \"{big}\">"), "&a;&a;"), "xml-entity-expansion"),
+        (
+            wrap(&format!("<!ENTITY a \"{big}\">"), "&a;&a;"),
+            "xml-entity-expansion",
+        ),
         (
             wrap(
-                &(1..=10).map(|i| format!("<!ENTITY e{i} \"&e{};\">", i - 1)).collect::<String>(),
+                &(1..=10)
+                    .map(|i| format!("<!ENTITY e{i} \"&e{};\">", i - 1))
+                    .collect::<String>(),
                 "&e10;",
             )
             .replace("&e0;", "x"),
@@ -543,17 +548,36 @@ fn the_xml_declaration_must_come_first_and_once() {
         (format!("\n{decl}\n{body}"), 2),
         (format!("  {decl}\n{body}"), 1),
         (format!("{decl}\n{decl}\n{body}"), 2),
-        (format!("{decl}\n<?xml-stylesheet href=\"a.xsl\"?>{body}\n<?xml version=\"1.0\"?>"), 3),
+        (
+            format!("{decl}\n<?xml-stylesheet href=\"a.xsl\"?>{body}\n<?xml version=\"1.0\"?>"),
+            3,
+        ),
     ] {
-        assert_eq!(errors(&doc), vec![("xml-misplaced-declaration".to_string(), line)], "{doc}");
+        assert_eq!(
+            errors(&doc),
+            vec![("xml-misplaced-declaration".to_string(), line)],
+            "{doc}"
+        );
     }
 }
 
 #[test]
 fn namespace_names_must_be_uri_references() {
-    let doc = |ns: &str| format!("<rss version=\"2.0\" xmlns:m=\"{ns}\"><channel><title>t</title><link>https://e.com/</link><description>d</description><m:x>1</m:x></channel></rss>");
+    let doc = |ns: &str| {
+        format!("<rss version=\"2.0\" xmlns:m=\"{ns}\"><channel><title>t</title><link>https://e.com/</link><description>d</description><m:x>1</m:x></channel></rss>")
+    };
     assert_eq!(errors(&doc("http://example.com/ns/")), vec![]);
-    for bad in ["http://example.com/\n/made_up/", "http://e.com/a b", "http://e.com/<x>", "http://e.com/%zz", ""] {
-        assert_eq!(errors(&doc(bad)), vec![("xml-namespace-not-uri".to_string(), 1)], "{bad:?}");
+    for bad in [
+        "http://example.com/\n/made_up/",
+        "http://e.com/a b",
+        "http://e.com/<x>",
+        "http://e.com/%zz",
+        "",
+    ] {
+        assert_eq!(
+            errors(&doc(bad)),
+            vec![("xml-namespace-not-uri".to_string(), 1)],
+            "{bad:?}"
+        );
     }
 }

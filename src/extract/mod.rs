@@ -9,7 +9,7 @@ pub mod body;
 pub mod dates;
 pub mod permalink;
 
-use crate::config::{person_from_yaml, SiteConfig};
+use crate::config::SiteConfig;
 use crate::error::{Location, Notice, PostError, Severity};
 use crate::model::{AbsUrl, Entry, Person};
 use crate::sitemap::{ChangeFreq, Priority};
@@ -579,9 +579,28 @@ pub fn read_meta(
             }
         }
     }
-    let author = yaml::get(&fm, "author")
-        .or_else(|| yaml::get(&fm, "authors"))
-        .and_then(|v| person_from_yaml(v, &config.base));
+    // jekyll-feed: `post.author | default: post.authors[0]`, then looked
+    // up in `_data/authors`.
+    let given = |key: &str| {
+        yaml::get(&fm, key).filter(|v| match v {
+            Value::Null | Value::Bool(false) => false,
+            Value::String(s) => !s.is_empty(),
+            Value::Sequence(items) => !items.is_empty(),
+            _ => true,
+        })
+    };
+    let author_value = given("author").or_else(|| match given("authors") {
+        Some(Value::Sequence(items)) => items.first(),
+        other => other,
+    });
+    let author = author_value.and_then(|v| {
+        let person = config.feed_author(v);
+        if person.is_some() && (crate::config::unnamed_author(v) || matches!(v, Value::String(k) if config.authors.as_ref().and_then(|a| a.get(k.as_str())).is_some_and(crate::config::unnamed_author))) {
+            let key = if given("author").is_some() { "author" } else { "authors" };
+            warn(notices, Some(key), "the author has no `name`, so jekyll-feed writes the whole map as the name, and so does feedwright; add `name:`".into());
+        }
+        person
+    });
 
     Ok(Some(PostMeta {
         file: file.clone(),

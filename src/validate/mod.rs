@@ -254,7 +254,17 @@ fn validate_cow(bytes: std::borrow::Cow<'_, [u8]>, opts: &Options) -> Report {
     if decoded.encoding != encoding_rs::UTF_8
         && matches!(report.format, Format::Sitemap | Format::SitemapIndex)
     {
-        report.diagnostics.push(Diagnostic::new(1, 1, Severity::Error, "sitemap-encoding", &format!("a sitemap must be UTF-8, not {}; convert it", decoded.encoding.name()), "sitemaps.org protocol: XML tag definitions"));
+        report.diagnostics.push(Diagnostic::new(
+            1,
+            1,
+            Severity::Error,
+            "sitemap-encoding",
+            &format!(
+                "a sitemap must be UTF-8, not {}; convert it",
+                decoded.encoding.name()
+            ),
+            "sitemaps.org protocol: XML tag definitions",
+        ));
     }
     if !decoded.notes.is_empty() {
         report.diagnostics.extend(decoded.notes);

@@ -576,7 +576,12 @@ fn resolve_depth(
         let end = after
             .find(';')
             .filter(|&e| e > 0 && !after[..e].contains(|c: char| c.is_whitespace() || c == '&'))
-            .ok_or_else(|| ("xml-stray-ampersand", "a `&` that does not start a reference; write &amp;".to_string()))?;
+            .ok_or_else(|| {
+                (
+                    "xml-stray-ampersand",
+                    "a `&` that does not start a reference; write &amp;".to_string(),
+                )
+            })?;
         let name = &after[..end];
         let value = match name {
             "amp" => "&".to_string(),
