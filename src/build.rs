@@ -37,6 +37,48 @@ pub struct Stats {
     pub skipped: usize,
     /// Posts rejected with an error.
     pub rejected: usize,
+    /// The skipped posts and why, by path (the summary names them).
+    pub skipped_posts: Vec<Skipped>,
+    /// The rejected posts, by path (their errors are among the notices).
+    pub rejected_posts: Vec<PathBuf>,
+}
+
+/// A post left out on purpose.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Skipped {
+    /// The post file.
+    pub path: PathBuf,
+    /// Why it was left out.
+    pub reason: SkipReason,
+}
+
+/// Why a post was left out.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// `published: false`.
+    Unpublished,
+    /// Dated after the build date (and `future` is off): published when its date comes.
+    Future(DateTime<FixedOffset>),
+    /// The file has no front matter, so it is not a post.
+    NoFrontMatter,
+    /// A later post (in Jekyll's order) has the same URL, and Jekyll's site
+    /// serves that one: this is the post it names.
+    SameUrl(PathBuf),
+    /// `draft: true` (Hugo's key; Jekyll keeps drafts in `_drafts/`).
+    Draft,
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::Unpublished => f.write_str("published: false"),
+            SkipReason::Future(d) => write!(f, "dated in the future, {}", d.to_rfc3339()),
+            SkipReason::NoFrontMatter => f.write_str("no front matter"),
+            SkipReason::SameUrl(p) => write!(f, "same URL as {}, which is published", p.display()),
+            SkipReason::Draft => f.write_str("draft: true"),
+        }
+    }
 }
 
 /// Everything a build would write, before it writes.
@@ -104,6 +146,9 @@ pub trait Progress: Sync {
     fn start(&self, total: usize);
     /// One more post done.
     fn advance(&self);
+    /// Another build holds the destination's lock; this one waits up to
+    /// `wait` for it. Called at most once per build, before reading starts.
+    fn waiting_for_lock(&self, _dest: &Path, _wait: std::time::Duration) {}
 }
 
 /// No progress reporting.
@@ -384,17 +429,24 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     let mut valid_until: Option<DateTime<FixedOffset>> = None;
     for record in &records {
         notices.extend(record.notices.iter().cloned());
+        let mut skip = |reason| {
+            stats.skipped_posts.push(Skipped {
+                path: opts.source.join(&record.relative_path),
+                reason,
+            })
+        };
         match &record.outcome {
-            Ok(Some(meta)) if !meta.published => stats.skipped += 1,
+            Ok(Some(meta)) if !meta.published => skip(SkipReason::Unpublished),
+            Ok(Some(meta)) if meta.draft => skip(SkipReason::Draft),
             Ok(Some(meta)) if meta.date > opts.now && !config.future => {
                 // The outputs change when this post's date arrives.
                 valid_until = Some(valid_until.map_or(meta.date, |t| t.min(meta.date)));
-                stats.skipped += 1
+                skip(SkipReason::Future(meta.date))
             }
             Ok(Some(meta)) => posts.push(meta),
-            Ok(None) => stats.skipped += 1,
+            Ok(None) => skip(SkipReason::NoFrontMatter),
             Err(e) => {
-                stats.rejected += 1;
+                stats.rejected_posts.push(e.at.path.clone());
                 notices.push(Notice {
                     severity: Severity::Error,
                     at: e.at.clone(),
@@ -434,7 +486,10 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     };
     let posts = rendered.live.clone();
     stats.published = posts.len();
-    stats.rejected += rendered.rejected;
+    stats.rejected_posts.extend(rendered.failed.iter().cloned());
+    stats.rejected_posts.sort();
+    stats.skipped = stats.skipped_posts.len();
+    stats.rejected = stats.rejected_posts.len();
     notices.append(&mut rendered.notices);
     let FeedFiles {
         mut files,
@@ -508,8 +563,8 @@ struct Rendered<'a> {
     entries: std::collections::HashMap<String, crate::model::Entry>,
     /// Warnings from rendering, tag-name collisions, and the rejections.
     notices: Vec<Notice>,
-    /// How many posts were rejected here.
-    rejected: usize,
+    /// The posts rejected here.
+    failed: Vec<PathBuf>,
 }
 
 fn render_feed_posts<'a>(
@@ -548,7 +603,11 @@ fn render_feed_posts<'a>(
                 sets,
                 entries,
                 notices,
-                rejected: failed.len(),
+                failed: posts
+                    .iter()
+                    .filter(|p| failed.contains(p.file.relative_path.as_str()))
+                    .map(|p| p.file.path.clone())
+                    .collect(),
             };
         }
         let rendered: Vec<_> = wanted
@@ -940,7 +999,10 @@ fn drop_shadowed_posts<'a>(
         if winner == i {
             kept.push(*p);
         } else {
-            stats.skipped += 1;
+            stats.skipped_posts.push(Skipped {
+                path: p.file.path.clone(),
+                reason: SkipReason::SameUrl(posts[winner].file.path.clone()),
+            });
             notices.push(Notice {
                 severity: Severity::Warning,
                 at: Location::new(&p.file.path, None),
@@ -973,7 +1035,9 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         .take_while(|p| !p.as_os_str().is_empty() && !p.exists())
         .map(Path::to_path_buf)
         .collect();
-    let lock = output::DestLock::acquire(&site.dest, opts.lock_wait)?;
+    let lock = output::DestLock::acquire_with(&site.dest, opts.lock_wait, || {
+        progress.waiting_for_lock(&site.dest, opts.lock_wait)
+    })?;
     let result = build_locked(opts, site, progress);
     drop(lock);
     if result.is_err() {

@@ -85,7 +85,7 @@ pub enum Error {
         message: String,
     },
     /// No site URL anywhere.
-    #[error("{}: the site has no URL, so feeds cannot carry absolute links; add `url: https://your.site` to _config.yml or give the build the site's URL", config.display())]
+    #[error("{}: the site has no URL, so feeds cannot carry absolute links; add `url: https://your.site` to {} or give the build the site's URL", config.display(), config.file_name().map_or("_config.yml".into(), |n| n.to_string_lossy()))]
     NoUrl {
         /// The configuration file that was looked at (it may not exist).
         config: PathBuf,

@@ -68,8 +68,13 @@ fn too_deep(text: &str) -> Option<usize> {
 
 /// Parses YAML text that must be a mapping (or empty, which gives an empty
 /// mapping). A key given twice keeps its last value, as Ruby's YAML (Psych)
-/// and so Jekyll keep it; the keys given more than once (at any depth) are
-/// returned too, in the order their repeats appear.
+/// and so Jekyll keep it (see [`parse_mapping_noting`] to hear of them).
+pub fn parse_mapping(text: &str) -> Result<Mapping, YamlError> {
+    parse_mapping_noting(text).map(|(m, _)| m)
+}
+
+/// [`parse_mapping`], also returning the keys given more than once (at any
+/// depth), in the order their repeats appear.
 /// Alias bombs stop at yaml_serde's repetition limit and block nesting at its
 /// recursion limit; flow nesting is bounded here first.
 pub fn parse_mapping_noting(text: &str) -> Result<(Mapping, Vec<String>), YamlError> {

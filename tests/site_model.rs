@@ -96,3 +96,42 @@ fn a_failed_build_leaves_no_destination_folder_behind() {
     feedwright::build(&options(src.path(), &dest)).unwrap_err();
     assert!(dest.is_dir());
 }
+
+/// `draft: true` is left out (jekyll-feed keeps drafts out of feeds, Hugo
+/// does not publish them); TOML and JSON front matter are refused with a
+/// message, never published as body text.
+#[test]
+fn drafts_are_left_out_and_toml_or_json_front_matter_is_refused() {
+    let src = site(
+        "url: https://example.com\n",
+        &[
+            ("2024-01-01-kept.md", "---\ntitle: Kept\n---\nKept.\n"),
+            (
+                "2024-01-02-draft.md",
+                "---\ntitle: Draft\ndraft: true\n---\nNot yet.\n",
+            ),
+            ("2024-01-03-toml.md", "+++\ntitle = \"Toml\"\n+++\nBody.\n"),
+            ("2024-01-04-json.md", "{\n  \"title\": \"Json\"\n}\nBody.\n"),
+        ],
+    );
+    let dest = tempfile::tempdir().unwrap();
+    let report = feedwright::build(&options(src.path(), dest.path())).unwrap();
+    assert_eq!(report.stats.published, 1);
+    assert_eq!(report.stats.skipped, 1);
+    assert_eq!(report.stats.rejected, 2);
+    let atom = read(&dest.path().join("feed.xml"));
+    for absent in ["Draft", "Toml", "title =", "Json"] {
+        assert!(!atom.contains(absent), "{absent} in {atom}");
+    }
+    for (file, what) in [
+        ("2024-01-03-toml.md", "TOML"),
+        ("2024-01-04-json.md", "JSON"),
+    ] {
+        let n = report
+            .notices
+            .iter()
+            .find(|n| n.at.path.ends_with(file))
+            .expect("refused with a message");
+        assert!(n.message.contains(what) && n.at.line == Some(1), "{n}");
+    }
+}

@@ -133,7 +133,7 @@ fn rss_rules_report_their_code_on_the_right_line() {
                 "<guid>http://example.org/1</guid>",
                 "<guid>tag:x,2024:1</guid>",
             ),
-            "rss-invalid-permalink",
+            "rss-guid-not-permalink",
             4,
         ),
         (
@@ -580,4 +580,186 @@ fn namespace_names_must_be_uri_references() {
             "{bad:?}"
         );
     }
+}
+
+/// An RSS 2.0 podcast feed with `extra` in the channel and `item` in its one item.
+fn podcast(extra: &str, item: &str) -> String {
+    format!(
+        r#"<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:slash="http://purl.org/rss/1.0/modules/slash/" xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:georss="http://www.georss.org/georss" xmlns:geo="http://www.w3.org/2003/01/geo/wgs84_pos#" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/" xmlns:media="http://search.yahoo.com/mrss/" xmlns:podcast="https://podcastindex.org/namespace/1.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>t</title><link>https://e.com/</link><description>d</description><language>en</language><atom:link rel="self" href="https://e.com/feed"/>
+<itunes:explicit>false</itunes:explicit><itunes:category text="Technology"/><itunes:owner><itunes:email>a@e.com</itunes:email></itunes:owner>
+{extra}
+<item><title>i</title><guid>https://e.com/1</guid>
+{item}
+</item></channel></rss>"#
+    )
+}
+
+#[test]
+fn a_podcast_following_apples_rules_has_no_errors_or_warnings() {
+    let doc = podcast(
+        r#"<itunes:image href="https://e.com/a.jpg"/><itunes:category text="Arts"><itunes:category text="Books"/></itunes:category><itunes:type>serial</itunes:type><sy:updatePeriod>daily</sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency><podcast:guid>917393e3-1b1e-5cef-ace4-edaa54e1f810</podcast:guid><podcast:locked>no</podcast:locked>"#,
+        r#"<itunes:duration>1:02:03</itunes:duration><itunes:episode>3</itunes:episode><itunes:episodeType>full</itunes:episodeType><dc:creator>A</dc:creator><dc:date>2024-01-02T03:04:05Z</dc:date><slash:comments>4</slash:comments><wfw:commentRss>https://e.com/1/feed</wfw:commentRss><georss:point>45.256 -71.92</georss:point><geo:lat>45.2</geo:lat><geo:long>-71.9</geo:long><media:content url="https://e.com/a.mp3" fileSize="12" type="audio/mpeg" medium="audio"/><podcast:transcript url="https://e.com/t.vtt" type="text/vtt"/>"#,
+    );
+    let report = validate_str(&doc, &Options::default());
+    assert_eq!(report.diagnostics, vec![], "{doc}");
+}
+
+#[test]
+fn extension_vocabulary_rules_report_their_codes_on_the_right_line() {
+    for (extra, item, code) in [
+        (
+            "<itunes:explicit>true</itunes:explicit>",
+            "",
+            "itunes-duplicate-element",
+        ),
+        (
+            "",
+            "<itunes:explicit>clean</itunes:explicit>",
+            "itunes-invalid-boolean",
+        ),
+        (
+            "",
+            &format!("<itunes:subtitle>{}</itunes:subtitle>", "x".repeat(256)),
+            "itunes-too-long",
+        ),
+        (
+            "",
+            &format!("<itunes:summary>{}</itunes:summary>", "é".repeat(4001)),
+            "itunes-too-long",
+        ),
+        (
+            "<itunes:email>a@e.com</itunes:email>",
+            "",
+            "itunes-undefined-element",
+        ),
+        ("<itunes:category/>", "", "itunes-missing-attribute"),
+        (
+            "",
+            "<itunes:category text=\"Arts\"/>",
+            "itunes-misplaced-element",
+        ),
+        (
+            "<itunes:category text=\"Cooking\"/>",
+            "",
+            "itunes-invalid-category",
+        ),
+        (
+            "<itunes:image href=\"ftp://e.com/a.jpg\"/>",
+            "",
+            "itunes-invalid-url",
+        ),
+        (
+            "",
+            "<itunes:duration>1h2m</itunes:duration>",
+            "itunes-invalid-duration",
+        ),
+        (
+            "",
+            "<slash:comments>many</slash:comments>",
+            "slash-invalid-integer",
+        ),
+        (
+            "",
+            "<wfw:commentRss>comments</wfw:commentRss>",
+            "wfw-invalid-url",
+        ),
+        (
+            "",
+            "<georss:point>45.256,-71.92</georss:point>",
+            "georss-invalid-coordinates",
+        ),
+        ("", "<geo:lat>91</geo:lat>", "geo-invalid-latitude"),
+        ("", "<geo:long>west</geo:long>", "geo-invalid-longitude"),
+        ("", "<dc:author>A</dc:author>", "dc-undefined-element"),
+        ("", "<dc:date>Mon, 01 Jan 2024</dc:date>", "dc-invalid-date"),
+        (
+            "<dc:language>English</dc:language>",
+            "",
+            "dc-invalid-language",
+        ),
+        (
+            "<sy:updatePeriod>often</sy:updatePeriod>",
+            "",
+            "sy-invalid-value",
+        ),
+        (
+            "",
+            "<sy:updatePeriod>daily</sy:updatePeriod>",
+            "sy-misplaced-element",
+        ),
+        (
+            "",
+            "<media:thumbnail width=\"10\"/>",
+            "media-missing-attribute",
+        ),
+        (
+            "",
+            "<media:content url=\"https://e.com/a\" medium=\"sound\"/>",
+            "media-invalid-value",
+        ),
+        (
+            "",
+            "<podcast:transcript url=\"https://e.com/t\"/>",
+            "podcast-missing-attribute",
+        ),
+        (
+            "<podcast:locked>maybe</podcast:locked>",
+            "",
+            "podcast-invalid-value",
+        ),
+    ] {
+        let doc = podcast(extra, item);
+        let got = errors(&doc);
+        let line = if item.is_empty() { 3 } else { 5 };
+        assert_eq!(got, vec![(code.to_string(), line)], "{extra}{item}");
+    }
+    // An element the podcast namespace may add next year is a warning, not an error.
+    let doc = podcast("<podcast:newThing>x</podcast:newThing>", "");
+    let report = validate_str(&doc, &Options::default());
+    assert!(!report.has_errors());
+    assert_eq!(report.diagnostics[0].code, "podcast-undefined-element");
+}
+
+#[test]
+fn a_permalink_guid_is_judged_as_the_w3c_does() {
+    let feed = |guid: &str| {
+        format!("<rss version=\"2.0\"><channel><title>t</title><link>https://e.com/</link><description>d</description><item><title>i</title>{guid}</item></channel></rss>")
+    };
+    let codes = |guid: &str| -> Vec<String> {
+        validate_str(&feed(guid), &Options::default())
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code.contains("guid") || d.code.contains("permalink"))
+            .map(|d| format!("{}:{}", d.severity.as_str(), d.code))
+            .collect()
+    };
+    assert_eq!(codes("<guid>https://e.com/1</guid>"), Vec::<String>::new());
+    assert_eq!(
+        codes("<guid isPermaLink=\"false\">42</guid>"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        codes("<guid>ftp://e.com/1</guid>"),
+        vec!["warning:rss-permalink-not-web"]
+    );
+    assert_eq!(
+        codes("<guid>mailto:a@e.com</guid>"),
+        vec!["warning:rss-permalink-not-web"]
+    );
+    assert_eq!(
+        codes("<guid>tag:e.com,2024:1</guid>"),
+        vec!["error:rss-guid-not-permalink"]
+    );
+    assert_eq!(
+        codes("<guid>urn:uuid:917393e3-1b1e-5cef-ace4-edaa54e1f810</guid>"),
+        vec!["error:rss-guid-not-permalink"]
+    );
+    assert_eq!(
+        codes("<guid>e.com/1</guid>"),
+        vec!["error:rss-invalid-permalink"]
+    );
+    assert_eq!(
+        codes("<guid>https://e.com/a b</guid>"),
+        vec!["error:rss-invalid-permalink"]
+    );
 }

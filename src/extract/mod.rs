@@ -61,6 +61,9 @@ pub struct PostMeta {
     pub tags: Vec<String>,
     /// False for `published: false`.
     pub published: bool,
+    /// `draft: true`: jekyll-feed leaves such a post out of feeds, and Hugo
+    /// does not publish it; feedwright leaves it out of every output.
+    pub draft: bool,
     /// False for `sitemap: false`.
     pub in_sitemap: bool,
     /// `excerpt`, else `description`, from the front matter (raw).
@@ -220,6 +223,23 @@ pub fn front_matter_end(bytes: &[u8]) -> Option<usize> {
     None
 }
 
+/// Hugo's TOML (`+++`) and JSON (`{`) front matter: Jekyll reads neither
+/// and would publish it as the body's text, which must never reach a feed.
+fn refuse_other_front_matter(text: &str, path: &std::path::Path) -> Result<(), PostError> {
+    let first = text.lines().next().unwrap_or("").trim_end();
+    let kind = if first == "+++" {
+        "TOML (`+++`)"
+    } else if first.starts_with('{') {
+        "JSON (`{`)"
+    } else {
+        return Ok(());
+    };
+    Err(PostError {
+        at: Location::new(path, Some(1)),
+        message: format!("this post starts with {kind} front matter, which Jekyll does not read (it would publish it as text); write the front matter as YAML between two `---` lines"),
+    })
+}
+
 /// Line and quoting of each top-level key in the YAML text, for error
 /// positions and for Jekyll's quoted-date rule.
 fn key_line(front_matter: &str, key: &str) -> Option<(usize, Quoting)> {
@@ -245,6 +265,9 @@ pub fn read_meta(
     let path = file.path.as_path();
     let text = decode(bytes, path)?;
     let parts = split(&text, path)?;
+    if !parts.has_front_matter {
+        refuse_other_front_matter(&text, path)?;
+    }
     if cx.kind == SiteKind::Plain && !parts.has_front_matter {
         notices.push(Notice {
             severity: Severity::Warning,
@@ -450,6 +473,9 @@ pub fn read_meta(
     let published = yaml::get(&fm, "published")
         .and_then(yaml::as_bool)
         .unwrap_or(true);
+    let draft = yaml::get(&fm, "draft")
+        .and_then(yaml::as_bool)
+        .unwrap_or(false);
     // `sitemap: false` (jekyll-sitemap) leaves the post out; a map sets its
     // `changefreq` and `priority`.
     let (in_sitemap, changefreq, priority) = match yaml::get(&fm, "sitemap") {
@@ -613,6 +639,7 @@ pub fn read_meta(
         feed_categories,
         tags,
         published,
+        draft,
         in_sitemap,
         summary,
         image,

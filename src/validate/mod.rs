@@ -19,6 +19,7 @@ mod json;
 mod robots;
 mod rss;
 mod sitemap;
+mod vocab;
 mod xml;
 
 use std::fmt;
@@ -50,6 +51,7 @@ impl Severity {
 
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// 1-based line (for a missing child: its parent's start tag).
     pub line: usize,
@@ -103,6 +105,7 @@ impl fmt::Display for Diagnostic {
 
 /// What kind of document was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Format {
     /// RSS 2.0 (or 0.9x).
     Rss,
@@ -152,6 +155,7 @@ impl Options {
 
 /// The result of validating one document.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Report {
     /// The format detected from the root element.
     pub format: Format,
@@ -363,6 +367,7 @@ pub fn validate_str(text: &str, opts: &Options) -> Report {
             Format::Unknown
         }
     };
+    extensions(root, format, &mut out);
     if matches!(format, Format::Sitemap | Format::SitemapIndex) && text.len() > MAX_SITEMAP_BYTES {
         out.error(root, "sitemap-too-large", "a sitemap may be at most 50 MiB uncompressed; split it into parts listed by a sitemap index", "sitemaps.org protocol");
     }
@@ -398,5 +403,37 @@ impl xml::Sink for SitemapSink<'_> {
         if let Some(checker) = &mut self.checker {
             checker.child(&child, &mut self.out);
         }
+    }
+}
+
+/// The extension vocabularies' rules, where each format keeps its channel
+/// (or feed) and its items (or entries).
+fn extensions(root: &xml::Element, format: Format, out: &mut checks::Out) {
+    use vocab::Place;
+    match format {
+        Format::Rss => {
+            for channel in root.children_named("", "channel") {
+                vocab::check(channel, Place::Channel, false, out);
+                for item in channel.children_named("", "item") {
+                    vocab::check(item, Place::Item, false, out);
+                }
+            }
+        }
+        Format::Rdf => {
+            for channel in root.children.iter().filter(|c| c.name == "channel") {
+                vocab::check(channel, Place::Channel, true, out);
+            }
+            for item in root.children.iter().filter(|c| c.name == "item") {
+                vocab::check(item, Place::Item, true, out);
+            }
+        }
+        Format::Atom => {
+            vocab::check(root, Place::Channel, false, out);
+            for entry in root.children_named(atom::NS, "entry") {
+                vocab::check(entry, Place::Item, false, out);
+            }
+        }
+        Format::AtomEntry => vocab::check(root, Place::Item, false, out),
+        _ => {}
     }
 }

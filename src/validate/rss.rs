@@ -622,13 +622,7 @@ fn check_item_child(c: &Element, out: &mut Out) {
                     false
                 }
             };
-            let v = c.text.trim();
-            let web = (v.starts_with("http://") || v.starts_with("https://")) && is_absolute_iri(v);
-            if v.is_empty() && permalink {
-                out.error(c, "rss-empty", "<guid> must not be empty", SPEC);
-            } else if permalink && !web {
-                out.error(c, "rss-invalid-permalink", &format!("<guid> `{v}` is a permalink (isPermaLink defaults to true), so it must be a full URL; add isPermaLink=\"false\" if it is not one"), SPEC);
-            }
+            permalink_guid(c, permalink, out);
         }
         "enclosure" => {
             for a in ["url", "length", "type"] {
@@ -685,6 +679,34 @@ fn check_item_child(c: &Element, out: &mut Out) {
             _ => {}
         },
         _ => {}
+    }
+}
+
+/// A guid is a permalink unless it says otherwise. RSS 2.0 calls a permalink
+/// "a url that can be opened in a Web browser": text no URI can hold, and the
+/// two schemes made for identifiers that locate nothing (`tag:`, `urn:uuid:`),
+/// cannot be one; any other URI can, so an unusual scheme is a warning, as the W3C validator judges it.
+fn permalink_guid(c: &Element, permalink: bool, out: &mut Out) {
+    let v = c.text.trim();
+    if v.is_empty() {
+        if permalink {
+            out.error(c, "rss-empty", "<guid> must not be empty", SPEC);
+        }
+        return;
+    }
+    if !permalink {
+        return;
+    }
+    let lower = v.to_ascii_lowercase();
+    let hint = "add isPermaLink=\"false\" if it is an identifier, not a link";
+    if lower.starts_with("tag:") || lower.starts_with("urn:uuid:") {
+        out.error(c, "rss-guid-not-permalink", &format!("<guid> `{v}` is an identifier that locates nothing, but isPermaLink (true unless it says false) makes it a link; {hint}"), SPEC);
+    } else if !super::checks::is_iri_chars(v) || !v.is_ascii() {
+        out.error(c, "rss-invalid-permalink", &format!("<guid> `{v}` is a permalink (isPermaLink defaults to true) but not a URI: it holds characters a URI cannot; {hint}"), SPEC);
+    } else if !is_absolute_iri(v) {
+        out.error(c, "rss-invalid-permalink", &format!("<guid> `{v}` is a permalink (isPermaLink defaults to true) but not a full URL a browser can open; {hint}"), SPEC);
+    } else if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+        out.warn(c, "rss-permalink-not-web", &format!("<guid> `{v}` is a permalink but not an http(s) URL, so most readers cannot open it; {hint}"), SPEC);
     }
 }
 

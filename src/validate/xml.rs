@@ -63,6 +63,13 @@ impl Element {
             .find(|a| a.ns.is_empty() && a.name == name)
             .map(|a| a.value.as_str())
     }
+    /// The value of an `xml:` attribute.
+    pub fn xml_attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| &*a.ns == XML_NS && a.name == name)
+            .map(|a| a.value.as_str())
+    }
     /// Children with this namespace and local name.
     pub fn children_named<'a>(
         &'a self,
