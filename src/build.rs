@@ -167,6 +167,8 @@ struct Site {
     dest: PathBuf,
     kind: SiteKind,
     found: source::Discovery,
+    /// Pages, static files and collection documents (a Jekyll site only).
+    site_files: Vec<source::SiteFile>,
     /// What shapes a record: the configuration, source and destination.
     key: u64,
     /// `key` plus every post file's name, size and modification time; known
@@ -212,6 +214,39 @@ fn survey(opts: &BuildOptions) -> Result<Site, Error> {
         StatFiles::WhenOpened
     };
     let found = source::discover_unsorted(&opts.source, &dest, kind, &config.exclude, stat)?;
+    let site_files = match kind {
+        SiteKind::Jekyll => {
+            let collections: Vec<(String, String)> = config
+                .collections
+                .iter()
+                .filter(|c| c.output)
+                .map(|c| {
+                    let dir = match config.collections_dir.as_str() {
+                        "" => format!("_{}", c.label),
+                        d => format!("{d}/_{}", c.label),
+                    };
+                    (c.label.clone(), dir)
+                })
+                .collect();
+            source::discover_site_files(
+                &opts.source,
+                &dest,
+                &config.exclude,
+                &config.include,
+                &collections,
+            )
+        }
+        SiteKind::Plain => Vec::new(),
+    };
+    // The sitemap lists them: a change to one must not let a manifest vouch
+    // for old outputs.
+    let key = cache::hash_of((
+        key,
+        site_files
+            .iter()
+            .map(|f| (&f.relative, f.size, f.modified))
+            .collect::<Vec<_>>(),
+    ));
     let inputs = (stat == StatFiles::Now).then(|| {
         fingerprint(key, &found, &opts.source, |i| {
             let f = &found.files[i];
@@ -223,6 +258,7 @@ fn survey(opts: &BuildOptions) -> Result<Site, Error> {
         dest,
         kind,
         found,
+        site_files,
         key,
         inputs,
         cache,
@@ -465,6 +501,18 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     // and its feed lists both under one id, which no feed may do. The page
     // the site serves is the later post's, so that one is published.
     let posts = drop_shadowed_posts(posts, &mut notices, &mut stats);
+    // jekyll-sitemap also lists pages, documents and static files.
+    let (site_urls, dated_now) = match kind {
+        SiteKind::Jekyll => {
+            extract::pages::sitemap_urls(&site.site_files, config, opts.now, &mut notices)
+        }
+        SiteKind::Plain => (Vec::new(), false),
+    };
+    if dated_now {
+        // A document without a date is dated `site.time`: the sitemap
+        // changes with the build date, so no later build may reuse it.
+        valid_until = Some(valid_until.map_or(opts.now, |t| t.min(opts.now)));
+    }
     // The sitemap lists only the posts whose bodies render, and bodies are
     // rendered only for the feeds; damaged ones are rare. So the sitemap of
     // every post is built (and validated) while the feeds' posts render and
@@ -472,7 +520,7 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     // The sitemap, the longer job, runs on this thread at once; the feeds
     // wait for the other core to take them (it may still be asleep).
     let (sitemap, (mut rendered, feeds)) = rayon::join(
-        || sitemap_and_robots(opts, config, &dest, &posts),
+        || sitemap_and_robots(opts, config, &dest, &posts, kind, &site_urls),
         || {
             let rendered = render_feed_posts(opts, config, &posts);
             let feeds = feed_files(opts, config, &dest, &rendered);
@@ -482,7 +530,7 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     let sitemap = if rendered.live.len() == posts.len() {
         sitemap
     } else {
-        sitemap_and_robots(opts, config, &dest, &rendered.live)
+        sitemap_and_robots(opts, config, &dest, &rendered.live, kind, &site_urls)
     };
     let posts = rendered.live.clone();
     stats.published = posts.len();
@@ -755,13 +803,19 @@ fn sitemap_and_robots(
     config: &SiteConfig,
     dest: &Path,
     posts: &[&PostMeta],
+    kind: SiteKind,
+    site_urls: &[SitemapUrl],
 ) -> Result<(Vec<Planned>, Option<String>), Error> {
     let mut files = Vec::new();
     let mut sitemaps = Vec::new();
     if let Some(path) = &config.outputs.sitemap {
         let newest = posts.iter().map(|p| p.updated()).max();
-        let mut urls: Vec<SitemapUrl> = Vec::with_capacity(posts.len() + 1);
-        urls.push(SitemapUrl::new(config.base.clone(), newest));
+        let mut urls: Vec<SitemapUrl> = Vec::with_capacity(posts.len() + site_urls.len() + 1);
+        // A Jekyll site's home page is one of its pages; a plain folder
+        // has none, so its home is listed, dated by the newest post.
+        if kind == SiteKind::Plain {
+            urls.push(SitemapUrl::new(config.base.clone(), newest));
+        }
         let alternates = translations(posts);
         urls.extend(posts.iter().filter(|p| p.in_sitemap).map(|p| {
             SitemapUrl {
@@ -776,6 +830,15 @@ fn sitemap_and_robots(
                     .unwrap_or_default(),
             }
         }));
+        // A page at a post's URL (or listed twice) is listed once.
+        let mut seen: std::collections::HashSet<&str> =
+            urls.iter().map(|u| u.loc.as_str()).collect();
+        let extra: Vec<SitemapUrl> = site_urls
+            .iter()
+            .filter(|u| seen.insert(u.loc.as_str()))
+            .cloned()
+            .collect();
+        urls.extend(extra);
         files.extend(sitemap_files(config, path, &urls)?);
         sitemaps.push(path.as_str());
     }

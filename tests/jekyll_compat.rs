@@ -199,6 +199,7 @@ const SITES: &[&str] = &[
     "jekyll-site",
     "jekyll-model/permalinks",
     "jekyll-model/authors",
+    "jekyll-model/sitemap",
 ];
 
 fn assert_entries_match(site: &str) {
@@ -217,7 +218,11 @@ fn assert_entries_match(site: &str) {
         assert_eq!(o.published, g.published, "{id}: published instant");
         assert_eq!(o.updated, g.updated, "{id}: updated instant");
         assert_eq!(o.terms, g.terms, "{id}: categories and tags");
-        assert_eq!(o.author, g.author, "{id}: author");
+        // With no author anywhere jekyll-feed writes an empty name, which
+        // Atom does not allow; feedwright names the site instead.
+        if !g.author.is_empty() {
+            assert_eq!(o.author, g.author, "{id}: author");
+        }
         assert_eq!(
             without_control_chars(&as_jekyll_feed_title(&o.title)),
             without_control_chars(&g.title),
@@ -274,8 +279,12 @@ fn assert_sitemap_matches(site: &str) {
         "{site}"
     );
     for (loc, lastmod) in &golden {
-        // jekyll-sitemap gives the home page no lastmod; feedwright gives it the newest post's.
-        if lastmod.is_some() {
+        // A static file's lastmod is its file time, which the checkout sets.
+        let path = loc.split_once("://").map_or("", |(_, r)| r);
+        let path = path.split_once('/').map_or("", |(_, p)| p);
+        let file = fixture(site).join(path.trim_start_matches("site/"));
+        let is_static = file.is_file() && !read(&file).starts_with("---");
+        if lastmod.is_some() && !is_static {
             assert_eq!(&ours[loc], lastmod, "{site}: {loc}");
         }
     }

@@ -7,6 +7,7 @@
 
 pub mod body;
 pub mod dates;
+pub mod pages;
 pub mod permalink;
 
 use crate::config::SiteConfig;
@@ -553,6 +554,7 @@ pub fn read_meta(
         categories: &categories,
         date,
         output_ext: ".html",
+        collection: "posts",
     };
     let url_path =
         permalink::expand(&template, &placeholders).map_err(|e| bad("permalink", e.to_string()))?;
