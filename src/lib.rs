@@ -141,6 +141,7 @@
 #![warn(missing_docs)]
 
 pub mod feed;
+mod lang;
 pub mod model;
 pub mod sitemap;
 pub mod validate;
@@ -168,6 +169,8 @@ mod extract;
 mod output;
 #[cfg(feature = "site")]
 mod source;
+#[cfg(feature = "site")]
+mod style;
 #[cfg(feature = "websub")]
 mod websub;
 #[cfg(feature = "site")]
