@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 /// One file a build produces.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Planned {
     /// Path relative to the destination, `/`-separated.
     pub path: String,
@@ -26,6 +27,7 @@ pub struct Planned {
 
 /// Counts for the summary line.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Stats {
     /// Post files found.
     pub read: usize,
@@ -45,6 +47,7 @@ pub struct Stats {
 
 /// A post left out on purpose.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Skipped {
     /// The post file.
     pub path: PathBuf,
@@ -83,6 +86,7 @@ impl std::fmt::Display for SkipReason {
 
 /// Everything a build would write, before it writes.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Plan {
     /// The destination folder.
     pub dest: PathBuf,
@@ -101,6 +105,7 @@ pub struct Plan {
 
 /// One feed file of a plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PlannedFeed {
     /// Path relative to the destination.
     pub path: String,
@@ -116,6 +121,7 @@ pub struct PlannedFeed {
 
 /// What a build did.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct BuildReport {
     /// The destination folder.
     pub dest: PathBuf,
@@ -1210,6 +1216,7 @@ fn build_locked(
 
 /// What [`check`] found.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct CheckReport {
     /// Published files that a build would change, with a short reason.
     pub stale: Vec<(PathBuf, &'static str)>,
