@@ -258,3 +258,41 @@ fn a_non_boolean_xsl_or_pretty_stops_the_build_naming_the_file_line_and_key() {
         assert!(std::fs::read_dir(dest.path()).unwrap().next().is_none());
     }
 }
+
+#[test]
+fn a_split_sitemaps_index_and_parts_are_each_styled_indented_and_valid() {
+    let src = tempfile::tempdir().unwrap();
+    // 50,000 posts and the home page: an index of two parts.
+    write_site(src.path(), 50_000);
+    let config = src.path().join("_config.yml");
+    let text = read(&config);
+    std::fs::write(
+        &config,
+        format!("{text}feedwright:\n  xsl: true\n  pretty: true\n"),
+    )
+    .unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    feedwright::build(&options(src.path(), dest.path())).unwrap();
+    for (name, root) in [
+        ("sitemap.xml", "<sitemapindex"),
+        ("sitemap-1.xml", "<urlset"),
+        ("sitemap-2.xml", "<urlset"),
+    ] {
+        let path = dest.path().join(name);
+        let text = read(&path);
+        assert_eq!(
+            stylesheet_instructions(&text),
+            [
+                ("text/xsl".to_string(), "/sitemap.xsl".to_string()),
+                ("text/css".to_string(), "/feedwright.css".to_string())
+            ],
+            "{name}"
+        );
+        assert!(text.contains(&format!("\n{root}")), "{name}");
+        assert!(
+            text.contains("\n  <") && text.contains("\n    <loc>"),
+            "{name}"
+        );
+        assert_valid(&path);
+    }
+}
