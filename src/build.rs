@@ -501,7 +501,7 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
                 bytes: text.as_bytes().to_vec(),
             }),
     );
-    check_distinct_paths(&opts.source, &files)?;
+    check_distinct_paths(&crate::config::config_path(opts), &files)?;
     if config.news.is_some() {
         if let Some(t) = news_valid_until(opts.now, &posts) {
             valid_until = Some(valid_until.map_or(t, |v| v.min(t)));
@@ -510,7 +510,7 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     if let Some(path) = &news_absent {
         notices.push(Notice {
             severity: Severity::Warning,
-            at: Location::new(&opts.source.join("_config.yml"), None),
+            at: Location::new(&crate::config::config_path(opts), None),
             message: format!("no post was published in the two days before the build date, so there is no news sitemap; `{path}` is not written (an old one is removed)"),
         });
     }
@@ -575,7 +575,7 @@ fn render_feed_posts<'a>(
     config: &SiteConfig,
     posts: &[&'a PostMeta],
 ) -> Rendered<'a> {
-    let config_file = opts.source.join("_config.yml");
+    let config_file = crate::config::config_path(opts);
     let mut entries = std::collections::HashMap::new();
     let mut failed = std::collections::HashSet::new();
     let mut notices = Vec::new();
@@ -653,7 +653,7 @@ fn feed_files(
     dest: &Path,
     rendered: &Rendered<'_>,
 ) -> Result<FeedFiles, Error> {
-    let config_file = opts.source.join("_config.yml");
+    let config_file = crate::config::config_path(opts);
     let styles = crate::style::Styles::for_site(config, &opts.source);
     let sets = &rendered.sets;
     let entries = &rendered.entries;
@@ -949,12 +949,12 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 /// Two outputs at one path (or at paths a case-insensitive file system
 /// merges) would overwrite each other: refuse the configuration.
-fn check_distinct_paths(source: &Path, files: &[Planned]) -> Result<(), Error> {
+fn check_distinct_paths(config: &Path, files: &[Planned]) -> Result<(), Error> {
     let mut seen = std::collections::HashMap::new();
     for f in files {
         if let Some(first) = seen.insert(f.path.to_lowercase(), &f.path) {
             return Err(Error::Config {
-                at: Location::new(&source.join("_config.yml"), None),
+                at: Location::new(config, None),
                 message: format!("two outputs would be written to the same file (`{first}` and `{}`); give one of them another path", f.path),
             });
         }

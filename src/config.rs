@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
 
 mod files;
-pub(crate) use files::DEFAULT_CONFIG_FILES;
+pub(crate) use files::{config_path, DEFAULT_CONFIG_FILES};
 
 /// Everything a build needs to know, gathered once by the caller (the CLI
 /// parses its flags into this; the library never sees the command line).
@@ -20,9 +20,9 @@ pub struct BuildOptions {
     pub source: PathBuf,
     /// Where outputs go; `SOURCE/_site` when `None`.
     pub dest: Option<PathBuf>,
-    /// The configuration files, merged in order as Jekyll merges `--config
-    /// a.yml,b.yml` (later wins); when empty, the first of
-    /// [`DEFAULT_CONFIG_FILES`] in the source that exists.
+    /// The configuration files, merged in order as Jekyll merges several
+    /// (later wins); when empty, the first of `_config.yml`, `_config.yaml`
+    /// and `_config.toml` in the source that exists.
     pub config_files: Vec<PathBuf>,
     /// Overrides the configuration's `url`.
     pub url: Option<String>,

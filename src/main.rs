@@ -672,6 +672,9 @@ fn with_flag_hint(e: &feedwright::site::Error) -> String {
     match e {
         Error::NoUrl { .. } => format!("{e} (--url https://your.site)"),
         Error::Locked { .. } => format!("{e} (--lock-wait SECONDS)"),
+        Error::ConfigFile { .. } => {
+            format!("{e} given to --config (several files are separated by commas, as in Jekyll)")
+        }
         _ => e.to_string(),
     }
 }

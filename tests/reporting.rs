@@ -611,6 +611,19 @@ fn config_yaml_is_read_when_there_is_no_config_yml_and_toml_gets_its_own_message
         "{atom}"
     );
 
+    // Warnings about the configuration name the file that was read.
+    write(
+        &dir.path().join("_config.yaml"),
+        "title: From YAML\nurl: https://yaml.example\nfeedwright:\n  news:\n    name: N\n    language: en\n",
+    );
+    let out = run("build", dir.path(), dest.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("_config.yaml: warning: no post was published in the two days"),
+        "{}",
+        stderr(&out)
+    );
+
     std::fs::remove_file(dir.path().join("_config.yaml")).unwrap();
     write(
         &dir.path().join("_config.toml"),
@@ -689,7 +702,9 @@ fn comma_separated_configs_deep_merge_with_the_later_file_winning() {
     let out = run("build", dir.path(), dest.path(), &["--config", &configs]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("nope.yml: does not exist; check the --config path"),
+        stderr(&out).contains(
+            "nope.yml: does not exist; check the configuration file's path given to --config"
+        ),
         "{}",
         stderr(&out)
     );

@@ -92,13 +92,13 @@ impl Message {
         use feedwright::site::Error as E;
         let (path, line, code) = match e {
             E::Config { at, .. } => (at.path.as_path(), at.line, "config"),
+            E::ConfigFile { path, .. } => (path.as_path(), None, "config"),
             E::NoUrl { config } => (config.as_path(), None, "no-url"),
             E::Source { path, .. } => (path.as_path(), None, "source"),
             E::Io { path, .. } => (path.as_path(), None, "io"),
             E::InvalidOutput { path, .. } => (path.as_path(), None, "invalid-output"),
             E::UnsafeOutput { path, .. } => (path.as_path(), None, "unsafe-output"),
             E::Locked { path } => (path.as_path(), None, "locked"),
-            #[allow(unreachable_patterns)]
             _ => (source, None, "build"),
         };
         let file = path.display().to_string();
@@ -422,6 +422,8 @@ impl<'a> Source<'a> {
         let want = column.saturating_sub(1);
         let (mut col, mut at) = match self.cursor {
             (l, c, b) if l == line && c <= want => (c, b),
+            // Where the line is ASCII up to the column, characters are bytes.
+            _ if row.len() >= want && row.as_bytes()[..want].is_ascii() => (want, want),
             _ => (0, 0),
         };
         for ch in row[at..].chars() {

@@ -21,6 +21,15 @@ pub fn default_config_file(source: &Path) -> PathBuf {
         .unwrap_or_else(|| source.join(DEFAULT_CONFIG_FILES[0]))
 }
 
+/// The configuration file that messages about the configuration name: the
+/// last `--config` file (its keys win), else the default one.
+pub(crate) fn config_path(opts: &BuildOptions) -> PathBuf {
+    opts.config_files
+        .last()
+        .cloned()
+        .unwrap_or_else(|| default_config_file(&opts.source))
+}
+
 /// Checks the source folder, then reads and merges the configuration files
 /// as Jekyll does (`Configuration#read_config_files`): each file deep-merged
 /// over the ones before it. Returns the merged map and the files read (or,
@@ -37,14 +46,9 @@ pub(super) fn load(opts: &BuildOptions) -> Result<(Mapping, Vec<PathBuf>), Error
     for path in &files {
         if !path.is_file() {
             if explicit {
-                let what = if path.is_dir() {
-                    "is a folder, not a configuration file"
-                } else {
-                    "does not exist"
-                };
-                return Err(Error::Config {
-                    at: Location::new(path, None),
-                    message: format!("{what}; check the --config path (several files are separated by commas, as in Jekyll)"),
+                return Err(Error::ConfigFile {
+                    path: path.clone(),
+                    folder: path.is_dir(),
                 });
             }
             continue;
