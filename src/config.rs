@@ -20,9 +20,9 @@ pub struct BuildOptions {
     pub source: PathBuf,
     /// Where outputs go; `SOURCE/_site` when `None`.
     pub dest: Option<PathBuf>,
-    /// The configuration files, merged in order as Jekyll merges `--config
-    /// a.yml,b.yml` (later wins); when empty, the first of
-    /// [`DEFAULT_CONFIG_FILES`] in the source that exists.
+    /// The configuration files, merged in order as Jekyll merges several
+    /// (later wins); when empty, the first of `_config.yml`, `_config.yaml`
+    /// and `_config.toml` in the source that exists.
     pub config_files: Vec<PathBuf>,
     /// Overrides the configuration's `url`.
     pub url: Option<String>,
@@ -143,6 +143,11 @@ pub struct SiteConfig {
     pub news: Option<NewsConfig>,
     /// `exclude`: paths (relative to the source) to leave out.
     pub exclude: Vec<String>,
+    /// Write feedwright's stylesheets and link them from the feeds and
+    /// sitemaps (`feedwright.xsl`).
+    pub xsl: bool,
+    /// Indent the XML outputs (`feedwright.pretty`).
+    pub pretty: bool,
 }
 
 /// The templates behind Jekyll's named permalink styles.
@@ -399,6 +404,19 @@ impl SiteConfig {
             }
         };
 
+        let switch = |key: &str| match fw_get(key) {
+            None => Ok(false),
+            Some(v) => yaml::as_bool(v).ok_or_else(|| {
+                err(
+                    key,
+                    format!(
+                        "`feedwright.{key}` must be true or false, but it is {}",
+                        yaml::kind(v)
+                    ),
+                )
+            }),
+        };
+        let (xsl, pretty) = (switch("xsl")?, switch("pretty")?);
         let author = map.get("author").and_then(|v| person_from_yaml(v, &base));
         let exclude = match map.get("exclude") {
             Some(Value::Sequence(items)) => items.iter().filter_map(yaml::scalar_string).collect(),
@@ -432,6 +450,8 @@ impl SiteConfig {
             hubs,
             news,
             exclude,
+            xsl,
+            pretty,
         })
     }
 

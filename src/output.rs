@@ -174,7 +174,7 @@ pub fn check_destination(source: &Path, dest: &Path, outputs: &[&str]) -> Result
         if s.starts_with(&d) {
             return Err(Error::UnsafeOutput {
                 path: dest.to_path_buf(),
-                message: "the destination is the source folder or contains it, so outputs could overwrite the site's own files; pass --dest with a separate folder such as SOURCE/_site".into(),
+                message: "the destination is the source folder or contains it, so outputs could overwrite the site's own files; build into a separate destination folder such as SOURCE/_site".into(),
             });
         }
     }

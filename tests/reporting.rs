@@ -716,7 +716,9 @@ fn comma_separated_configs_deep_merge_with_the_later_file_winning() {
     let out = run("build", dir.path(), dest.path(), &["--config", &configs]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("nope.yml: does not exist; check the --config path"),
+        stderr(&out).contains(
+            "nope.yml: does not exist; check the configuration file's path given to --config"
+        ),
         "{}",
         stderr(&out)
     );

@@ -607,30 +607,106 @@ fn a_podcast_following_apples_rules_has_no_errors_or_warnings() {
 #[test]
 fn extension_vocabulary_rules_report_their_codes_on_the_right_line() {
     for (extra, item, code) in [
-        ("<itunes:explicit>true</itunes:explicit>", "", "itunes-duplicate-element"),
-        ("", "<itunes:explicit>clean</itunes:explicit>", "itunes-invalid-boolean"),
-        ("", &format!("<itunes:subtitle>{}</itunes:subtitle>", "x".repeat(256)), "itunes-too-long"),
-        ("", &format!("<itunes:summary>{}</itunes:summary>", "é".repeat(4001)), "itunes-too-long"),
-        ("<itunes:email>a@e.com</itunes:email>", "", "itunes-undefined-element"),
+        (
+            "<itunes:explicit>true</itunes:explicit>",
+            "",
+            "itunes-duplicate-element",
+        ),
+        (
+            "",
+            "<itunes:explicit>clean</itunes:explicit>",
+            "itunes-invalid-boolean",
+        ),
+        (
+            "",
+            &format!("<itunes:subtitle>{}</itunes:subtitle>", "x".repeat(256)),
+            "itunes-too-long",
+        ),
+        (
+            "",
+            &format!("<itunes:summary>{}</itunes:summary>", "é".repeat(4001)),
+            "itunes-too-long",
+        ),
+        (
+            "<itunes:email>a@e.com</itunes:email>",
+            "",
+            "itunes-undefined-element",
+        ),
         ("<itunes:category/>", "", "itunes-missing-attribute"),
-        ("", "<itunes:category text=\"Arts\"/>", "itunes-misplaced-element"),
-        ("<itunes:category text=\"Cooking\"/>", "", "itunes-invalid-category"),
-        ("<itunes:image href=\"ftp://e.com/a.jpg\"/>", "", "itunes-invalid-url"),
-        ("", "<itunes:duration>1h2m</itunes:duration>", "itunes-invalid-duration"),
-        ("", "<slash:comments>many</slash:comments>", "slash-invalid-integer"),
-        ("", "<wfw:commentRss>comments</wfw:commentRss>", "wfw-invalid-url"),
-        ("", "<georss:point>45.256,-71.92</georss:point>", "georss-invalid-coordinates"),
+        (
+            "",
+            "<itunes:category text=\"Arts\"/>",
+            "itunes-misplaced-element",
+        ),
+        (
+            "<itunes:category text=\"Cooking\"/>",
+            "",
+            "itunes-invalid-category",
+        ),
+        (
+            "<itunes:image href=\"ftp://e.com/a.jpg\"/>",
+            "",
+            "itunes-invalid-url",
+        ),
+        (
+            "",
+            "<itunes:duration>1h2m</itunes:duration>",
+            "itunes-invalid-duration",
+        ),
+        (
+            "",
+            "<slash:comments>many</slash:comments>",
+            "slash-invalid-integer",
+        ),
+        (
+            "",
+            "<wfw:commentRss>comments</wfw:commentRss>",
+            "wfw-invalid-url",
+        ),
+        (
+            "",
+            "<georss:point>45.256,-71.92</georss:point>",
+            "georss-invalid-coordinates",
+        ),
         ("", "<geo:lat>91</geo:lat>", "geo-invalid-latitude"),
         ("", "<geo:long>west</geo:long>", "geo-invalid-longitude"),
         ("", "<dc:author>A</dc:author>", "dc-undefined-element"),
         ("", "<dc:date>Mon, 01 Jan 2024</dc:date>", "dc-invalid-date"),
-        ("<dc:language>English</dc:language>", "", "dc-invalid-language"),
-        ("<sy:updatePeriod>often</sy:updatePeriod>", "", "sy-invalid-value"),
-        ("", "<sy:updatePeriod>daily</sy:updatePeriod>", "sy-misplaced-element"),
-        ("", "<media:thumbnail width=\"10\"/>", "media-missing-attribute"),
-        ("", "<media:content url=\"https://e.com/a\" medium=\"sound\"/>", "media-invalid-value"),
-        ("", "<podcast:transcript url=\"https://e.com/t\"/>", "podcast-missing-attribute"),
-        ("<podcast:locked>maybe</podcast:locked>", "", "podcast-invalid-value"),
+        (
+            "<dc:language>English</dc:language>",
+            "",
+            "dc-invalid-language",
+        ),
+        (
+            "<sy:updatePeriod>often</sy:updatePeriod>",
+            "",
+            "sy-invalid-value",
+        ),
+        (
+            "",
+            "<sy:updatePeriod>daily</sy:updatePeriod>",
+            "sy-misplaced-element",
+        ),
+        (
+            "",
+            "<media:thumbnail width=\"10\"/>",
+            "media-missing-attribute",
+        ),
+        (
+            "",
+            "<media:content url=\"https://e.com/a\" medium=\"sound\"/>",
+            "media-invalid-value",
+        ),
+        (
+            "",
+            "<podcast:transcript url=\"https://e.com/t\"/>",
+            "podcast-missing-attribute",
+        ),
+        (
+            "<podcast:locked>maybe</podcast:locked>",
+            "",
+            "podcast-invalid-value",
+        ),
     ] {
         let doc = podcast(extra, item);
         let got = errors(&doc);
@@ -658,11 +734,32 @@ fn a_permalink_guid_is_judged_as_the_w3c_does() {
             .collect()
     };
     assert_eq!(codes("<guid>https://e.com/1</guid>"), Vec::<String>::new());
-    assert_eq!(codes("<guid isPermaLink=\"false\">42</guid>"), Vec::<String>::new());
-    assert_eq!(codes("<guid>ftp://e.com/1</guid>"), vec!["warning:rss-permalink-not-web"]);
-    assert_eq!(codes("<guid>mailto:a@e.com</guid>"), vec!["warning:rss-permalink-not-web"]);
-    assert_eq!(codes("<guid>tag:e.com,2024:1</guid>"), vec!["error:rss-guid-not-permalink"]);
-    assert_eq!(codes("<guid>urn:uuid:917393e3-1b1e-5cef-ace4-edaa54e1f810</guid>"), vec!["error:rss-guid-not-permalink"]);
-    assert_eq!(codes("<guid>e.com/1</guid>"), vec!["error:rss-invalid-permalink"]);
-    assert_eq!(codes("<guid>https://e.com/a b</guid>"), vec!["error:rss-invalid-permalink"]);
+    assert_eq!(
+        codes("<guid isPermaLink=\"false\">42</guid>"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        codes("<guid>ftp://e.com/1</guid>"),
+        vec!["warning:rss-permalink-not-web"]
+    );
+    assert_eq!(
+        codes("<guid>mailto:a@e.com</guid>"),
+        vec!["warning:rss-permalink-not-web"]
+    );
+    assert_eq!(
+        codes("<guid>tag:e.com,2024:1</guid>"),
+        vec!["error:rss-guid-not-permalink"]
+    );
+    assert_eq!(
+        codes("<guid>urn:uuid:917393e3-1b1e-5cef-ace4-edaa54e1f810</guid>"),
+        vec!["error:rss-guid-not-permalink"]
+    );
+    assert_eq!(
+        codes("<guid>e.com/1</guid>"),
+        vec!["error:rss-invalid-permalink"]
+    );
+    assert_eq!(
+        codes("<guid>https://e.com/a b</guid>"),
+        vec!["error:rss-invalid-permalink"]
+    );
 }

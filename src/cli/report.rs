@@ -92,6 +92,7 @@ impl Message {
         use feedwright::site::Error as E;
         let (path, line, code) = match e {
             E::Config { at, .. } => (at.path.as_path(), at.line, "config"),
+            E::ConfigFile { path, .. } => (path.as_path(), None, "config"),
             E::NoUrl { config } => (config.as_path(), None, "no-url"),
             E::Source { path, .. } => (path.as_path(), None, "source"),
             E::Io { path, .. } => (path.as_path(), None, "io"),

@@ -46,14 +46,9 @@ pub(super) fn load(opts: &BuildOptions) -> Result<(Mapping, Vec<PathBuf>), Error
     for path in &files {
         if !path.is_file() {
             if explicit {
-                let what = if path.is_dir() {
-                    "is a folder, not a configuration file"
-                } else {
-                    "does not exist"
-                };
-                return Err(Error::Config {
-                    at: Location::new(path, None),
-                    message: format!("{what}; check the --config path (several files are separated by commas, as in Jekyll)"),
+                return Err(Error::ConfigFile {
+                    path: path.clone(),
+                    folder: path.is_dir(),
                 });
             }
             continue;
