@@ -149,6 +149,7 @@
 #![warn(missing_docs)]
 
 pub mod feed;
+mod lang;
 pub mod model;
 pub mod sitemap;
 pub mod validate;

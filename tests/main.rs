@@ -13,5 +13,6 @@ mod outputs;
 mod plain_folder;
 mod props;
 mod reporting;
+mod site_model;
 mod styled;
 mod validate;
