@@ -375,8 +375,28 @@ fn artifact_uri(file: &str) -> String {
         .add(b'}')
         .add(b':');
     let path = std::path::Path::new(file);
-    if path.is_absolute() {
-        if let Ok(u) = url::Url::from_file_path(path) {
+    // SARIF forbids dot-segments (SARIF1002): a path through `..`, such as
+    // `site/../shared/a.xml`, is named by the absolute path it reaches.
+    let dotted = path
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir));
+    if path.is_absolute() || dotted {
+        let absolute = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(path)
+        };
+        let mut clean = std::path::PathBuf::new();
+        for c in absolute.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    clean.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => clean.push(other),
+            }
+        }
+        if let Ok(u) = url::Url::from_file_path(&clean) {
             return u.to_string();
         }
     }
@@ -573,5 +593,10 @@ mod tests {
     fn artifact_uris_are_percent_encoded_relative_references_or_file_urls() {
         assert_eq!(artifact_uri("site/a b#1.xml"), "site/a%20b%231.xml");
         assert_eq!(artifact_uri("/tmp/x y.xml"), "file:///tmp/x%20y.xml");
+        assert_eq!(
+            artifact_uri("/work/main/../shared/a.xml"),
+            "file:///work/shared/a.xml"
+        );
+        assert!(!artifact_uri("../x.xml").contains(".."));
     }
 }
