@@ -389,9 +389,9 @@ fn json_feed_rules_report_their_codes_at_the_members_line() {
         [("jsonfeed-missing-content".to_string(), 7)]
     );
     let bad_date = JSON_OK.replace("2024-03-16T10:00:00+09:00", "16 March 2024");
-    assert_eq!(errors(&bad_date), [("jsonfeed-bad-date".to_string(), 7)]);
+    assert_eq!(errors(&bad_date), [("jsonfeed-bad-date".to_string(), 9)]);
     let no_id = JSON_OK.replace("\"id\": \"1\",", "");
-    assert_eq!(errors(&no_id), [("jsonfeed-missing-id".to_string(), 1)]);
+    assert_eq!(errors(&no_id), [("jsonfeed-missing-id".to_string(), 6)]);
     let relative = JSON_OK.replace("https://example.org/feed.json", "/feed.json");
     assert_eq!(errors(&relative), [("jsonfeed-bad-url".to_string(), 4)]);
     let bad_hub = JSON_OK.replace(
@@ -641,4 +641,25 @@ fn a_permalink_guid_is_judged_as_the_w3c_does() {
     assert_eq!(codes("<guid>urn:uuid:917393e3-1b1e-5cef-ace4-edaa54e1f810</guid>"), vec!["error:rss-guid-not-permalink"]);
     assert_eq!(codes("<guid>e.com/1</guid>"), vec!["error:rss-invalid-permalink"]);
     assert_eq!(codes("<guid>https://e.com/a b</guid>"), vec!["error:rss-invalid-permalink"]);
+}
+
+#[test]
+fn json_feed_findings_point_at_the_exact_member_even_on_one_line() {
+    // Minified, with a nested `id` and an `id` inside a string before the item's own.
+    let doc = r#"{"version":"https://jsonfeed.org/version/1.1","title":"T","feed_url":"https://e.com/f.json","items":[{"content_text":"\"id\": x","_x":{"id":"n"},"id":"1","date_published":"soon"},7,{"id":"2","content_text":"é","url":"nope"}]}"#;
+    let got: Vec<(String, usize, usize)> = validate_str(doc, &Options::default())
+        .diagnostics
+        .into_iter()
+        .map(|d| (d.code, d.line, d.column))
+        .collect();
+    let col = |needle: &str| doc.find(needle).unwrap() + 1;
+    // Columns count characters; everything before `"url"` is ASCII but the é.
+    assert_eq!(
+        got,
+        vec![
+            ("jsonfeed-bad-date".to_string(), 1, col("\"date_published\"")),
+            ("jsonfeed-bad-item".to_string(), 1, col(",7,") + 1),
+            ("jsonfeed-bad-url".to_string(), 1, col("\"url\"") - 1),
+        ]
+    );
 }
