@@ -484,7 +484,7 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
 }
 
 /// A feed format's serialiser.
-type Writer = fn(&Feed) -> String;
+type Writer = fn(&Feed) -> Result<String, crate::feed::FeedError>;
 
 /// The feed files, whether some feed is empty, and each feed's path and URL.
 struct FeedFiles {
@@ -607,57 +607,78 @@ fn feed_files(
             .iter()
             .any(|p| p.is_some());
         empty |= written && feed_entries.is_empty();
-        let feed_meta = |path: &str| -> Result<FeedMeta, Error> {
-            Ok(FeedMeta {
+        let url_of = |path: &Option<String>| -> Result<Option<AbsUrl>, Error> {
+            path.as_deref()
+                .map(|path| {
+                    config.site_url(path).map_err(|e| Error::Config {
+                        at: Location::new(&config_file, None),
+                        message: format!("the feed path `{path}` does not make a valid URL: {e}"),
+                    })
+                })
+                .transpose()
+        };
+        // Posts sharing a URL were each warned about; a feed keeps the first
+        // (newest) of them, as a feed with two entries of one id or guid is invalid.
+        let mut seen = std::collections::HashSet::new();
+        let feed_entries: Vec<crate::model::Entry> = feed_entries
+            .into_iter()
+            .filter(|e| seen.insert(e.id.clone()) & seen.insert(e.url.to_string()))
+            .collect();
+        let feed = Feed {
+            meta: FeedMeta {
                 title: set.title.clone(),
                 description: config.description.clone(),
                 home_url: config.base.clone(),
-                feed_url: config.site_url(path).map_err(|e| Error::Config {
-                    at: Location::new(&config_file, None),
-                    message: format!("the feed path `{path}` does not make a valid URL: {e}"),
-                })?,
+                id: None,
+                atom_url: url_of(&set.paths.atom)?,
+                rss_url: url_of(&set.paths.rss)?,
+                json_url: url_of(&set.paths.json)?,
                 language: config.language.clone(),
                 author: config.author.clone(),
-                empty_updated: opts.now,
+                empty_updated: Some(opts.now),
                 excerpt_only: config.excerpt_only,
                 hubs: config.hubs.clone(),
                 icon: config.icon.clone(),
                 favicon: config.favicon.clone(),
-            })
+            },
+            entries: feed_entries,
         };
-        let writers: [(&Option<String>, Writer, &'static str); 3] = [
+        let writers: [(&Option<String>, &Option<AbsUrl>, Writer, &'static str); 3] = [
             (
                 &set.paths.atom,
+                &feed.meta.atom_url,
                 crate::feed::atom::to_string,
                 "application/atom+xml",
             ),
             (
                 &set.paths.rss,
+                &feed.meta.rss_url,
                 crate::feed::rss::to_string,
                 "application/rss+xml",
             ),
             (
                 &set.paths.json,
+                &feed.meta.json_url,
                 crate::feed::json::to_string,
                 "application/feed+json",
             ),
         ];
-        for (path, write, mime) in writers {
-            if let Some(path) = path {
-                let feed = Feed {
-                    meta: feed_meta(path)?,
-                    entries: feed_entries.clone(),
-                };
+        for (path, url, write, mime) in writers {
+            if let (Some(path), Some(url)) = (path, url) {
                 urls.push(PlannedFeed {
                     path: path.clone(),
-                    url: feed.meta.feed_url.clone(),
+                    url: url.clone(),
                     title: set.title.clone(),
                     mime,
                     scope: set.scope.clone(),
                 });
+                let text = write(&feed).map_err(|e| Error::InvalidOutput {
+                    path: dest.join(path),
+                    diagnostics: vec![e.to_string()],
+                })?;
                 files.push(Planned {
                     path: path.clone(),
-                    bytes: write(&feed).into_bytes(),
+                    bytes: text.into_bytes(),
                 });
             }
         }

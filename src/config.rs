@@ -100,8 +100,6 @@ pub struct SiteConfig {
     pub description: Option<String>,
     /// The site's absolute URL including `baseurl`, always ending in `/`.
     pub base: AbsUrl,
-    /// `baseurl`, normalised to start with `/` and have no trailing `/` (empty for none).
-    pub baseurl: String,
     /// The site time zone (`timezone`); UTC when unset.
     pub timezone: Tz,
     /// `lang`.
@@ -411,7 +409,6 @@ impl SiteConfig {
             icon: link("icon")?,
             favicon: link("favicon")?,
             base,
-            baseurl,
             timezone,
             language: string("lang").or_else(|| string("locale")),
             permalink,

@@ -44,19 +44,13 @@ pub struct PostError {
     pub message: String,
 }
 
-/// How serious a build [`Notice`] is.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-pub enum Severity {
-    /// Something was guessed or filled in; the post is published.
-    Warning,
-    /// The post was rejected.
-    Error,
-}
+/// How serious a build [`Notice`] is: `Warning` when something was guessed
+/// or filled in and the post is published, `Error` when it was rejected.
+pub use crate::validate::Severity;
 
 /// A message about one post or file, from a build.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Notice {
     /// How serious.
     pub severity: Severity,
@@ -68,16 +62,19 @@ pub struct Notice {
 
 impl fmt::Display for Notice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        };
-        write!(f, "{}: {}: {}", self.at, sev, self.message)
+        write!(
+            f,
+            "{}: {}: {}",
+            self.at,
+            self.severity.as_str(),
+            self.message
+        )
     }
 }
 
 /// Errors that stop a build before anything is written.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The configuration is wrong.
     #[error("{at}: {message}")]
@@ -88,7 +85,7 @@ pub enum Error {
         message: String,
     },
     /// No site URL anywhere.
-    #[error("{}: the site has no URL, so feeds cannot carry absolute links; add `url: https://your.site` to _config.yml or pass --url https://your.site", config.display())]
+    #[error("{}: the site has no URL, so feeds cannot carry absolute links; add `url: https://your.site` to _config.yml or give the build the site's URL", config.display())]
     NoUrl {
         /// The configuration file that was looked at (it may not exist).
         config: PathBuf,
@@ -128,7 +125,7 @@ pub enum Error {
         message: String,
     },
     /// Another feedwright run holds the destination's lock.
-    #[error("{}: another feedwright build has been writing this destination for longer than the lock wait; try again when it has finished, or raise --lock-wait", path.display())]
+    #[error("{}: another feedwright build has been writing this destination for longer than the lock wait; try again when it has finished, or wait longer for the lock", path.display())]
     Locked {
         /// The destination folder.
         path: PathBuf,

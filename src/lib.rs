@@ -4,75 +4,55 @@
 //! compatible with Jekyll + jekyll-feed + jekyll-sitemap, and validates feeds
 //! and sitemaps.
 //!
-//! The library works without files: hand it your own entries and get the
-//! documents back as strings (or into any [`std::io::Write`]).
-//!
-//! ```
-//! use feedwright::model::{AbsUrl, Entry, Feed, FeedMeta, Person};
-//! use chrono::DateTime;
-//!
-//! let when = DateTime::parse_from_rfc3339("2024-03-16T10:00:00+09:00").unwrap();
-//! let post = Entry {
-//!     id: "https://example.com/2024/03/16/hello".into(),
-//!     url: AbsUrl::parse("https://example.com/2024/03/16/hello/").unwrap(),
-//!     title: "Hello & welcome".into(),
-//!     published: when,
-//!     updated: when,
-//!     summary: Some("A first post.".into()),
-//!     content_html: Some("<p>A first post.</p>".into()),
-//!     categories: vec!["News".into()],
-//!     tags: vec![],
-//!     author: Some(Person::named("Kim")),
-//!     image: None,
-//!     language: None,
-//! };
-//! let feed = Feed {
-//!     meta: FeedMeta {
-//!         title: "My site".into(),
-//!         description: Some("News".into()),
-//!         home_url: AbsUrl::parse("https://example.com/").unwrap(),
-//!         feed_url: AbsUrl::parse("https://example.com/feed.xml").unwrap(),
-//!         language: Some("en".into()),
-//!         author: None,
-//!         empty_updated: when,
-//!         excerpt_only: false,
-//!         hubs: vec![],
-//!         icon: None,
-//!         favicon: None,
-//!     },
-//!     entries: vec![post],
-//! };
-//! let atom = feedwright::feed::atom::to_string(&feed);
-//! assert!(atom.contains("<title>Hello &amp; welcome</title>"));
-//! let rss = feedwright::feed::rss::to_string(&feed);
-//! assert!(rss.contains("<pubDate>Sat, 16 Mar 2024 10:00:00 +0900</pubDate>"));
-//! let sitemap = feedwright::sitemap::to_string(&[feedwright::sitemap::SitemapUrl::new(
-//!     feed.entries[0].url.clone(),
-//!     Some(when),
-//! )]);
-//! assert!(sitemap.contains("<lastmod>2024-03-16T10:00:00+09:00</lastmod>"));
-//! ```
-//!
-//! To build a whole Jekyll site or folder of posts, see [`build::build`].
+//! To build a whole Jekyll site or folder of posts, see [`site`].
 
 #![warn(missing_docs)]
 
-pub mod build;
-pub mod cache;
-pub mod config;
-pub mod error;
-pub mod extract;
 pub mod feed;
 pub mod model;
-pub mod output;
 pub mod sitemap;
-pub mod source;
-pub mod text;
 pub mod validate;
-#[cfg(feature = "websub")]
-pub mod websub;
-pub mod yaml;
 
-pub use build::{build, check, plan, BuildReport};
-pub use config::BuildOptions;
-pub use error::Error;
+mod text;
+
+#[cfg(feature = "site")]
+pub mod site;
+
+// The site pipeline. Private: its public face is `site`. A fuzzing build
+// (cargo-fuzz sets `--cfg fuzzing`) reaches in through `fuzzing`.
+#[cfg(feature = "site")]
+mod build;
+#[cfg(feature = "site")]
+mod cache;
+#[cfg(feature = "site")]
+mod config;
+#[cfg(feature = "site")]
+mod error;
+#[cfg(feature = "site")]
+mod extract;
+#[cfg(feature = "site")]
+mod output;
+#[cfg(feature = "site")]
+mod source;
+#[cfg(feature = "websub")]
+mod websub;
+#[cfg(feature = "site")]
+mod yaml;
+
+pub use feed::{FeedError, FeedErrorKind};
+pub use model::{AbsUrl, Entry, Feed, Person};
+#[cfg(feature = "site")]
+pub use site::{build, check, plan, BuildOptions, BuildReport};
+pub use validate::Severity;
+
+/// Internals for the fuzz targets in `fuzz/` only; not part of the API.
+#[cfg(all(fuzzing, feature = "site"))]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::config::SiteConfig;
+    pub use crate::extract::body;
+    pub use crate::extract::permalink;
+    pub use crate::extract::{read_meta, render_entry, Context};
+    pub use crate::source::{PostFile, SiteKind};
+    pub use crate::yaml::parse_mapping;
+}

@@ -8,9 +8,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use anyhow::Context as _;
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use clap::{Args, Parser, Subcommand};
-use feedwright::error::Severity;
-use feedwright::output::WriteOutcome;
-use feedwright::BuildOptions;
+use feedwright::site::BuildOptions;
+use feedwright::site::WriteOutcome;
+use feedwright::Severity;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -216,7 +216,7 @@ fn options(args: &SiteArgs) -> anyhow::Result<BuildOptions> {
     })
 }
 
-fn print_notices(notices: &[feedwright::error::Notice], quiet: bool) -> std::io::Result<()> {
+fn print_notices(notices: &[feedwright::site::Notice], quiet: bool) -> std::io::Result<()> {
     let mut err = std::io::stderr().lock();
     for n in notices {
         if !quiet || n.severity == Severity::Error {
@@ -257,7 +257,7 @@ impl Bar {
     }
 }
 
-impl feedwright::build::Progress for Bar {
+impl feedwright::site::Progress for Bar {
     fn start(&self, total: usize) {
         if let Some(bar) = &self.0 {
             bar.set_length(total as u64);
@@ -278,12 +278,12 @@ fn build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let opts = options(args)?;
     let bar = Bar::new(args.quiet);
-    let result = feedwright::build::build_with(&opts, &bar);
+    let result = feedwright::site::build_with(&opts, &bar);
     bar.finish();
     let report = match result {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("feedwright: {e}");
+            eprintln!("feedwright: {}", with_flag_hint(&e));
             return Ok(ExitCode::from(EXIT_FATAL));
         }
     };
@@ -324,30 +324,29 @@ fn build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
 /// Notifies the hubs about changed feeds; exit 1 when some hub failed.
 fn ping(args: &SiteArgs, timeout: u64) -> anyhow::Result<ExitCode> {
     let opts = options(args)?;
-    let (config, plan) = match feedwright::config::SiteConfig::load(&opts)
-        .and_then(|c| Ok((c, feedwright::plan(&opts)?)))
-    {
-        Ok(v) => v,
-        Err(e) => {
-            eprintln!("feedwright: {e}");
-            return Ok(ExitCode::from(EXIT_FATAL));
-        }
-    };
-    if config.hubs.is_empty() {
+    let (hubs, plan) =
+        match feedwright::site::hubs(&opts).and_then(|h| Ok((h, feedwright::site::plan(&opts)?))) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("feedwright: {}", with_flag_hint(&e));
+                return Ok(ExitCode::from(EXIT_FATAL));
+            }
+        };
+    if hubs.is_empty() {
         eprintln!("feedwright: no WebSub hub is configured; set `feedwright.hub` in _config.yml to the hub's URL (or a list of URLs)");
         return Ok(ExitCode::from(EXIT_FATAL));
     }
     let feeds: Vec<_> = plan
         .feeds
         .iter()
-        .map(|f| feedwright::websub::FeedFile {
+        .map(|f| feedwright::site::websub::FeedFile {
             path: plan.dest.join(&f.path),
             url: f.url.clone(),
         })
         .collect();
-    let pings = feedwright::websub::ping_changed(
+    let pings = feedwright::site::websub::ping_changed(
         &opts.source,
-        &config.hubs,
+        &hubs,
         &feeds,
         std::time::Duration::from_secs(timeout),
     );
@@ -386,12 +385,12 @@ fn ping(args: &SiteArgs, timeout: u64) -> anyhow::Result<ExitCode> {
 
 /// Prints one `<link rel="alternate">` per feed, for a template's `<head>`.
 fn meta(args: &MetaArgs) -> anyhow::Result<ExitCode> {
-    use feedwright::feed::gather::Scope;
+    use feedwright::site::Scope;
     let opts = options(&args.site)?;
-    let plan = match feedwright::plan(&opts) {
+    let plan = match feedwright::site::plan(&opts) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("feedwright: {e}");
+            eprintln!("feedwright: {}", with_flag_hint(&e));
             return Ok(ExitCode::from(EXIT_FATAL));
         }
     };
@@ -417,10 +416,10 @@ fn html_attr(s: &str) -> std::borrow::Cow<'_, str> {
 
 fn check(args: &SiteArgs) -> anyhow::Result<ExitCode> {
     let opts = options(args)?;
-    let report = match feedwright::check(&opts) {
+    let report = match feedwright::site::check(&opts) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("feedwright: {e}");
+            eprintln!("feedwright: {}", with_flag_hint(&e));
             return Ok(ExitCode::from(EXIT_FATAL));
         }
     };
@@ -448,13 +447,12 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     use feedwright::validate::{
         read_limited, validate_owned, Options, Severity as V, MAX_SITEMAP_BYTES,
     };
-    let base = match &args.base {
-        Some(b) => Some(
-            url::Url::parse(b).with_context(|| format!("--base `{b}` is not an absolute URL"))?,
-        ),
-        None => None,
-    };
-    let opts = Options { base, ..Options::default() };
+    let mut opts = Options::default();
+    if let Some(b) = &args.base {
+        let base = feedwright::AbsUrl::parse(b)
+            .with_context(|| format!("--base `{b}` is not an absolute http(s) URL"))?;
+        opts = opts.base(&base);
+    }
     let mut out = std::io::stdout().lock();
     let mut json = Vec::new();
     let (mut errors, mut warnings, mut unreadable) = (0, 0, 0);
@@ -509,4 +507,15 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The library's message, plus the flag that fixes it from the command line
+/// (the library's messages name no flags).
+fn with_flag_hint(e: &feedwright::site::Error) -> String {
+    use feedwright::site::Error;
+    match e {
+        Error::NoUrl { .. } => format!("{e} (--url https://your.site)"),
+        Error::Locked { .. } => format!("{e} (--lock-wait SECONDS)"),
+        _ => e.to_string(),
+    }
 }

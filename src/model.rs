@@ -44,31 +44,51 @@ impl From<AbsUrl> for String {
 
 /// Why a string is not an [`AbsUrl`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum UrlError {
     /// The text does not parse as an absolute URL.
-    #[error("`{0}` is not an absolute URL: {1}")]
-    Invalid(String, url::ParseError),
+    #[error("`{url}` is not an absolute URL: {reason}")]
+    Invalid {
+        /// The text.
+        url: String,
+        /// What the URL parser said.
+        reason: String,
+    },
     /// The URL parses, but its scheme is not `http` or `https`.
-    #[error("`{0}` has the scheme `{1}`; only http and https URLs are published")]
-    Scheme(String, String),
+    #[error("`{url}` has the scheme `{scheme}`; only http and https URLs are published")]
+    Scheme {
+        /// The URL.
+        url: String,
+        /// Its scheme.
+        scheme: String,
+    },
+}
+
+impl UrlError {
+    fn invalid(url: impl Into<String>, reason: url::ParseError) -> Self {
+        UrlError::Invalid {
+            url: url.into(),
+            reason: reason.to_string(),
+        }
+    }
 }
 
 impl AbsUrl {
     /// Parses an absolute `http`/`https` URL.
     pub fn parse(s: &str) -> Result<Self, UrlError> {
-        let url = url::Url::parse(s.trim()).map_err(|e| UrlError::Invalid(s.to_string(), e))?;
+        let url = url::Url::parse(s.trim()).map_err(|e| UrlError::invalid(s, e))?;
         Self::from_url(url)
     }
 
     /// Wraps a parsed URL, checking its scheme.
-    pub fn from_url(url: url::Url) -> Result<Self, UrlError> {
+    pub(crate) fn from_url(url: url::Url) -> Result<Self, UrlError> {
         match url.scheme() {
             "http" | "https" if url.host().is_some() => Ok(AbsUrl(url)),
-            "http" | "https" => Err(UrlError::Invalid(
-                url.to_string(),
-                url::ParseError::EmptyHost,
-            )),
-            other => Err(UrlError::Scheme(url.to_string(), other.to_string())),
+            "http" | "https" => Err(UrlError::invalid(url.as_str(), url::ParseError::EmptyHost)),
+            other => Err(UrlError::Scheme {
+                url: url.to_string(),
+                scheme: other.to_string(),
+            }),
         }
     }
 
@@ -77,7 +97,7 @@ impl AbsUrl {
         let url = self
             .0
             .join(reference.trim())
-            .map_err(|e| UrlError::Invalid(reference.to_string(), e))?;
+            .map_err(|e| UrlError::invalid(reference, e))?;
         Self::from_url(url)
     }
 
@@ -94,19 +114,13 @@ impl AbsUrl {
         self.join(&format!("./{}", path.trim().trim_start_matches('/')))
     }
 
+    #[cfg(feature = "site")]
     /// The text of [`AbsUrl::join_path`]'s answer, without parsing a URL
     /// when `path` is plain: only characters a URL path keeps as they are
     /// (letters, digits, `-._~!$&'()*+,;=:@/` and `%XX` escapes, as
-    /// [`crate::extract::permalink::normalize_path`] writes), and no `.` or
-    /// `..` segment. Such a path is appended to this URL (which ends in `/`).
-    ///
-    /// ```
-    /// use feedwright::model::AbsUrl;
-    /// let base = AbsUrl::parse("https://example.com/blog/").unwrap();
-    /// assert_eq!(base.join_path_text("/2024/01/02/%ED%95%9C").unwrap(), "https://example.com/blog/2024/01/02/%ED%95%9C");
-    /// assert_eq!(base.join_path_text("/a/../b").unwrap(), "https://example.com/blog/b");
-    /// ```
-    pub fn join_path_text(&self, path: &str) -> Result<String, UrlError> {
+    /// the permalink expansion writes), and no `.` or `..` segment. Such a
+    /// path is appended to this URL (which ends in `/`).
+    pub(crate) fn join_path_text(&self, path: &str) -> Result<String, UrlError> {
         let rest = path.trim().trim_start_matches('/');
         let base = self.as_str();
         let appendable =
@@ -122,17 +136,19 @@ impl AbsUrl {
         self.0.as_str()
     }
 
-    /// The underlying [`url::Url`].
-    pub fn as_url(&self) -> &url::Url {
+    /// The underlying parsed URL.
+    pub(crate) fn as_url(&self) -> &url::Url {
         &self.0
     }
 }
 
+#[cfg(feature = "site")]
 /// True for bytes Jekyll leaves unescaped in a path: unreserved, sub-delims, `:`, `@`, `/`.
 pub(crate) fn path_safe(b: u8) -> bool {
     PATH_SAFE[usize::from(b)]
 }
 
+#[cfg(feature = "site")]
 /// [`path_safe`] as a table: it is asked for every byte of every URL.
 const PATH_SAFE: [bool; 256] = {
     let mut table = [false; 256];
@@ -151,6 +167,7 @@ const PATH_SAFE: [bool; 256] = {
     table
 };
 
+#[cfg(feature = "site")]
 /// True when the URL parser would keep `path` exactly as it is: no byte it
 /// escapes or rewrites, only complete `%XX` escapes, and no dot segment
 /// (`.`, `..`, or either spelled with `%2E`).
@@ -188,9 +205,16 @@ impl fmt::Display for AbsUrl {
 }
 
 /// A person: an entry's or a feed's author.
+///
+/// ```
+/// use feedwright::model::{AbsUrl, Person};
+/// let kim = Person::named("Kim").email("kim@example.com");
+/// assert_eq!(kim.email.as_deref(), Some("kim@example.com"));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Person {
-    /// The name shown to readers.
+    /// The name shown to readers (must not be empty).
     pub name: String,
     /// An e-mail address, if known.
     pub email: Option<String>,
@@ -206,17 +230,46 @@ impl Person {
             ..Person::default()
         }
     }
+
+    /// With an e-mail address.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// With a home page.
+    pub fn uri(mut self, uri: AbsUrl) -> Self {
+        self.uri = Some(uri);
+        self
+    }
 }
 
 /// One post, as every feed format and the sitemap see it.
+///
+/// Made with [`Entry::new`] and refined with the setters, which take and
+/// give back the entry:
+///
+/// ```
+/// use feedwright::model::{AbsUrl, Entry, Person};
+/// let when = chrono::DateTime::parse_from_rfc3339("2024-03-16T10:00:00+09:00").unwrap();
+/// let post = Entry::new(AbsUrl::parse("https://example.com/hello/").unwrap(), "Hello", when)
+///     .summary("A first post.")
+///     .content_html("<p>A first post.</p>")
+///     .tags(["news", "rust"])
+///     .author(Person::named("Kim"));
+/// assert_eq!(post.id, "https://example.com/hello/");
+/// assert_eq!(post.updated, when);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Entry {
-    /// The permanent identifier (Atom `id`, JSON Feed `id`). For Jekyll sites
-    /// this is jekyll-feed's id, so readers do not see posts again as new.
+    /// The permanent identifier (Atom `id`, JSON Feed `id`): an absolute URI
+    /// that never changes, even when the post moves. For Jekyll sites this is
+    /// jekyll-feed's id, so readers do not see posts again as new.
     pub id: String,
-    /// The post's public URL.
+    /// The post's public URL (also RSS's `guid`).
     pub url: AbsUrl,
-    /// The title, as plain text.
+    /// The title, as plain text (must not be empty).
     pub title: String,
     /// When the post was first published.
     pub published: DateTime<FixedOffset>,
@@ -224,7 +277,9 @@ pub struct Entry {
     pub updated: DateTime<FixedOffset>,
     /// A short plain-text summary.
     pub summary: Option<String>,
-    /// The full content as HTML.
+    /// The full content as HTML. Links in it should be absolute: readers
+    /// resolve relative ones against different bases (see
+    /// `Feed::absolutize_urls`, with the `html` feature).
     pub content_html: Option<String>,
     /// Category terms, in order (feeds write them before the tags).
     pub categories: Vec<String>,
@@ -238,36 +293,134 @@ pub struct Entry {
     pub language: Option<String>,
 }
 
-/// What describes a feed as a whole.
+impl Entry {
+    /// An entry at `url`, published (and last updated) at `published`. Its
+    /// id is its URL; give a permanent one with [`Entry::id`] if the URL may change.
+    pub fn new(url: AbsUrl, title: impl Into<String>, published: DateTime<FixedOffset>) -> Self {
+        Entry {
+            id: url.as_str().to_string(),
+            url,
+            title: title.into(),
+            published,
+            updated: published,
+            summary: None,
+            content_html: None,
+            categories: Vec::new(),
+            tags: Vec::new(),
+            author: None,
+            image: None,
+            language: None,
+        }
+    }
+
+    /// With this permanent id (an absolute URI, such as a `tag:` URI).
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = id.into();
+        self
+    }
+
+    /// Last changed at `updated`.
+    pub fn updated(mut self, updated: DateTime<FixedOffset>) -> Self {
+        self.updated = updated;
+        self
+    }
+
+    /// With a plain-text summary.
+    pub fn summary(mut self, summary: impl Into<String>) -> Self {
+        self.summary = Some(summary.into());
+        self
+    }
+
+    /// With full HTML content.
+    pub fn content_html(mut self, html: impl Into<String>) -> Self {
+        self.content_html = Some(html.into());
+        self
+    }
+
+    /// With these categories.
+    pub fn categories<S: Into<String>>(mut self, categories: impl IntoIterator<Item = S>) -> Self {
+        self.categories = categories.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// With these tags.
+    pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
+        self.tags = tags.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Written by `author`.
+    pub fn author(mut self, author: Person) -> Self {
+        self.author = Some(author);
+        self
+    }
+
+    /// With a representative image.
+    pub fn image(mut self, image: AbsUrl) -> Self {
+        self.image = Some(image);
+        self
+    }
+
+    /// In this language (a BCP 47 tag such as `ko` or `en-US`).
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.language = Some(language.into());
+        self
+    }
+}
+
+/// What describes a feed as a whole. Set through [`Feed`]'s setters.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct FeedMeta {
-    /// The feed's title.
+    /// The feed's title (must not be empty).
     pub title: String,
     /// A one-line description (Atom `subtitle`, RSS `description`).
     pub description: Option<String>,
     /// The site's home page.
     pub home_url: AbsUrl,
-    /// Where this feed itself is published (the self link; Atom feed id).
-    pub feed_url: AbsUrl,
+    /// The Atom feed's id: an absolute URI that never changes. When `None`,
+    /// the Atom URL, else the home page.
+    pub id: Option<String>,
+    /// Where the Atom feed is published (its self link).
+    pub atom_url: Option<AbsUrl>,
+    /// Where the RSS feed is published (its `atom:link rel="self"`).
+    pub rss_url: Option<AbsUrl>,
+    /// Where the JSON Feed is published (its `feed_url`).
+    pub json_url: Option<AbsUrl>,
     /// The language, as a BCP 47 tag such as `ko` or `en-US`.
     pub language: Option<String>,
     /// The site's author, used for entries that have none.
     pub author: Option<Person>,
-    /// When the feed has no entries, the date to call it updated. feedwright
-    /// passes the build date; the feed's date otherwise comes from its newest entry.
-    pub empty_updated: DateTime<FixedOffset>,
+    /// The date of a feed without entries (Atom requires one). A feed with
+    /// entries is dated by its newest entry, never by a clock.
+    pub empty_updated: Option<DateTime<FixedOffset>>,
     /// When true, entries carry their summary only, no full content.
     pub excerpt_only: bool,
     /// WebSub hubs that subscribers may use for push updates.
     pub hubs: Vec<AbsUrl>,
-    /// A large square image for the feed (JSON Feed `icon`, Atom `logo`).
+    /// A large square image for the feed (JSON Feed `icon`, Atom `logo`, RSS `image`).
     pub icon: Option<AbsUrl>,
     /// A small square image (JSON Feed `favicon`, Atom `icon`).
     pub favicon: Option<AbsUrl>,
 }
 
-/// A feed ready to serialise: its metadata and its entries, newest first.
+/// A feed: its metadata and its entries, newest first. One `Feed` is written
+/// in every format ([`Feed::to_atom`], [`Feed::to_rss`], [`Feed::to_json`]);
+/// each format's own address is set once ([`Feed::atom_url`], …).
+///
+/// ```
+/// use feedwright::model::{AbsUrl, Feed};
+/// let site = AbsUrl::parse("https://example.com/").unwrap();
+/// let feed = Feed::new("My site", site.clone())
+///     .atom_url(site.join("feed.xml").unwrap())
+///     .rss_url(site.join("rss.xml").unwrap())
+///     .description("Notes")
+///     .language("en");
+/// assert_eq!(feed.meta.title, "My site");
+/// assert!(feed.entries.is_empty());
+/// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Feed {
     /// The feed's metadata.
     pub meta: FeedMeta,
@@ -276,13 +429,123 @@ pub struct Feed {
 }
 
 impl Feed {
-    /// When the feed last changed: its newest entry's `updated`, never the build clock.
-    pub fn updated(&self) -> DateTime<FixedOffset> {
+    /// A feed titled `title` for the site at `home_url`, with no entries yet.
+    pub fn new(title: impl Into<String>, home_url: AbsUrl) -> Self {
+        Feed {
+            meta: FeedMeta {
+                title: title.into(),
+                description: None,
+                home_url,
+                id: None,
+                atom_url: None,
+                rss_url: None,
+                json_url: None,
+                language: None,
+                author: None,
+                empty_updated: None,
+                excerpt_only: false,
+                hubs: Vec::new(),
+                icon: None,
+                favicon: None,
+            },
+            entries: Vec::new(),
+        }
+    }
+
+    /// With these entries (newest first), replacing any there were.
+    pub fn entries(mut self, entries: impl IntoIterator<Item = Entry>) -> Self {
+        self.entries = entries.into_iter().collect();
+        self
+    }
+
+    /// With a one-line description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.meta.description = Some(description.into());
+        self
+    }
+
+    /// With a permanent Atom feed id (otherwise the Atom URL).
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.meta.id = Some(id.into());
+        self
+    }
+
+    /// Published as Atom at `url`.
+    pub fn atom_url(mut self, url: AbsUrl) -> Self {
+        self.meta.atom_url = Some(url);
+        self
+    }
+
+    /// Published as RSS at `url`.
+    pub fn rss_url(mut self, url: AbsUrl) -> Self {
+        self.meta.rss_url = Some(url);
+        self
+    }
+
+    /// Published as JSON Feed at `url`.
+    pub fn json_url(mut self, url: AbsUrl) -> Self {
+        self.meta.json_url = Some(url);
+        self
+    }
+
+    /// In this language (a BCP 47 tag such as `ko` or `en-US`).
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.meta.language = Some(language.into());
+        self
+    }
+
+    /// Written by `author` (entries without an author of their own).
+    pub fn author(mut self, author: Person) -> Self {
+        self.meta.author = Some(author);
+        self
+    }
+
+    /// Dated `when` if it has no entries.
+    pub fn empty_updated(mut self, when: DateTime<FixedOffset>) -> Self {
+        self.meta.empty_updated = Some(when);
+        self
+    }
+
+    /// Entries carry their summary only.
+    pub fn excerpt_only(mut self, excerpt_only: bool) -> Self {
+        self.meta.excerpt_only = excerpt_only;
+        self
+    }
+
+    /// With these WebSub hubs.
+    pub fn hubs(mut self, hubs: impl IntoIterator<Item = AbsUrl>) -> Self {
+        self.meta.hubs = hubs.into_iter().collect();
+        self
+    }
+
+    /// With a large square image.
+    pub fn icon(mut self, icon: AbsUrl) -> Self {
+        self.meta.icon = Some(icon);
+        self
+    }
+
+    /// With a small square image.
+    pub fn favicon(mut self, favicon: AbsUrl) -> Self {
+        self.meta.favicon = Some(favicon);
+        self
+    }
+
+    /// When the feed last changed: its newest entry's `updated`, else
+    /// [`FeedMeta::empty_updated`]; never the clock.
+    pub fn updated(&self) -> Option<DateTime<FixedOffset>> {
         self.entries
             .iter()
             .map(|e| e.updated)
             .max()
-            .unwrap_or(self.meta.empty_updated)
+            .or(self.meta.empty_updated)
+    }
+
+    /// The Atom feed id: [`FeedMeta::id`], else the Atom URL, else the home page.
+    pub fn atom_id(&self) -> &str {
+        let m = &self.meta;
+        m.id.as_deref()
+            .or(m.atom_url.as_ref().map(AbsUrl::as_str))
+            .unwrap_or(m.home_url.as_str())
     }
 }
 
@@ -291,6 +554,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "site")]
     fn the_path_safe_table_holds_exactly_the_unreserved_and_sub_delim_bytes() {
         for b in 0..=255u8 {
             let listed = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b);
@@ -298,6 +562,21 @@ mod tests {
         }
     }
 
+    #[test]
+    #[cfg(feature = "site")]
+    fn a_plain_path_is_appended_and_a_dotted_one_resolved() {
+        let base = AbsUrl::parse("https://example.com/blog/").unwrap();
+        assert_eq!(
+            base.join_path_text("/2024/01/02/%ED%95%9C").unwrap(),
+            "https://example.com/blog/2024/01/02/%ED%95%9C"
+        );
+        assert_eq!(
+            base.join_path_text("/a/../b").unwrap(),
+            "https://example.com/blog/b"
+        );
+    }
+
+    #[cfg(feature = "site")]
     proptest::proptest! {
         #[test]
         fn joining_a_path_as_text_gives_what_the_url_parser_gives(

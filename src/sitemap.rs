@@ -319,11 +319,13 @@ fn write_item<W: std::io::Write>(
 }
 
 /// URLs per piece when a long sitemap is written on all cores.
+#[cfg(feature = "site")]
 const PIECE: usize = 2048;
 
 /// `<url>` elements each on a new line, as the indenting writer puts them
 /// inside the root: a fresh writer breaks the line only between elements,
 /// so the first break is written here.
+#[cfg(feature = "site")]
 fn items(urls: &[SitemapUrl], size: usize) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(size + 1);
     bytes.push(b'\n');
@@ -399,14 +401,21 @@ fn element<W: std::io::Write>(w: &mut Writer<W>, name: &str, value: &str) -> std
 
 /// A sitemap as text.
 pub fn to_string(urls: &[SitemapUrl]) -> String {
-    use rayon::prelude::*;
     // Sized up front: growing a multi-megabyte buffer by doubling touches
     // (and the kernel zeroes) about twice the memory, which shows at 50,000 URLs.
     let size = 256 + urls.iter().map(typical_size).sum::<usize>();
-    if urls.len() < 2 * PIECE {
-        let bytes = write(urls, Vec::with_capacity(size)).expect("writing to memory does not fail");
-        return String::from_utf8(bytes).expect("the sitemap writer emits UTF-8");
+    #[cfg(feature = "site")]
+    if urls.len() >= 2 * PIECE {
+        return in_pieces(urls, size);
     }
+    let bytes = write(urls, Vec::with_capacity(size)).expect("writing to memory does not fail");
+    String::from_utf8(bytes).expect("the sitemap writer emits UTF-8")
+}
+
+/// A long sitemap written in pieces on all cores (rayon comes with the site builder).
+#[cfg(feature = "site")]
+fn in_pieces(urls: &[SitemapUrl], size: usize) -> String {
+    use rayon::prelude::*;
     // A long sitemap is written in pieces on all cores, the first into the
     // whole file's buffer; each later piece is appended and freed in turn,
     // so the pieces never take more than one extra copy of the file.
@@ -438,6 +447,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "site")]
     fn a_long_sitemap_written_in_pieces_equals_the_one_written_in_one_pass() {
         let when = chrono::DateTime::parse_from_rfc3339("2024-03-16T10:00:00+09:00").unwrap();
         let url = |i: usize| AbsUrl::parse(&format!("https://e.com/{i}?a=1&b=<{i}>")).unwrap();

@@ -88,11 +88,6 @@ impl Discovery {
         self.files.len()
     }
 
-    /// True when no post file was found.
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
     /// Puts the files in walk order: folder by folder, by name within one.
     pub fn sort(&mut self) {
         rayon::slice::ParallelSliceMut::par_sort_unstable_by(&mut self.files[..], |a, b| {
@@ -147,20 +142,8 @@ fn is_special(name: &str) -> bool {
     name.starts_with(['.', '_', '#']) || name.ends_with('~')
 }
 
-/// Finds the posts of `source`, never looking inside `dest`.
-pub fn discover(
-    source: &Path,
-    dest: &Path,
-    kind: SiteKind,
-    exclude: &[String],
-) -> Result<Discovery, Error> {
-    let mut found = discover_unsorted(source, dest, kind, exclude, StatFiles::Now)?;
-    found.sort();
-    Ok(found)
-}
-
-/// [`discover`], leaving the files of each folder in the order the folder
-/// listed them (see [`Discovery::sort`]). An unchanged re-run needs only the
+/// Finds the posts of `source`, never looking inside `dest`, leaving the
+/// files of each folder in the order the folder listed them (see [`Discovery::sort`]). An unchanged re-run needs only the
 /// set of files, and at 100,000 posts sorting them was a tenth of its time.
 pub(crate) fn discover_unsorted(
     source: &Path,

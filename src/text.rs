@@ -19,10 +19,6 @@ pub fn is_xml_char(c: char) -> bool {
 /// feed and carriage return; U+FFFE; U+FFFF), and turns `\r\n` and lone `\r`
 /// into `\n` as every XML parser would, so what a reader gets back is
 /// exactly this text.
-///
-/// ```
-/// assert_eq!(feedwright::text::xml_safe("Bell \u{7} here\r\nnext"), "Bell  here\nnext");
-/// ```
 pub fn xml_safe(s: &str) -> Cow<'_, str> {
     // In a Rust string only C0 controls, U+FFFE and U+FFFF can break the
     // character rule; the last two start with byte 0xEF, which Korean and
@@ -52,6 +48,7 @@ pub fn xml_safe(s: &str) -> Cow<'_, str> {
 }
 
 /// Collapses every run of white space to one space and trims the ends.
+#[cfg(feature = "site")]
 pub fn normalize_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
@@ -66,13 +63,7 @@ pub fn normalize_whitespace(s: &str) -> String {
 /// Shortens `s` to at most `max_chars` characters, at a word boundary where
 /// one is near, ending with an ellipsis that counts as one of the
 /// `max_chars`. Never cuts inside a character.
-///
-/// ```
-/// use feedwright::text::truncate_chars;
-/// assert_eq!(truncate_chars("한국 정부와 7개국", 6), "한국 정부…");
-/// assert_eq!(truncate_chars("한국 정부와 7개국", 7), "한국 정부와…");
-/// assert_eq!(truncate_chars("short", 10), "short");
-/// ```
+#[cfg(feature = "site")]
 pub fn truncate_chars(s: &str, max_chars: usize) -> String {
     match s.char_indices().nth(max_chars) {
         None => s.to_string(),
@@ -98,6 +89,19 @@ pub fn truncate_chars(s: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_safe_drops_a_bell_and_turns_crlf_into_lf() {
+        assert_eq!(xml_safe("Bell \u{7} here\r\nnext"), "Bell  here\nnext");
+    }
+
+    #[test]
+    #[cfg(feature = "site")]
+    fn truncation_ends_at_a_word_with_an_ellipsis_within_the_limit() {
+        assert_eq!(truncate_chars("한국 정부와 7개국", 6), "한국 정부…");
+        assert_eq!(truncate_chars("한국 정부와 7개국", 7), "한국 정부와…");
+        assert_eq!(truncate_chars("short", 10), "short");
+    }
 
     proptest::proptest! {
         #[test]

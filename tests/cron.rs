@@ -2,7 +2,7 @@
 //! `kill -9` in the middle of a build, and sitemap splitting.
 
 use crate::util::*;
-use feedwright::output::WriteOutcome;
+use feedwright::site::WriteOutcome;
 use feedwright::sitemap::{split, to_string, Limits, SitemapUrl, MAX_BYTES, MAX_URLS};
 use feedwright::BuildOptions;
 use std::path::Path;
@@ -140,36 +140,6 @@ fn a_future_post_appears_when_its_date_arrives_with_a_warm_cache() {
 
 fn feedwright_cli() -> Command {
     Command::new(env!("CARGO_BIN_EXE_feedwright"))
-}
-
-#[test]
-fn a_held_lock_makes_a_second_build_wait_then_stop_with_a_clear_message() {
-    let src = tempfile::tempdir().unwrap();
-    write_site(src.path(), 3);
-    let dest = tempfile::tempdir().unwrap();
-    let lock =
-        feedwright::output::DestLock::acquire(dest.path(), std::time::Duration::ZERO).unwrap();
-    let out = feedwright_cli()
-        .args([
-            "build",
-            "--lock-wait",
-            "1",
-            "--build-date",
-            BUILD_DATE,
-            "--dest",
-        ])
-        .arg(dest.path())
-        .arg(src.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("another feedwright build"), "{err}");
-    assert!(
-        !dest.path().join("feed.xml").exists(),
-        "nothing was written"
-    );
-    drop(lock);
 }
 
 #[test]

@@ -160,11 +160,17 @@ fn as_jekyll_feed_title(ours: &str) -> String {
             _ => {}
         }
     }
-    feedwright::text::normalize_whitespace(&stripped).replace('&', "&amp;")
+    normalize_whitespace(&stripped).replace('&', "&amp;")
 }
 
+/// Liquid's `normalize_whitespace`: every run of white space one space, ends trimmed.
+fn normalize_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A title as feedwright publishes it: control characters dropped, white space normalised.
 fn without_control_chars(s: &str) -> String {
-    feedwright::text::normalize_whitespace(&feedwright::text::xml_safe(s))
+    normalize_whitespace(&s.replace(|c: char| c.is_control() && !c.is_whitespace(), ""))
 }
 
 #[test]
@@ -249,7 +255,18 @@ fn robots_txt_matches_jekyll_sitemap() {
 fn drafts_unpublished_future_and_undated_files_are_left_out() {
     let dest = tempfile::tempdir().unwrap();
     let report = feedwright::plan(&options(&fixture("jekyll-site"), dest.path())).unwrap();
-    let urls: Vec<String> = report.posts.iter().map(|p| p.url.to_string()).collect();
+    let sitemap = report
+        .files
+        .iter()
+        .find(|f| f.path == "sitemap.xml")
+        .expect("a sitemap is planned");
+    let sitemap = String::from_utf8_lossy(&sitemap.bytes);
+    let urls: Vec<&str> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .filter_map(|s| s.split("</loc>").next())
+        .collect();
+    assert!(urls.len() > 1, "the published posts are listed: {urls:?}");
     for absent in ["unpublished", "future", "draft", "hidden", "README"] {
         assert!(
             urls.iter().all(|u| !u.contains(absent)),

@@ -28,7 +28,7 @@ fn second_build_is_byte_identical_and_rewrites_nothing() {
     assert!(second
         .outputs
         .iter()
-        .all(|(_, o)| *o == feedwright::output::WriteOutcome::Unchanged));
+        .all(|(_, o)| *o == feedwright::site::WriteOutcome::Unchanged));
 }
 
 #[test]
@@ -163,42 +163,17 @@ fn a_users_robots_txt_is_never_overwritten() {
 fn image_url_with_an_ampersand_keeps_atom_and_rss_well_formed() {
     // Broke a 10,000-post benchmark build: `?w=800&h=450` went raw into
     // Atom's media:thumbnail attribute.
-    use feedwright::model::{AbsUrl, Entry, Feed, FeedMeta};
+    use feedwright::model::{AbsUrl, Entry, Feed};
     let when = date("2024-03-16T10:00:00+09:00");
     let image = "https://cdn.example.com/a.jpg?w=800&h=450";
-    let feed = Feed {
-        meta: FeedMeta {
-            title: "T".into(),
-            description: None,
-            home_url: AbsUrl::parse("https://example.com/").unwrap(),
-            feed_url: AbsUrl::parse("https://example.com/feed.xml").unwrap(),
-            language: None,
-            author: None,
-            empty_updated: when,
-            excerpt_only: false,
-            hubs: vec![],
-            icon: None,
-            favicon: None,
-        },
-        entries: vec![Entry {
-            id: "https://example.com/1".into(),
-            url: AbsUrl::parse("https://example.com/1/").unwrap(),
-            title: "One".into(),
-            published: when,
-            updated: when,
-            summary: None,
-            content_html: None,
-            categories: vec![],
-            tags: vec![],
-            author: None,
-            image: Some(AbsUrl::parse(image).unwrap()),
-            language: None,
-        }],
-    };
-    for text in [
-        feedwright::feed::atom::to_string(&feed),
-        feedwright::feed::rss::to_string(&feed),
-    ] {
+    let site = AbsUrl::parse("https://example.com/").unwrap();
+    let entry = Entry::new(site.join("1/").unwrap(), "One", when)
+        .id("https://example.com/1")
+        .image(AbsUrl::parse(image).unwrap());
+    let feed = Feed::new("T", site.clone())
+        .atom_url(site.join("feed.xml").unwrap())
+        .entries([entry]);
+    for text in [feed.to_atom().unwrap(), feed.to_rss().unwrap()] {
         let doc = strict_parse(&text);
         let urls: Vec<_> = doc
             .descendants()

@@ -55,8 +55,8 @@ fn a_post_without_any_date_says_where_its_date_came_from() {
 fn a_plain_folder_without_a_url_is_refused_with_advice() {
     let dest = tempfile::tempdir().unwrap();
     let err = feedwright::build(&options(&fixture("user-post"), dest.path())).unwrap_err();
-    assert!(matches!(err, feedwright::Error::NoUrl { .. }));
-    assert!(err.to_string().contains("--url"), "{err}");
+    assert!(matches!(err, feedwright::site::Error::NoUrl { .. }));
+    assert!(err.to_string().contains("url: https://your.site"), "{err}");
     assert_eq!(
         std::fs::read_dir(dest.path()).unwrap().count(),
         0,

@@ -309,10 +309,10 @@ fn jekylls_own_feed_with_a_control_character_is_rejected() {
 fn feedwrights_outputs_validate_cleanly() {
     let (dest, _) = build_fixture("jekyll-site");
     for f in ["feed.xml", "rss.xml", "sitemap.xml"] {
-        let base = url::Url::parse(&format!("https://example.com/blog/{f}")).unwrap();
+        let base = feedwright::AbsUrl::parse(&format!("https://example.com/blog/{f}")).unwrap();
         let r = feedwright::validate::validate_bytes(
             &std::fs::read(dest.path().join(f)).unwrap(),
-            &Options { base: Some(base), ..Options::default() },
+            &Options::default().base(&base),
         );
         assert!(
             r.diagnostics.iter().all(|d| d.severity == Severity::Info),

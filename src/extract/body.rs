@@ -20,11 +20,6 @@ pub fn markdown_to_html(md: &str) -> String {
 
 /// The text of an HTML fragment, as a reader sees it: tags removed (with
 /// `script`, `style` and comments), entities decoded, white space collapsed.
-///
-/// ```
-/// use feedwright::extract::body::plain_text;
-/// assert_eq!(plain_text("<p>A &amp; <b>B</b></p>\n<script>x()</script><p>C&nbsp;D</p>"), "A & B C D");
-/// ```
 pub fn plain_text(html: &str) -> String {
     let text = RefCell::new(String::with_capacity(html.len() / 2));
     let hidden = Rc::new(Cell::new(0usize));
@@ -67,11 +62,6 @@ pub fn plain_text(html: &str) -> String {
 }
 
 /// The `src` of the first `<img>` in an HTML fragment.
-///
-/// ```
-/// use feedwright::extract::body::first_image;
-/// assert_eq!(first_image("<p><img alt=x src=\"/a.png\"><img src=b.png></p>").as_deref(), Some("/a.png"));
-/// ```
 pub fn first_image(html: &str) -> Option<String> {
     let found: RefCell<Option<String>> = RefCell::new(None);
     let mut rewriter = HtmlRewriter::new(
@@ -119,17 +109,6 @@ const URL_ATTRIBUTES: [&str; 3] = ["href", "src", "poster"];
 /// absolute, resolved against `base` (the post's URL). Links with schemes
 /// other than http, https, mailto and tel (`javascript:`, `data:`, …) are
 /// removed; the removed values come back beside the HTML.
-///
-/// ```
-/// use feedwright::extract::body::absolutize_urls;
-/// let base = url::Url::parse("https://example.com/2024/03/post/").unwrap();
-/// let (html, dropped) = absolutize_urls(
-///     r#"<img src="/img/a.png" srcset="b.png 2x, /c.png 3x"><a href="javascript:alert(1)">x</a>"#,
-///     &base,
-/// );
-/// assert_eq!(html, r#"<img src="https://example.com/img/a.png" srcset="https://example.com/2024/03/post/b.png 2x, https://example.com/c.png 3x"><a>x</a>"#);
-/// assert_eq!(dropped, ["javascript:alert(1)"]);
-/// ```
 pub fn absolutize_urls(html: &str, base: &url::Url) -> (String, Vec<String>) {
     let dropped = RefCell::new(Vec::new());
     let mut out = Vec::with_capacity(html.len() + html.len() / 8);
@@ -193,6 +172,36 @@ pub fn absolutize_urls(html: &str, base: &url::Url) -> (String, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_links_become_absolute_and_unsafe_schemes_are_dropped() {
+        let base = url::Url::parse("https://example.com/2024/03/post/").unwrap();
+        let (html, dropped) = absolutize_urls(
+            r#"<img src="/img/a.png" srcset="b.png 2x, /c.png 3x"><a href="javascript:alert(1)">x</a>"#,
+            &base,
+        );
+        assert_eq!(
+            html,
+            r#"<img src="https://example.com/img/a.png" srcset="https://example.com/2024/03/post/b.png 2x, https://example.com/c.png 3x"><a>x</a>"#
+        );
+        assert_eq!(dropped, ["javascript:alert(1)"]);
+    }
+
+    #[test]
+    fn the_first_img_src_is_found() {
+        assert_eq!(
+            first_image("<p><img alt=x src=\"/a.png\"><img src=b.png></p>").as_deref(),
+            Some("/a.png")
+        );
+    }
+
+    #[test]
+    fn plain_text_drops_tags_and_scripts_and_decodes_entities() {
+        assert_eq!(
+            plain_text("<p>A &amp; <b>B</b></p>\n<script>x()</script><p>C&nbsp;D</p>"),
+            "A & B C D"
+        );
+    }
 
     #[test]
     fn excerpt_skips_an_image_only_first_paragraph() {

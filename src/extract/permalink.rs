@@ -13,13 +13,6 @@ pub enum SlugMode {
 }
 
 /// Jekyll's `Utils.slugify`.
-///
-/// ```
-/// use feedwright::extract::permalink::{slugify, SlugMode};
-/// assert_eq!(slugify("My Custom Slug", SlugMode::Pretty), "My-Custom-Slug");
-/// assert_eq!(slugify("C++ & Rust!", SlugMode::Default), "c-rust");
-/// assert_eq!(slugify("한글 제목?", SlugMode::Pretty), "한글-제목");
-/// ```
 pub fn slugify(s: &str, mode: SlugMode) -> String {
     let mut out = String::with_capacity(s.len());
     slugify_into(s, mode, &mut out);
@@ -98,6 +91,7 @@ fn push_escaped(out: &mut String, b: u8) {
 }
 
 /// Jekyll's `URL.escape_path`: percent-encodes a placeholder value (a `%` too).
+#[cfg(test)]
 pub fn escape_path(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     push_escaped_path(&mut out, s);
@@ -235,15 +229,6 @@ impl Placeholders<'_> {
 
 /// Expands a permalink template into a site path, as Jekyll's `URL#to_s` does
 /// (`generate_url_from_drop`, then `sanitize_url`).
-///
-/// ```
-/// use feedwright::extract::permalink::{expand, Placeholders};
-/// let date = chrono::DateTime::parse_from_rfc3339("2024-03-16T10:00:00+09:00").unwrap();
-/// let cats = vec!["정책".to_string()];
-/// let p = Placeholders { slug: "한글-제목", basename: "2024-03-16-한글-제목", path: "", categories: &cats, date, output_ext: ".html" };
-/// assert_eq!(expand("/:categories/:year/:month/:day/:title:output_ext", &p).unwrap(),
-///            "/%EC%A0%95%EC%B1%85/2024/03/16/%ED%95%9C%EA%B8%80-%EC%A0%9C%EB%AA%A9.html");
-/// ```
 pub fn expand(template: &str, p: &Placeholders<'_>) -> Result<String, UnknownPlaceholder> {
     let mut out = String::with_capacity(template.len() + 32);
     let mut value = String::new();
@@ -307,12 +292,6 @@ fn sanitize_url(s: &str) -> String {
 
 /// Jekyll's document id: the URL's folder joined with the raw slug. jekyll-feed
 /// uses it, made absolute, as each Atom entry's `id`.
-///
-/// ```
-/// use feedwright::extract::permalink::document_id;
-/// assert_eq!(document_id("/2024/03/24/My-Custom-Slug/", "My Custom Slug"), "/2024/03/24/My Custom Slug");
-/// assert_eq!(document_id("/2024/03/24/post.html", "post"), "/2024/03/24/post");
-/// ```
 pub fn document_id(url: &str, slug: &str) -> String {
     let trimmed = url.trim_end_matches('/');
     let dir = match trimmed.rfind('/') {
@@ -329,6 +308,46 @@ pub fn document_id(url: &str, slug: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_id_is_the_url_folder_plus_the_slug() {
+        assert_eq!(
+            document_id("/2024/03/24/My-Custom-Slug/", "My Custom Slug"),
+            "/2024/03/24/My Custom Slug"
+        );
+        assert_eq!(
+            document_id("/2024/03/24/post.html", "post"),
+            "/2024/03/24/post"
+        );
+    }
+
+    #[test]
+    fn placeholders_expand_percent_encoded() {
+        let date = chrono::DateTime::parse_from_rfc3339("2024-03-16T10:00:00+09:00").unwrap();
+        let cats = vec!["정책".to_string()];
+        let p = Placeholders {
+            slug: "한글-제목",
+            basename: "2024-03-16-한글-제목",
+            path: "",
+            categories: &cats,
+            date,
+            output_ext: ".html",
+        };
+        assert_eq!(
+            expand("/:categories/:year/:month/:day/:title:output_ext", &p).unwrap(),
+            "/%EC%A0%95%EC%B1%85/2024/03/16/%ED%95%9C%EA%B8%80-%EC%A0%9C%EB%AA%A9.html"
+        );
+    }
+
+    #[test]
+    fn slugs_follow_jekylls_modes_and_keep_hangul() {
+        assert_eq!(
+            slugify("My Custom Slug", SlugMode::Pretty),
+            "My-Custom-Slug"
+        );
+        assert_eq!(slugify("C++ & Rust!", SlugMode::Default), "c-rust");
+        assert_eq!(slugify("한글 제목?", SlugMode::Pretty), "한글-제목");
+    }
 
     fn ph<'a>(slug: &'a str, cats: &'a [String]) -> Placeholders<'a> {
         Placeholders {

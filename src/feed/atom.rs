@@ -1,13 +1,14 @@
 //! Atom 1.0 (RFC 4287), laid out like jekyll-feed's `feed.xml` so readers who
 //! switch see the same ids, links and dates.
 
+use super::FeedError;
 use crate::model::{Feed, Person};
 use crate::text::xml_safe;
 use atom_syndication as atom;
 use std::collections::BTreeMap;
 
 /// The Media RSS namespace, used for `media:thumbnail`.
-pub const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
+pub(crate) const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
 
 fn text(s: &str) -> String {
     xml_safe(s).into_owned()
@@ -39,8 +40,8 @@ fn link(
     }
 }
 
-/// Builds the `atom_syndication` value for a feed.
-pub fn to_atom(feed: &Feed) -> atom::Feed {
+/// The `atom_syndication` value for a feed that passed [`super::check`].
+fn document(feed: &Feed) -> atom::Feed {
     let meta = &feed.meta;
     let entries = feed
         .entries
@@ -125,8 +126,10 @@ pub fn to_atom(feed: &Feed) -> atom::Feed {
             .description
             .as_deref()
             .map(|d| atom::Text::plain(text(d))),
-        id: meta.feed_url.to_string(),
-        updated: feed.updated(),
+        id: text(feed.atom_id()),
+        updated: feed
+            .updated()
+            .expect("the check refuses an Atom feed without a date"),
         // RFC 4287 requires an author for every entry; when neither the site
         // nor some entry names one, the site itself stands as the author.
         authors: match &meta.author {
@@ -136,29 +139,23 @@ pub fn to_atom(feed: &Feed) -> atom::Feed {
             }
             None => vec![],
         },
-        links: vec![
-            link(
-                meta.feed_url.as_str(),
-                "self",
-                "application/atom+xml",
-                None,
-                None,
-            ),
-            link(
+        links: meta
+            .atom_url
+            .iter()
+            .map(|u| link(u.as_str(), "self", "application/atom+xml", None, None))
+            .chain(std::iter::once(link(
                 meta.home_url.as_str(),
                 "alternate",
                 "text/html",
                 None,
                 meta.language.as_deref(),
-            ),
-        ]
-        .into_iter()
-        .chain(meta.hubs.iter().map(|h| atom::Link {
-            href: h.to_string(),
-            rel: "hub".into(),
-            ..Default::default()
-        }))
-        .collect(),
+            )))
+            .chain(meta.hubs.iter().map(|h| atom::Link {
+                href: h.to_string(),
+                rel: "hub".into(),
+                ..Default::default()
+            }))
+            .collect(),
         icon: meta.favicon.as_ref().map(|u| u.to_string()),
         logo: meta.icon.as_ref().map(|u| u.to_string()),
         generator: Some(atom::Generator {
@@ -173,13 +170,18 @@ pub fn to_atom(feed: &Feed) -> atom::Feed {
     }
 }
 
-/// Writes a feed as Atom 1.0 into any writer.
-pub fn write<W: std::io::Write>(feed: &Feed, out: W) -> std::io::Result<W> {
-    to_atom(feed).write_to(out).map_err(std::io::Error::other)
+/// Writes a feed as Atom 1.0 into any writer, after checking it (see
+/// [`super::FeedError`]). Gives the writer back.
+pub fn write<W: std::io::Write>(feed: &Feed, out: W) -> Result<W, FeedError> {
+    super::check(feed, super::Format::Atom)?;
+    // The writer's only failure is the output's (the XML is built from
+    // checked, XML-safe values).
+    document(feed)
+        .write_to(out)
+        .map_err(|e| FeedError::io(std::io::Error::other(e)))
 }
 
-/// A feed as an Atom 1.0 document.
-pub fn to_string(feed: &Feed) -> String {
-    let bytes = write(feed, Vec::new()).expect("writing to memory does not fail");
-    String::from_utf8(bytes).expect("the Atom writer emits UTF-8")
+/// A feed as an Atom 1.0 document, after checking it (see [`super::FeedError`]).
+pub fn to_string(feed: &Feed) -> Result<String, FeedError> {
+    write(feed, Vec::new()).map(super::utf8)
 }

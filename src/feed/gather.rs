@@ -46,15 +46,6 @@ pub struct FeedSet<'a> {
 /// `[A-Za-z0-9_]` (so those feeds keep their addresses), otherwise a readable
 /// slug: letters and digits of any script kept, `+`, `#`, `&`, `@` spelled
 /// out, anything else a hyphen.
-///
-/// ```
-/// use feedwright::feed::gather::tag_slug;
-/// assert_eq!(tag_slug("Rust_lang"), "Rust_lang");
-/// assert_eq!(tag_slug("C++"), "C-plus-plus");
-/// assert_eq!(tag_slug("two words"), "two-words");
-/// assert_eq!(tag_slug("한국은행"), "한국은행");
-/// assert_eq!(tag_slug("../../etc"), "etc");
-/// ```
 pub fn tag_slug(tag: &str) -> String {
     if !tag.is_empty() && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return crate::text::truncate_chars(tag, MAX_SLUG_CHARS);
@@ -100,15 +91,6 @@ pub const MAX_SLUG_CHARS: usize = 60;
 /// (also when they differ only in case, which case-insensitive file systems
 /// merge) get `-2`, `-3`, … in the order of the tags' names; each such
 /// renaming is reported.
-///
-/// ```
-/// use feedwright::feed::gather::tag_file_names;
-/// let (names, collisions) = tag_file_names(["C++", "C--plus-plus", "c-plus-plus"].map(String::from).iter());
-/// assert_eq!(names["C++"], "C-plus-plus");
-/// assert_eq!(names["C--plus-plus"], "C-plus-plus-2");
-/// assert_eq!(names["c-plus-plus"], "c-plus-plus-3");
-/// assert_eq!(collisions.len(), 2);
-/// ```
 pub fn tag_file_names<'a>(
     tags: impl Iterator<Item = &'a String>,
 ) -> (BTreeMap<String, String>, Vec<String>) {
@@ -213,5 +195,32 @@ fn capitalize(s: &str) -> String {
             .chain(chars.flat_map(char::to_lowercase))
             .collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_slugs_keep_jekyll_names_and_spell_out_symbols() {
+        assert_eq!(tag_slug("Rust_lang"), "Rust_lang");
+        assert_eq!(tag_slug("C++"), "C-plus-plus");
+        assert_eq!(tag_slug("two words"), "two-words");
+        assert_eq!(tag_slug("한국은행"), "한국은행");
+        assert_eq!(tag_slug("../../etc"), "etc");
+    }
+
+    #[test]
+    fn colliding_tag_slugs_are_numbered_in_name_order() {
+        let (names, collisions) = tag_file_names(
+            ["C++", "C--plus-plus", "c-plus-plus"]
+                .map(String::from)
+                .iter(),
+        );
+        assert_eq!(names["C++"], "C-plus-plus");
+        assert_eq!(names["C--plus-plus"], "C-plus-plus-2");
+        assert_eq!(names["c-plus-plus"], "c-plus-plus-3");
+        assert_eq!(collisions.len(), 2);
     }
 }

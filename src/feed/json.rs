@@ -1,6 +1,7 @@
 //! JSON Feed 1.1 (<https://jsonfeed.org/version/1.1>), with the 1.0 `author`
 //! field beside 1.1's `authors` so older readers still see who wrote it.
 
+use super::FeedError;
 use crate::model::{Feed, Person};
 use crate::text::xml_safe;
 use serde::Serialize;
@@ -13,7 +14,8 @@ struct Document<'a> {
     version: &'static str,
     title: String,
     home_page_url: &'a str,
-    feed_url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feed_url: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -85,26 +87,38 @@ fn author(p: &Person) -> Author {
     }
 }
 
-/// A feed as a JSON Feed 1.1 document (pretty-printed, keys in a fixed order).
+/// A feed as a JSON Feed 1.1 document (pretty-printed, keys in a fixed
+/// order), after checking it (see [`super::FeedError`]).
 ///
 /// ```
-/// # use feedwright::model::{AbsUrl, Feed, FeedMeta};
-/// # let when = chrono::DateTime::parse_from_rfc3339("2024-03-16T10:00:00+09:00").unwrap();
-/// let feed = Feed {
-///     meta: FeedMeta {
-///         title: "My site".into(), description: None, language: Some("ko".into()), author: None,
-///         home_url: AbsUrl::parse("https://example.com/").unwrap(),
-///         feed_url: AbsUrl::parse("https://example.com/feed.json").unwrap(),
-///         empty_updated: when, excerpt_only: false,
-///         hubs: vec![AbsUrl::parse("https://hub.example/").unwrap()], icon: None, favicon: None,
-///     },
-///     entries: vec![],
-/// };
-/// let json: serde_json::Value = serde_json::from_str(&feedwright::feed::json::to_string(&feed)).unwrap();
+/// use feedwright::model::{AbsUrl, Feed};
+/// let site = AbsUrl::parse("https://example.com/").unwrap();
+/// let feed = Feed::new("My site", site.clone())
+///     .json_url(site.join("feed.json").unwrap())
+///     .language("ko")
+///     .hubs([AbsUrl::parse("https://hub.example/").unwrap()]);
+/// let json: serde_json::Value = serde_json::from_str(&feed.to_json().unwrap()).unwrap();
 /// assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
+/// assert_eq!(json["feed_url"], "https://example.com/feed.json");
 /// assert_eq!(json["hubs"][0]["type"], "WebSub");
 /// ```
-pub fn to_string(feed: &Feed) -> String {
+pub fn to_string(feed: &Feed) -> Result<String, FeedError> {
+    super::check(feed, super::Format::Json)?;
+    let mut s =
+        serde_json::to_string_pretty(&document(feed)).expect("a JSON Feed always serialises");
+    s.push('\n');
+    Ok(s)
+}
+
+/// Writes a feed as JSON Feed 1.1 into any writer, after checking it (see
+/// [`super::FeedError`]). Gives the writer back.
+pub fn write<W: std::io::Write>(feed: &Feed, mut out: W) -> Result<W, FeedError> {
+    out.write_all(to_string(feed)?.as_bytes())
+        .map_err(FeedError::io)?;
+    Ok(out)
+}
+
+fn document(feed: &Feed) -> Document<'_> {
     let meta = &feed.meta;
     let site_author = meta.author.as_ref().map(author);
     let items = feed
@@ -142,11 +156,11 @@ pub fn to_string(feed: &Feed) -> String {
             }
         })
         .collect();
-    let doc = Document {
+    Document {
         version: VERSION,
         title: text(&meta.title),
         home_page_url: meta.home_url.as_str(),
-        feed_url: meta.feed_url.as_str(),
+        feed_url: meta.json_url.as_ref().map(|u| u.as_str()),
         description: meta.description.as_deref().map(text),
         icon: meta.icon.as_ref().map(|u| u.as_str()),
         favicon: meta.favicon.as_ref().map(|u| u.as_str()),
@@ -162,8 +176,5 @@ pub fn to_string(feed: &Feed) -> String {
             })
             .collect(),
         items,
-    };
-    let mut s = serde_json::to_string_pretty(&doc).expect("a JSON Feed always serialises");
-    s.push('\n');
-    s
+    }
 }

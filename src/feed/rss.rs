@@ -2,9 +2,10 @@
 //! `atom:link rel="self"`, RFC 822 dates, `dc:creator` for authors without an
 //! e-mail address, `content:encoded` for the full HTML.
 
+use super::FeedError;
 use crate::model::{Feed, Person};
 use crate::text::xml_safe;
-use rss::extension::{atom as rss_atom, dublincore::DublinCoreExtension, Extension, ExtensionMap};
+use rss::extension::{dublincore::DublinCoreExtension, Extension, ExtensionMap};
 use std::collections::BTreeMap;
 
 fn text(s: &str) -> String {
@@ -30,8 +31,30 @@ fn rss_author(p: &Person) -> Option<String> {
         .map(|email| text(&format!("{email} ({})", p.name)))
 }
 
-/// Builds the `rss` crate's value for a feed.
-pub fn to_channel(feed: &Feed) -> rss::Channel {
+/// The Atom namespace, for `atom:link`.
+const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
+
+/// An `atom:link` in the channel. Written as a plain extension element so
+/// the core does not pull in the rss crate's Atom support (a second copy of
+/// atom_syndication, with builders). The XML is the same; the element is
+/// written with an end tag rather than self-closed.
+fn atom_link(href: &str, rel: &str, mime: Option<&str>) -> Extension {
+    let mut attrs = BTreeMap::new();
+    attrs.insert("href".to_string(), href.to_string());
+    attrs.insert("rel".to_string(), rel.to_string());
+    if let Some(mime) = mime {
+        attrs.insert("type".to_string(), mime.to_string());
+    }
+    Extension {
+        name: "atom:link".into(),
+        value: None,
+        attrs,
+        children: BTreeMap::new(),
+    }
+}
+
+/// The `rss` crate's value for a feed that passed [`super::check`].
+fn channel(feed: &Feed) -> rss::Channel {
     let meta = &feed.meta;
     let items = feed
         .entries
@@ -94,32 +117,33 @@ pub fn to_channel(feed: &Feed) -> rss::Channel {
     if feed.entries.iter().any(|e| e.image.is_some()) {
         namespaces.insert("media".to_string(), crate::feed::atom::MEDIA_NS.to_string());
     }
+    let links: Vec<Extension> = meta
+        .rss_url
+        .iter()
+        .map(|u| atom_link(u.as_str(), "self", Some("application/rss+xml")))
+        .chain(meta.hubs.iter().map(|h| atom_link(h.as_str(), "hub", None)))
+        .collect();
+    let mut extensions: ExtensionMap = BTreeMap::new();
+    if !links.is_empty() {
+        namespaces.insert("atom".to_string(), ATOM_NS.to_string());
+        extensions
+            .entry("atom".into())
+            .or_default()
+            .insert("link".into(), links);
+    }
     rss::Channel {
         title: text(&meta.title),
         link: meta.home_url.to_string(),
         // RSS requires a description; the title stands in when the site has none.
         description: text(meta.description.as_deref().unwrap_or(&meta.title)),
         language: meta.language.as_deref().map(text),
-        last_build_date: Some(rfc822(feed.updated())),
+        last_build_date: feed.updated().map(rfc822),
         generator: Some(format!(
             "{} {}",
             super::GENERATOR,
             env!("CARGO_PKG_VERSION")
         )),
-        atom_ext: Some(rss_atom::AtomExtension {
-            links: std::iter::once(rss_atom::Link {
-                href: meta.feed_url.to_string(),
-                rel: "self".into(),
-                mime_type: Some("application/rss+xml".into()),
-                ..Default::default()
-            })
-            .chain(meta.hubs.iter().map(|h| rss_atom::Link {
-                href: h.to_string(),
-                rel: "hub".into(),
-                ..Default::default()
-            }))
-            .collect(),
-        }),
+        extensions,
         image: meta.icon.as_ref().map(|icon| rss::Image {
             url: icon.to_string(),
             title: text(&meta.title),
@@ -132,15 +156,18 @@ pub fn to_channel(feed: &Feed) -> rss::Channel {
     }
 }
 
-/// Writes a feed as RSS 2.0 into any writer.
-pub fn write<W: std::io::Write>(feed: &Feed, out: W) -> std::io::Result<W> {
-    to_channel(feed)
+/// Writes a feed as RSS 2.0 into any writer, after checking it (see
+/// [`super::FeedError`]). Gives the writer back.
+pub fn write<W: std::io::Write>(feed: &Feed, out: W) -> Result<W, FeedError> {
+    super::check(feed, super::Format::Rss)?;
+    // The writer's only failure is the output's (the XML is built from
+    // checked, XML-safe values).
+    channel(feed)
         .write_to(out)
-        .map_err(std::io::Error::other)
+        .map_err(|e| FeedError::io(std::io::Error::other(e)))
 }
 
-/// A feed as an RSS 2.0 document.
-pub fn to_string(feed: &Feed) -> String {
-    let bytes = write(feed, Vec::new()).expect("writing to memory does not fail");
-    String::from_utf8(bytes).expect("the RSS writer emits UTF-8")
+/// A feed as an RSS 2.0 document, after checking it (see [`super::FeedError`]).
+pub fn to_string(feed: &Feed) -> Result<String, FeedError> {
+    write(feed, Vec::new()).map(super::utf8)
 }

@@ -12,20 +12,23 @@
 //! assert_eq!(missing, ["rss-missing-link", "rss-missing-description"]);
 //! ```
 
-pub mod atom;
-mod checks;
+mod atom;
+pub(crate) mod checks;
 mod encoding;
-pub mod json;
-pub mod robots;
-pub mod rss;
-pub mod sitemap;
+mod json;
+mod robots;
+mod rss;
+mod sitemap;
 mod vocab;
-pub mod xml;
+mod xml;
 
 use std::fmt;
 
-/// How serious a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// How serious a finding is: a validator's [`Diagnostic`] or a site
+/// build's notice (which uses `Warning` and `Error`).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     /// Worth knowing; never fails validation.
     Info,
@@ -124,13 +127,28 @@ pub enum Format {
 
 /// Settings for a validation.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Options {
     /// The URL the document is served from: checked against self links and sitemap hosts.
-    pub base: Option<url::Url>,
+    pub(crate) base: Option<url::Url>,
     /// The `charset` of the Content-Type the document was served with: it
     /// decides the encoding over the XML declaration (RFC 7303 §3), and a
     /// disagreement between the two is reported.
     pub charset: Option<String>,
+}
+
+impl Options {
+    /// Checks self links and sitemap hosts against `url`, where the document is served from.
+    pub fn base(mut self, url: &crate::model::AbsUrl) -> Self {
+        self.base = Some(url.as_url().clone());
+        self
+    }
+
+    /// Served with this `charset` (see [`Options::charset`]).
+    pub fn charset(mut self, charset: impl Into<String>) -> Self {
+        self.charset = Some(charset.into());
+        self
+    }
 }
 
 /// The result of validating one document.
@@ -160,6 +178,7 @@ impl Report {
 /// Largest uncompressed sitemap the protocol allows (50 MiB).
 pub const MAX_SITEMAP_BYTES: usize = 50 * 1024 * 1024;
 
+#[cfg(feature = "gzip")]
 /// Reads a document from a reader, decompressing gzip (by its magic bytes) and
 /// stopping at `limit` uncompressed bytes, so a gzip bomb costs no more than
 /// that. Returns the bytes and whether the limit was hit.
@@ -167,6 +186,7 @@ pub fn read_limited(input: impl std::io::Read, limit: usize) -> std::io::Result<
     read_limited_into(input, limit, Vec::new())
 }
 
+#[cfg(feature = "gzip")]
 /// [`read_limited`] for a file, with the buffer sized from the file's length
 /// up front: growing it by doubling would copy a 45 MiB sitemap through
 /// buffers of 32 and 64 MiB, tripling the peak memory of validating it.
@@ -177,6 +197,7 @@ pub fn read_file_limited(path: &std::path::Path, limit: usize) -> std::io::Resul
     read_limited_into(file, limit, Vec::with_capacity(capacity))
 }
 
+#[cfg(feature = "gzip")]
 fn read_limited_into(
     mut input: impl std::io::Read,
     limit: usize,

@@ -340,7 +340,7 @@ fn itunes_channel(channel: &Element, out: &mut Out) {
         return;
     }
     let spec = VOCABS[0].spec;
-    if channel.child("", "language").is_none() && channel.xml_attr("lang").is_none() {
+    if channel.child("", "language").is_none() && !channel.attrs.iter().any(|a| &*a.ns == super::xml::XML_NS && a.name == "lang") {
         out.warn(channel, "itunes-missing-element", "a podcast's channel should name its <language>", spec);
     }
     for (name, what) in [("category", "<itunes:category>"), ("explicit", "<itunes:explicit>")] {

@@ -63,13 +63,6 @@ impl Element {
             .find(|a| a.ns.is_empty() && a.name == name)
             .map(|a| a.value.as_str())
     }
-    /// The value of an `xml:` attribute.
-    pub fn xml_attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|a| &*a.ns == XML_NS && a.name == name)
-            .map(|a| a.value.as_str())
-    }
     /// Children with this namespace and local name.
     pub fn children_named<'a>(
         &'a self,
@@ -95,24 +88,6 @@ pub struct Document {
     pub root: Element,
     /// Notes about the prolog (encoding, DOCTYPE) that are not fatal.
     pub notes: Vec<Diagnostic>,
-}
-
-/// Turns bytes into text in any encoding of the WHATWG Encoding Standard,
-/// chosen by the byte-order mark, else the XML declaration, else UTF-8.
-pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
-    decode_borrowed(bytes).map(std::borrow::Cow::into_owned)
-}
-
-/// Like [`decode`], but reuses the buffer for UTF-8 input instead of copying
-/// it (a 50 MiB sitemap then costs 50 MiB, not 100).
-pub fn decode_owned(bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    super::encoding::decode(std::borrow::Cow::Owned(bytes), None).map(|d| d.text.into_owned())
-}
-
-/// Like [`decode`], but borrows the bytes when they are already the text:
-/// UTF-8 without a byte-order mark.
-pub fn decode_borrowed(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
-    super::encoding::decode(std::borrow::Cow::Borrowed(bytes), None).map(|d| d.text)
 }
 
 /// Turns byte offsets into line and column.
@@ -174,22 +149,8 @@ pub trait Sink {
     fn child(&mut self, root: &Element, child: Element);
 }
 
-/// A sink that keeps every element in the tree.
-struct KeepAll;
-
-impl Sink for KeepAll {
-    fn stream_children(&mut self, _: &Element) -> bool {
-        false
-    }
-    fn child(&mut self, _: &Element, _: Element) {}
-}
-
-/// Parses text into a [`Document`], or returns the first well-formedness error.
-pub fn parse(text: &str) -> Result<Document, Diagnostic> {
-    parse_with(text, &mut KeepAll)
-}
-
-/// Like [`parse`], but offers the root's children to `sink` as they finish.
+/// Parses text into a [`Document`], or returns the first well-formedness
+/// error; offers the root's children to `sink` as they finish.
 pub fn parse_with(text: &str, sink: &mut dyn Sink) -> Result<Document, Diagnostic> {
     let lines = Lines::new();
     // Byte-level fast path before the per-character search: in a Rust string
