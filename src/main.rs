@@ -72,9 +72,19 @@ struct MetaArgs {
 
 #[derive(Args)]
 struct ValidateArgs {
-    /// Files to validate.
+    /// Files, or http(s) URLs to fetch and validate as served.
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// For URLs: also validate the sitemaps a robots.txt names and the parts
+    /// a sitemap index lists (a site's root URL starts at its /robots.txt).
+    #[arg(long)]
+    follow: bool,
+    /// For URLs: seconds allowed per document.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    timeout: u64,
+    /// With --follow: the most documents fetched.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    max_documents: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
@@ -444,9 +454,7 @@ fn check(args: &SiteArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
-    use feedwright::validate::{
-        read_limited, validate_owned, Options, Severity as V, MAX_SITEMAP_BYTES,
-    };
+    use feedwright::validate::{Options, Severity as V};
     let mut opts = Options::default();
     if let Some(b) = &args.base {
         let base = feedwright::AbsUrl::parse(b)
@@ -456,24 +464,12 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let mut json = Vec::new();
     let (mut errors, mut warnings, mut unreadable) = (0, 0, 0);
-    for file in &args.files {
-        let name = file.display().to_string();
-        let read = if name == "-" {
-            read_limited(std::io::stdin().lock(), MAX_SITEMAP_BYTES)
-        } else {
-            feedwright::validate::read_file_limited(file, MAX_SITEMAP_BYTES)
-        };
+    for (name, read) in documents(args, &opts) {
         let mut diagnostics = match read {
-            Ok((bytes, over)) => {
-                let mut d = validate_owned(bytes, &opts).diagnostics;
-                if over {
-                    d.insert(0, feedwright::validate::Diagnostic::new(1, 1, V::Error, "too-large", "the document is larger than 50 MiB uncompressed (the sitemap limit); only the first 50 MiB were read", "sitemaps.org protocol"));
-                }
-                d
-            }
-            Err(e) => {
+            Ok(d) => d,
+            Err(why) => {
                 unreadable += 1;
-                eprintln!("feedwright: {name}: could not read the file: {e}");
+                eprintln!("feedwright: {name}: {why}");
                 continue;
             }
         };
@@ -506,6 +502,52 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// Each document to report on, lazily: its name and its findings, or why it
+/// could not be read. Files are read one at a time; URLs (`http://`,
+/// `https://`) are fetched, and with `--follow` what they point at too.
+fn documents<'a>(
+    args: &'a ValidateArgs,
+    opts: &'a feedwright::validate::Options,
+) -> impl Iterator<Item = (String, Result<Vec<feedwright::validate::Diagnostic>, String>)> + 'a {
+    use feedwright::validate::{fetch, read_limited, validate_owned, Severity as V, MAX_SITEMAP_BYTES};
+    let limits = fetch::Limits::default()
+        .timeout(std::time::Duration::from_secs(args.timeout))
+        .documents(args.max_documents);
+    args.files.iter().flat_map(move |file| {
+        let name = file.display().to_string();
+        if name.starts_with("http://") || name.starts_with("https://") {
+            let served = if args.follow {
+                fetch::validate_site(&[name.as_str()], opts, &limits)
+            } else {
+                vec![fetch::validate_url(&name, opts, &limits)]
+            };
+            return served
+                .into_iter()
+                .map(|s| {
+                    let shown = s.final_url.as_ref().map_or(s.url.clone(), |u| u.to_string());
+                    (shown, s.result.map(|r| r.diagnostics).map_err(|why| format!("could not fetch: {why}")))
+                })
+                .collect::<Vec<_>>();
+        }
+        let read = if name == "-" {
+            read_limited(std::io::stdin().lock(), MAX_SITEMAP_BYTES)
+        } else {
+            feedwright::validate::read_file_limited(file, MAX_SITEMAP_BYTES)
+        };
+        let result = match read {
+            Ok((bytes, over)) => {
+                let mut d = validate_owned(bytes, opts).diagnostics;
+                if over {
+                    d.insert(0, feedwright::validate::Diagnostic::new(1, 1, V::Error, "too-large", "the document is larger than 50 MiB uncompressed (the sitemap limit); only the first 50 MiB were read", "sitemaps.org protocol"));
+                }
+                Ok(d)
+            }
+            Err(e) => Err(format!("could not read the file: {e}")),
+        };
+        vec![(name, result)]
     })
 }
 

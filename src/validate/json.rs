@@ -164,9 +164,9 @@ fn positions(text: &str, offsets: impl Iterator<Item = usize>) -> Vec<(usize, us
         .map(|at| {
             let at = at.min(text.len());
             let between = &text.as_bytes()[from..at];
-            match memchr::memrchr(b'\n', between) {
+            match between.iter().rposition(|&b| b == b'\n') {
                 Some(nl) => {
-                    line += memchr::memchr_iter(b'\n', between).count();
+                    line += between.iter().filter(|&&b| b == b'\n').count();
                     column = utf8_chars(&between[nl + 1..]);
                 }
                 None => column += utf8_chars(between),

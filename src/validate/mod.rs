@@ -15,6 +15,8 @@
 mod atom;
 pub(crate) mod checks;
 mod encoding;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 mod json;
 mod robots;
 mod rss;

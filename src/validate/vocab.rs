@@ -382,7 +382,7 @@ fn positive(s: &str) -> bool {
 /// A GeoRSS/GML coordinate list: numbers separated by white space, in pairs.
 fn pairs(s: &str) -> Option<usize> {
     let nums: Vec<&str> = s.split_whitespace().collect();
-    (nums.len() % 2 == 0 && nums.iter().all(|n| is_decimal(n))).then_some(nums.len() / 2)
+    (nums.len().is_multiple_of(2) && nums.iter().all(|n| is_decimal(n))).then_some(nums.len() / 2)
 }
 
 /// `itunes:duration`: seconds, or `[H:]MM:SS` (Apple: "HH:MM:SS, H:MM:SS, MM:SS or M:SS").
@@ -419,7 +419,7 @@ fn value(el: &Element, rule: Rule, v: &Vocab, rdf: bool, out: &mut Out) {
             }
         }
         Rule::NonNegativeInt => {
-            if !(t.bytes().all(|b| b.is_ascii_digit()) && !t.is_empty()) {
+            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
                 bad("invalid-integer", format!("<{}> `{t}` must be a whole number, 0 or more", el.qname));
             }
         }
@@ -513,7 +513,7 @@ fn value(el: &Element, rule: Rule, v: &Vocab, rdf: bool, out: &mut Out) {
             }
         }
         Rule::Points(min) => {
-            if !pairs(t).is_some_and(|n| n >= min) {
+            if pairs(t).is_none_or(|n| n < min) {
                 bad("invalid-coordinates", format!("<{}> `{t}` must be at least {min} `latitude longitude` pairs separated by spaces", el.qname));
             }
         }
