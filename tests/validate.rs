@@ -663,3 +663,68 @@ fn json_feed_findings_point_at_the_exact_member_even_on_one_line() {
         ]
     );
 }
+
+#[test]
+fn rss_dates_read_names_in_any_case_military_zones_and_comments_as_rfc_822_allows() {
+    let feed = |extra: &str| {
+        format!("<rss version=\"2.0\"><channel><title>t</title><link>https://e.com/</link><description>d</description>{extra}</channel></rss>")
+    };
+    for date in [
+        "tHu, 09 fEb 2006 23:59:45 +0000",
+        "Thu, 09 Feb 2006 16:59:45 G",
+        "Thu, 09 Feb 2006 16:59:45 pDt",
+        "Thu, 09 (nested (comment) Mar)Feb(escaped comment\\) 2005) 2006()23:59:45 +0000",
+    ] {
+        assert_eq!(errors(&feed(&format!("<pubDate>{date}</pubDate>"))), vec![], "{date}");
+    }
+    for date in ["Thu, 09 Feb 2006 16:59:45 J", "Thu, 09 Feb 2006 16:59:45 GM"] {
+        assert_eq!(errors(&feed(&format!("<pubDate>{date}</pubDate>"))), vec![("rss-invalid-date".to_string(), 1)], "{date}");
+    }
+    // Midnight twice, and a name and address the wrong way round.
+    assert_eq!(
+        errors(&feed("<skipHours><hour>0</hour><hour>24</hour></skipHours>")),
+        vec![("rss-duplicate-value".to_string(), 1)]
+    );
+    assert_eq!(
+        errors(&feed("<webMaster>Me (me@example.com)</webMaster>")),
+        vec![("rss-invalid-email".to_string(), 1)]
+    );
+}
+
+#[test]
+fn html_in_content_a_relative_self_link_and_an_empty_sitemap_get_the_w3cs_warnings() {
+    let warnings = |doc: &str| -> Vec<(String, usize)> {
+        validate_str(doc, &Options::default())
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .map(|d| (d.code, d.line))
+            .collect()
+    };
+    let rss = |item: &str| {
+        format!("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>t</title><link>https://e.com/</link><description>d</description><atom:link rel=\"self\" href=\"https://e.com/rss.xml\"/>\n<item><title>i</title><guid>https://e.com/1</guid>\n{item}\n</item></channel></rss>")
+    };
+    for (item, code) in [
+        ("<description>&lt;script&gt;x()&lt;/script&gt;</description>", "html-unsafe-element"),
+        ("<description><![CDATA[<iframe src=\"https://e.com/\"></iframe>]]></description>", "html-unsafe-element"),
+        ("<content:encoded><![CDATA[<img src=\"https://e.com/a\" onload=\"x()\">]]></content:encoded>", "html-event-attribute"),
+        ("<description><![CDATA[<p style=\"background: url(javascript:x)\">a</p>]]></description>", "html-dangerous-style"),
+        ("<description><![CDATA[<a href=\"/about\">a</a>]]></description>", "html-relative-reference"),
+        ("<description><![CDATA[<blink>a</blink>]]></description>", "html-unsafe-element"),
+        ("<description><![CDATA[a <frobnicate> b]]></description>", "html-not-html"),
+    ] {
+        assert_eq!(warnings(&rss(item)), vec![(code.to_string(), 3)], "{item}");
+    }
+    // Atom resolves relative references against xml:base; without one they are warned about.
+    let atom = |base: &str| {
+        ATOM_OK
+            .replace("<feed ", &format!("<feed {base} "))
+            .replace("<link href=\"http://example.org/1\"/>", "<link href=\"http://example.org/1\"/><content type=\"html\">&lt;a href=\"/x\"&gt;x&lt;/a&gt;</content>")
+    };
+    assert_eq!(warnings(&atom("")), vec![("html-relative-reference".to_string(), 6)]);
+    assert_eq!(warnings(&atom("xml:base=\"http://example.org/\"")), vec![]);
+    let relative_self = ATOM_OK.replace("href=\"http://example.org/feed.xml\"", "href=\"/feed.xml\"");
+    assert_eq!(warnings(&relative_self), vec![("atom-relative-self".to_string(), 3)]);
+    let empty = "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n</urlset>";
+    assert_eq!(warnings(empty), vec![("sitemap-empty".to_string(), 1)]);
+}

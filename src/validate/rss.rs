@@ -10,7 +10,7 @@ use super::Options;
 
 /// The RDF namespace (RSS 1.0 roots).
 pub const RDF_NS: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
-const RSS1_NS: &str = "http://purl.org/rss/1.0/";
+pub const RSS1_NS: &str = "http://purl.org/rss/1.0/";
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 const SPEC: &str = "RSS 2.0 specification";
 const PROFILE: &str = "RSS Advisory Board best practices";
@@ -261,10 +261,20 @@ fn date(el: &Element, out: &mut Out) {
     // RFC 822 allows comments in parentheses anywhere.
     let mut text = String::new();
     let mut depth = 0usize;
+    let mut escaped = false;
     for c in el.text.chars() {
         match c {
+            // A quoted-pair (`\)`) inside a comment is part of the comment.
+            _ if escaped => escaped = false,
+            '\\' if depth > 0 => escaped = true,
             '(' => depth += 1,
-            ')' if depth > 0 => depth -= 1,
+            // A comment separates tokens as white space does (RFC 822 §3.4.3).
+            ')' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    text.push(' ');
+                }
+            }
             c if depth == 0 => text.push(c),
             _ => {}
         }
@@ -299,6 +309,19 @@ fn email(el: &Element, out: &mut Out) {
     // (`Name <address>`, mailto: links) are warnings, as in the W3C validator.
     let v = el.text.trim();
     let addr = v.split_once(' ').map_or(v, |(a, _)| a);
+    // `Name (address)` has the two the wrong way round: RSS 2.0 writes `address (Name)`.
+    if !is_email(addr) && v.contains('@') && v.ends_with(')') {
+        out.error(
+            el,
+            "rss-invalid-email",
+            &format!(
+                "<{}> `{v}` must start with the e-mail address, followed by the name in parentheses: `address (Name)`",
+                el.name
+            ),
+            SPEC,
+        );
+        return;
+    }
     if is_email(addr) {
         if !v.contains('(') {
             out.warn(
@@ -523,16 +546,16 @@ fn check_channel_child(c: &Element, out: &mut Out) {
             let mut seen = std::collections::HashSet::new();
             for h in c.children_named("", "hour") {
                 match h.text.trim().parse::<u32>() {
-                    Ok(v) if v <= 23 => {
-                        if !seen.insert(v) {
-                            out.error(
-                                h,
-                                "rss-duplicate-value",
-                                &format!("hour {v} is listed twice"),
-                                SPEC,
-                            );
-                        }
+                    // 24 is midnight too (warned about below), so it repeats a 0.
+                    Ok(v) if v <= 24 && !seen.insert(v % 24) => {
+                        out.error(
+                            h,
+                            "rss-duplicate-value",
+                            &format!("hour {v} is listed twice (0 and 24 are both midnight)"),
+                            SPEC,
+                        );
                     }
+                    Ok(v) if v <= 23 => {}
                     Ok(24) => out.warn(
                         h,
                         "rss-use-zero-for-midnight",
