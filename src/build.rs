@@ -37,6 +37,41 @@ pub struct Stats {
     pub skipped: usize,
     /// Posts rejected with an error.
     pub rejected: usize,
+    /// The skipped posts and why, by path (the summary names them).
+    pub skipped_posts: Vec<Skipped>,
+    /// The rejected posts, by path (their errors are among the notices).
+    pub rejected_posts: Vec<PathBuf>,
+}
+
+/// A post left out on purpose.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Skipped {
+    /// The post file.
+    pub path: PathBuf,
+    /// Why it was left out.
+    pub reason: SkipReason,
+}
+
+/// Why a post was left out.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// `published: false`.
+    Unpublished,
+    /// Dated after the build date (and `future` is off): published when its date comes.
+    Future(DateTime<FixedOffset>),
+    /// The file has no front matter, so it is not a post.
+    NoFrontMatter,
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::Unpublished => f.write_str("published: false"),
+            SkipReason::Future(d) => write!(f, "dated in the future, {}", d.to_rfc3339()),
+            SkipReason::NoFrontMatter => f.write_str("no front matter"),
+        }
+    }
 }
 
 /// Everything a build would write, before it writes.
@@ -104,6 +139,9 @@ pub trait Progress: Sync {
     fn start(&self, total: usize);
     /// One more post done.
     fn advance(&self);
+    /// Another build holds the destination's lock; this one waits up to
+    /// `wait` for it. Called at most once per build, before reading starts.
+    fn waiting_for_lock(&self, _dest: &Path, _wait: std::time::Duration) {}
 }
 
 /// No progress reporting.
@@ -383,17 +421,23 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     let mut valid_until: Option<DateTime<FixedOffset>> = None;
     for record in &records {
         notices.extend(record.notices.iter().cloned());
+        let mut skip = |reason| {
+            stats.skipped_posts.push(Skipped {
+                path: opts.source.join(&record.relative_path),
+                reason,
+            })
+        };
         match &record.outcome {
-            Ok(Some(meta)) if !meta.published => stats.skipped += 1,
+            Ok(Some(meta)) if !meta.published => skip(SkipReason::Unpublished),
             Ok(Some(meta)) if meta.date > opts.now && !config.future => {
                 // The outputs change when this post's date arrives.
                 valid_until = Some(valid_until.map_or(meta.date, |t| t.min(meta.date)));
-                stats.skipped += 1
+                skip(SkipReason::Future(meta.date))
             }
             Ok(Some(meta)) => posts.push(meta),
-            Ok(None) => stats.skipped += 1,
+            Ok(None) => skip(SkipReason::NoFrontMatter),
             Err(e) => {
-                stats.rejected += 1;
+                stats.rejected_posts.push(e.at.path.clone());
                 notices.push(Notice {
                     severity: Severity::Error,
                     at: e.at.clone(),
@@ -431,7 +475,10 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     };
     let posts = rendered.live.clone();
     stats.published = posts.len();
-    stats.rejected += rendered.rejected;
+    stats.rejected_posts.extend(rendered.failed.iter().cloned());
+    stats.rejected_posts.sort();
+    stats.skipped = stats.skipped_posts.len();
+    stats.rejected = stats.rejected_posts.len();
     notices.append(&mut rendered.notices);
     notices.append(&mut duplicates);
     let FeedFiles {
@@ -441,7 +488,7 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     } = feeds?;
     let (sitemap_files, news_absent) = sitemap?;
     files.extend(sitemap_files);
-    check_distinct_paths(&opts.source, &files)?;
+    check_distinct_paths(&crate::config::config_path(opts), &files)?;
     if config.news.is_some() {
         if let Some(t) = news_valid_until(opts.now, &posts) {
             valid_until = Some(valid_until.map_or(t, |v| v.min(t)));
@@ -450,7 +497,7 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     if let Some(path) = &news_absent {
         notices.push(Notice {
             severity: Severity::Warning,
-            at: Location::new(&opts.source.join("_config.yml"), None),
+            at: Location::new(&crate::config::config_path(opts), None),
             message: format!("no post was published in the two days before the build date, so there is no news sitemap; `{path}` is not written (an old one is removed)"),
         });
     }
@@ -506,8 +553,8 @@ struct Rendered<'a> {
     entries: std::collections::HashMap<String, crate::model::Entry>,
     /// Warnings from rendering, tag-name collisions, and the rejections.
     notices: Vec<Notice>,
-    /// How many posts were rejected here.
-    rejected: usize,
+    /// The posts rejected here.
+    failed: Vec<PathBuf>,
 }
 
 fn render_feed_posts<'a>(
@@ -515,7 +562,7 @@ fn render_feed_posts<'a>(
     config: &SiteConfig,
     posts: &[&'a PostMeta],
 ) -> Rendered<'a> {
-    let config_file = opts.source.join("_config.yml");
+    let config_file = crate::config::config_path(opts);
     let mut entries = std::collections::HashMap::new();
     let mut failed = std::collections::HashSet::new();
     let mut notices = Vec::new();
@@ -546,7 +593,11 @@ fn render_feed_posts<'a>(
                 sets,
                 entries,
                 notices,
-                rejected: failed.len(),
+                failed: posts
+                    .iter()
+                    .filter(|p| failed.contains(p.file.relative_path.as_str()))
+                    .map(|p| p.file.path.clone())
+                    .collect(),
             };
         }
         let rendered: Vec<_> = wanted
@@ -589,7 +640,7 @@ fn feed_files(
     dest: &Path,
     rendered: &Rendered<'_>,
 ) -> Result<FeedFiles, Error> {
-    let config_file = opts.source.join("_config.yml");
+    let config_file = crate::config::config_path(opts);
     let sets = &rendered.sets;
     let entries = &rendered.entries;
     let mut empty = false;
@@ -880,12 +931,12 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 /// Two outputs at one path (or at paths a case-insensitive file system
 /// merges) would overwrite each other: refuse the configuration.
-fn check_distinct_paths(source: &Path, files: &[Planned]) -> Result<(), Error> {
+fn check_distinct_paths(config: &Path, files: &[Planned]) -> Result<(), Error> {
     let mut seen = std::collections::HashMap::new();
     for f in files {
         if let Some(first) = seen.insert(f.path.to_lowercase(), &f.path) {
             return Err(Error::Config {
-                at: Location::new(&source.join("_config.yml"), None),
+                at: Location::new(config, None),
                 message: format!("two outputs would be written to the same file (`{first}` and `{}`); give one of them another path", f.path),
             });
         }
@@ -945,7 +996,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
 /// [`build`], reporting progress.
 pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, Error> {
     let mut site = survey(opts)?;
-    let _lock = output::DestLock::acquire(&site.dest, opts.lock_wait)?;
+    let _lock = output::DestLock::acquire_with(&site.dest, opts.lock_wait, || {
+        progress.waiting_for_lock(&site.dest, opts.lock_wait)
+    })?;
     if let Some(m) = site.manifest_still_holding(opts.now) {
         let outputs = m
             .outputs

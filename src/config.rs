@@ -9,6 +9,9 @@ use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
 
+mod files;
+pub(crate) use files::{config_path, DEFAULT_CONFIG_FILES};
+
 /// Everything a build needs to know, gathered once by the caller (the CLI
 /// parses its flags into this; the library never sees the command line).
 #[derive(Clone, Debug)]
@@ -17,8 +20,10 @@ pub struct BuildOptions {
     pub source: PathBuf,
     /// Where outputs go; `SOURCE/_site` when `None`.
     pub dest: Option<PathBuf>,
-    /// The configuration file; `SOURCE/_config.yml` when `None`.
-    pub config_file: Option<PathBuf>,
+    /// The configuration files, merged in order as Jekyll merges several
+    /// (later wins); when empty, the first of `_config.yml`, `_config.yaml`
+    /// and `_config.toml` in the source that exists.
+    pub config_files: Vec<PathBuf>,
     /// Overrides the configuration's `url`.
     pub url: Option<String>,
     /// "Now": decides which posts are in the future and dates posts that have
@@ -37,7 +42,7 @@ impl BuildOptions {
         BuildOptions {
             source: source.into(),
             dest: None,
-            config_file: None,
+            config_files: Vec::new(),
             url: None,
             now,
             cache: true,
@@ -153,42 +158,40 @@ pub fn permalink_style(name: &str) -> Option<&'static str> {
 }
 
 impl SiteConfig {
-    /// Reads the configuration for `opts`: the config file if there is one
-    /// (it is optional for a plain folder), then the overrides.
+    /// Reads the configuration for `opts`: the config files if there are any
+    /// (they are optional for a plain folder), then the overrides.
     pub fn load(opts: &BuildOptions) -> Result<SiteConfig, Error> {
-        let path = opts
-            .config_file
-            .clone()
-            .unwrap_or_else(|| opts.source.join("_config.yml"));
-        let map = if path.is_file() {
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
-                path: path.clone(),
-                action: "read the configuration",
-                source: e,
-            })?;
-            yaml::parse_mapping(text.trim_start_matches('\u{feff}')).map_err(|e| Error::Config {
-                at: Location::new(&path, e.line),
-                message: format!("{}; fix the YAML syntax", e.message),
-            })?
-        } else if opts.config_file.is_some() {
-            return Err(Error::Config {
-                at: Location::new(&path, None),
-                message: "the configuration file does not exist; check the --config path".into(),
-            });
-        } else {
-            Mapping::new()
-        };
-        Self::from_mapping(&map, &path, opts.url.as_deref())
+        let (map, files) = files::load(opts)?;
+        Self::from_files(&map, &files, opts.url.as_deref())
     }
 
     /// Resolves a parsed configuration. `path` is only used in error messages.
+    // The fuzz targets' way in (see `fuzzing` in lib.rs).
+    #[cfg_attr(not(fuzzing), allow(dead_code))]
     pub fn from_mapping(
         map: &Mapping,
         path: &Path,
         url_override: Option<&str>,
     ) -> Result<SiteConfig, Error> {
+        Self::from_files(map, &[path.to_path_buf()], url_override)
+    }
+
+    /// Resolves the configuration merged from `files` (only used in error
+    /// messages: a key is blamed on the last file that sets it).
+    fn from_files(
+        map: &Mapping,
+        files: &[PathBuf],
+        url_override: Option<&str>,
+    ) -> Result<SiteConfig, Error> {
+        let path = files
+            .last()
+            .map_or(Path::new("_config.yml"), PathBuf::as_path);
         let err = |key: &str, message: String| Error::Config {
-            at: Location::new(path, find_key_line(path, key)),
+            at: files
+                .iter()
+                .rev()
+                .find_map(|p| Some(Location::new(p, Some(find_key_line(p, key)?))))
+                .unwrap_or_else(|| Location::new(path, None)),
             message,
         };
         let string = |key: &str| {

@@ -84,8 +84,16 @@ pub enum Error {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// A configuration file the build was given is not there (or is a folder).
+    #[error("{}: {}; check the configuration file's path", path.display(), if *folder { "is a folder, not a configuration file" } else { "does not exist" })]
+    ConfigFile {
+        /// The file asked for.
+        path: PathBuf,
+        /// True when the path is a folder.
+        folder: bool,
+    },
     /// No site URL anywhere.
-    #[error("{}: the site has no URL, so feeds cannot carry absolute links; add `url: https://your.site` to _config.yml or give the build the site's URL", config.display())]
+    #[error("{}: the site has no URL, so feeds cannot carry absolute links; add `url: https://your.site` to {} or give the build the site's URL", config.display(), config.file_name().map_or("_config.yml".into(), |n| n.to_string_lossy()))]
     NoUrl {
         /// The configuration file that was looked at (it may not exist).
         config: PathBuf,

@@ -1,10 +1,150 @@
 //! # feedwright
 //!
-//! Publishes RSS 2.0, Atom 1.0, JSON Feed 1.1 and `sitemap.xml` from a folder of blog posts,
-//! compatible with Jekyll + jekyll-feed + jekyll-sitemap, and validates feeds
-//! and sitemaps.
+//! Feeds and sitemaps for static sites: Atom 1.0, RSS 2.0 and JSON Feed 1.1
+//! from one [`Feed`], `sitemap.xml` from a list of URLs, and a validator for
+//! all of them. The [`site`] builder does the whole job for a Jekyll site or a
+//! folder of posts (Jekyll-compatible URLs, ids and dates); the rest of the
+//! crate is a kit for other generators, which hand it their own posts.
 //!
-//! To build a whole Jekyll site or folder of posts, see [`site`].
+//! ## From your posts to four validated documents
+//!
+//! A generator already holds its posts in memory. Each becomes an [`Entry`]:
+//! its URL (an [`AbsUrl`], always absolute `http`/`https`), title and date,
+//! plus whatever else it has; [`Entry::new`] fills in the rest (the id is the
+//! URL, the update date the publication date) and the setters refine it.
+//!
+//! ```
+//! use feedwright::{AbsUrl, Entry};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let site = AbsUrl::parse("https://example.com/blog/")?;
+//! let posts = [
+//!     ("2024/03/16/links/", "Links", "2024-03-16T09:00:00+09:00", r#"<p>See <a href="../../14/hello/">the first post</a>.</p>"#),
+//!     ("2024/03/15/cats/", "Cats", "2024-03-15T09:00:00+09:00", r#"<p><img src="cat.png" alt="A cat"></p>"#),
+//!     ("2024/03/14/hello/", "Hello & welcome", "2024-03-14T09:00:00+09:00", "<p>The first post.</p>"),
+//! ];
+//! let mut entries = Vec::new();
+//! for (path, title, date, html) in posts {
+//!     let published = chrono::DateTime::parse_from_rfc3339(date)?;
+//!     entries.push(
+//!         Entry::new(site.join(path)?, title, published)
+//!             .summary(format!("{title}, in a few words."))
+//!             .content_html(html)
+//!             .tags(["notes"]),
+//!     );
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! One [`Feed`] is written in every format. Each format's own address is
+//! given once (it becomes that document's self link; the Atom URL is also the
+//! Atom feed's id unless [`Feed::id`] gives another):
+//!
+//! ```
+//! # use feedwright::{AbsUrl, Entry, Feed, Person};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let site = AbsUrl::parse("https://example.com/blog/")?;
+//! # let entries: Vec<Entry> = vec![];
+//! let feed = Feed::new("Example blog", site.clone())
+//!     .description("Notes on cats and links")
+//!     .language("en")
+//!     .author(Person::named("Kim"))
+//!     .atom_url(site.join("feed.xml")?)
+//!     .rss_url(site.join("rss.xml")?)
+//!     .json_url(site.join("feed.json")?)
+//!     .entries(entries)
+//!     .absolutize_urls();
+//! # Ok(()) }
+//! ```
+//!
+//! [`Feed::absolutize_urls`] (the `html` feature) resolves the relative links
+//! in each entry's content against the entry's URL: a feed reader shows the
+//! content far from the page, where `cat.png` means nothing. It also removes
+//! `javascript:` and `data:` links.
+//!
+//! Then the documents. [`Feed::to_atom`], [`Feed::to_rss`] and
+//! [`Feed::to_json`] return the text ([`feed::atom::write`] and its siblings
+//! write into any [`std::io::Write`]); [`sitemap::to_string`] lists the pages:
+//!
+//! ```
+//! # use feedwright::{AbsUrl, Entry, Feed};
+//! # use feedwright::sitemap::{self, SitemapUrl};
+//! # use feedwright::validate::{validate_str, Options};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let site = AbsUrl::parse("https://example.com/blog/")?;
+//! # let when = chrono::DateTime::parse_from_rfc3339("2024-03-16T09:00:00+09:00")?;
+//! # let feed = Feed::new("Example blog", site.clone()).atom_url(site.join("feed.xml")?)
+//! #     .rss_url(site.join("rss.xml")?).json_url(site.join("feed.json")?)
+//! #     .entries([Entry::new(site.join("a/")?, "A", when)]);
+//! let atom = feed.to_atom()?;
+//! let rss = feed.to_rss()?;
+//! let json = feed.to_json()?;
+//! let urls: Vec<SitemapUrl> = std::iter::once(SitemapUrl::new(site.clone(), feed.updated()))
+//!     .chain(feed.entries.iter().map(|e| SitemapUrl::new(e.url.clone(), Some(e.updated))))
+//!     .collect();
+//! let sitemap = sitemap::to_string(&urls);
+//!
+//! for document in [&atom, &rss, &json, &sitemap] {
+//!     let report = validate_str(document, &Options::default());
+//!     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The whole task, runnable, is `examples/library.rs` (`cargo run --example library`).
+//!
+//! ## What the writers refuse
+//!
+//! A writer never hands back an invalid document. Before writing, each checks
+//! what would make its format invalid and returns a [`FeedError`] instead,
+//! whose [`kind`](FeedError::kind) says what ([`FeedErrorKind`]) and whose
+//! [`entry`](FeedError::entry) says where:
+//!
+//! ```
+//! use feedwright::{AbsUrl, Entry, Feed, FeedErrorKind};
+//! let site = AbsUrl::parse("https://example.com/").unwrap();
+//! let when = chrono::DateTime::parse_from_rfc3339("2024-03-16T09:00:00Z").unwrap();
+//! let feed = Feed::new("Example", site.clone())
+//!     .entries([Entry::new(site.join("a/").unwrap(), "A", when).id("post a")]);
+//! let refused = feed.to_atom().unwrap_err();
+//! assert_eq!(refused.kind(), FeedErrorKind::InvalidId);
+//! assert_eq!(refused.entry(), Some(0));
+//! assert_eq!(refused.to_string(), "entry 0: the id `post a` is not an absolute URI; use the post's permanent URL or a `tag:` URI");
+//! ```
+//!
+//! Refused: an empty feed or entry title, an entry id that is not an absolute
+//! URI, two entries with one id (in RSS, one URL: it is the `guid`), a
+//! language that is not a language tag, a person without a name, an Atom feed
+//! without entries or [`Feed::empty_updated`]. Text is cleaned on the way
+//! out: characters XML 1.0 forbids are dropped, so no document is ill-formed.
+//!
+//! ## Validating
+//!
+//! [`validate::validate_str`] and [`validate::validate_bytes`] check RSS 2.0
+//! (and RSS 0.9x/1.0), Atom 1.0, JSON Feed 1.1, sitemaps and sitemap indexes,
+//! detected from the document. Each finding ([`validate::Diagnostic`]) has a
+//! line, column, [`Severity`], stable code, message and spec section.
+//!
+//! ## Building a whole site
+//!
+//! [`site::build`] reads a Jekyll site or folder of posts and writes every
+//! output; see [`site`]. [`build`], [`check`], [`plan`], [`BuildOptions`] and
+//! [`BuildReport`] at the crate root are the same items.
+//!
+//! ## Features
+//!
+//! | feature | default | what it adds | brings in |
+//! | --- | --- | --- | --- |
+//! | *(none)* | | the kit: [`model`], [`feed`], [`sitemap`], [`validate`] | rss, atom_syndication, quick-xml, chrono, url, serde_json (55 crates in all) |
+//! | `html` | yes (with `site`) | [`Entry::absolutize_urls`], [`Feed::absolutize_urls`] | lol_html |
+//! | `gzip` | yes (with `site`) | [`validate::read_limited`], gzip-compressed input | flate2 |
+//! | `site` | yes | [`site`]: Jekyll sites and folders of posts, the build cache | `html`, `gzip`, pulldown-cmark, yaml_serde, chrono-tz, rayon, tempfile, postcard, rustix |
+//! | `websub` | yes (with `cli`) | `site::websub`: WebSub hub notifications | ureq |
+//! | `cli` | yes | the `feedwright` command | clap, indicatif, mimalloc |
+//!
+//! A generator that only needs the kit depends on
+//! `feedwright = { version = "0.1", default-features = false }` (add
+//! `features = ["html"]` for [`Feed::absolutize_urls`]).
 
 #![warn(missing_docs)]
 
@@ -13,6 +153,8 @@ pub mod model;
 pub mod sitemap;
 pub mod validate;
 
+#[cfg(feature = "html")]
+mod html;
 mod text;
 
 #[cfg(feature = "site")]

@@ -5,12 +5,16 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod cli {
+    pub mod report;
+}
+
 use anyhow::Context as _;
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use clap::{Args, Parser, Subcommand};
+use cli::report::{Format, Level, Message, Reporter, Source, TextTo};
 use feedwright::site::BuildOptions;
 use feedwright::site::WriteOutcome;
-use feedwright::Severity;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,7 +35,7 @@ enum Command {
     /// Build feed.xml (Atom), rss.xml, feed.json, sitemap.xml and robots.txt from a site's posts.
     Build(BuildArgs),
     /// Build in memory and compare with what is published: exit 0 if up to date, 1 if not.
-    Check(SiteArgs),
+    Check(CheckArgs),
     /// Validate RSS, Atom, JSON Feed, sitemap and sitemap-index files (`-` reads stdin; .gz is read transparently).
     Validate(ValidateArgs),
     /// Tell the configured WebSub hubs (`feedwright.hub`) about the feeds that changed since the last ping.
@@ -44,12 +48,29 @@ enum Command {
 struct BuildArgs {
     #[command(flatten)]
     site: SiteArgs,
+    #[command(flatten)]
+    report: ReportArgs,
     /// After building, notify the WebSub hubs of the feeds that changed.
     #[arg(long)]
     ping: bool,
     /// Seconds to wait for each hub.
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     ping_timeout: u64,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// How to print errors and warnings (each names its file and line).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Args)]
@@ -86,24 +107,14 @@ struct ValidateArgs {
     #[arg(long, value_name = "N", default_value_t = 1000)]
     max_documents: usize,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    format: ReportFormat,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
     /// The URL the document is served from (checks self links and sitemap hosts).
     #[arg(long)]
     base: Option<String>,
     /// Exit 1 on warnings too.
     #[arg(long)]
     deny_warnings: bool,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum ReportFormat {
-    /// `file:line:col: severity[code]: message`
-    Text,
-    /// A JSON array of diagnostics.
-    Json,
-    /// GitHub Actions annotations.
-    Github,
 }
 
 #[derive(Args)]
@@ -114,18 +125,22 @@ struct SiteArgs {
     /// Where to write the outputs [default: SOURCE/_site].
     #[arg(long)]
     dest: Option<PathBuf>,
-    /// The configuration file [default: SOURCE/_config.yml].
-    #[arg(long)]
-    config: Option<PathBuf>,
+    /// The configuration file, or several separated by commas, merged in
+    /// order as Jekyll merges them [default: SOURCE/_config.yml, else _config.yaml].
+    #[arg(long, value_name = "FILE[,FILE...]")]
+    config: Option<String>,
     /// The site's URL, such as https://example.com (overrides `url` in the configuration).
     #[arg(long)]
     url: Option<String>,
     /// "Now" for this build, RFC 3339 (default: SOURCE_DATE_EPOCH, else the system clock).
     #[arg(long, value_name = "RFC3339")]
     build_date: Option<String>,
-    /// Print errors only: no warnings, no progress bar, no summary.
-    #[arg(long, short)]
+    /// Print only warnings and errors: a clean run prints nothing (for cron).
+    #[arg(long, short, conflicts_with = "verbose")]
     quiet: bool,
+    /// Name every skipped and rejected post in the summary, not just the first few.
+    #[arg(long, short)]
+    verbose: bool,
     /// Read every post again instead of using SOURCE/.feedwright-cache/.
     #[arg(long)]
     no_cache: bool,
@@ -134,9 +149,12 @@ struct SiteArgs {
     lock_wait: u64,
 }
 
-/// Exit code when outputs were written but some posts were rejected.
+/// Exit code when outputs were written but some posts were rejected (or,
+/// with `build --ping`, a hub was not told); `check`: some file would
+/// change; `validate`: a document has errors.
 const EXIT_REJECTED: u8 = 1;
-/// Exit code when nothing was written.
+/// Exit code when nothing was written: bad flags or configuration, no URL,
+/// an unwritable destination; `validate`: a file could not be read.
 const EXIT_FATAL: u8 = 2;
 
 fn main() -> ExitCode {
@@ -166,16 +184,18 @@ fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => {
-            let code = build(&args.site)?;
+            let code = build(&args.site, args.report.format)?;
             if args.ping && code != ExitCode::from(EXIT_FATAL) {
+                // The outputs are written by now, so a failed or impossible
+                // notification is exit 1, never 2 ("nothing written").
                 let pinged = ping(&args.site, args.ping_timeout)?;
                 if pinged != ExitCode::SUCCESS {
-                    return Ok(pinged);
+                    return Ok(ExitCode::from(EXIT_REJECTED));
                 }
             }
             Ok(code)
         }
-        Command::Check(args) => check(&args),
+        Command::Check(args) => check(&args.site, args.report.format),
         Command::Validate(args) => validate(&args),
         Command::Ping(args) => ping(&args.site, args.timeout),
         Command::Meta(args) => meta(&args),
@@ -215,10 +235,33 @@ fn any_build_date(flag: Option<&str>) -> anyhow::Result<DateTime<FixedOffset>> {
 }
 
 fn options(args: &SiteArgs) -> anyhow::Result<BuildOptions> {
+    if let Some(url) = &args.url {
+        // Checked here, so a bad value is blamed on the flag, not on a
+        // configuration file it overrides.
+        if let Err(e) = feedwright::model::AbsUrl::parse(url.trim().trim_end_matches('/')) {
+            anyhow::bail!("--url `{url}` is not the site's address ({e}); pass it in full, such as --url https://example.com");
+        }
+    }
+    if let Some(dest) = &args.dest {
+        anyhow::ensure!(
+            !dest.exists() || dest.is_dir(),
+            "--dest {}: is a file, not a folder; pass the folder to write the outputs into (it is created if missing)",
+            dest.display()
+        );
+    }
+    // Jekyll's `--config a.yml,b.yml` (an OptionParser Array: split on
+    // commas, empty names ignored).
+    let config_files = args
+        .config
+        .iter()
+        .flat_map(|c| c.split(','))
+        .filter(|c| !c.is_empty())
+        .map(PathBuf::from)
+        .collect();
     Ok(BuildOptions {
         source: args.source.clone(),
         dest: args.dest.clone(),
-        config_file: args.config.clone(),
+        config_files,
         url: args.url.clone(),
         now: build_date(args.build_date.as_deref())?,
         cache: !args.no_cache,
@@ -226,20 +269,40 @@ fn options(args: &SiteArgs) -> anyhow::Result<BuildOptions> {
     })
 }
 
-fn print_notices(notices: &[feedwright::site::Notice], quiet: bool) -> std::io::Result<()> {
-    let mut err = std::io::stderr().lock();
+/// Warnings and errors are printed even with `--quiet`: they are what a
+/// person must see, and the only thing a clean cron run is not silent about.
+fn report_notices(
+    reporter: &mut Reporter,
+    notices: &[feedwright::site::Notice],
+) -> std::io::Result<()> {
     for n in notices {
-        if !quiet || n.severity == Severity::Error {
-            writeln!(err, "{n}")?;
-        }
+        reporter.report(Message::notice(n), None)?;
     }
     Ok(())
 }
 
+/// Reports an error that stopped the command before it wrote anything.
+fn report_fatal(
+    format: Format,
+    e: &feedwright::site::Error,
+    source: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    let text = with_flag_hint(e);
+    if format == Format::Text {
+        eprintln!("feedwright: {text}");
+    } else {
+        let mut reporter = Reporter::new(format, TextTo::Stderr);
+        reporter.report(Message::fatal(e, text, source), None)?;
+        reporter.finish()?;
+    }
+    Ok(ExitCode::from(EXIT_FATAL))
+}
+
 /// A progress bar on stderr while posts are read: only on a terminal, only
 /// without `--quiet` and `NO_COLOR`, and only once a build is long enough
-/// to need one (indicatif draws nothing for the first moments).
-struct Bar(Option<indicatif::ProgressBar>);
+/// to need one (indicatif draws nothing for the first moments). Also says,
+/// once, that the build waits for another one's lock.
+struct Bar(Option<indicatif::ProgressBar>, bool);
 
 impl Bar {
     fn new(quiet: bool) -> Bar {
@@ -247,18 +310,21 @@ impl Bar {
         let show = !quiet
             && std::io::stderr().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        Bar(show.then(|| {
-            let bar = indicatif::ProgressBar::hidden();
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{prefix} [{bar:30}] {pos}/{len} posts ({per_sec}, {eta} left)",
-                )
-                .expect("the template is valid")
-                .progress_chars("=> "),
-            );
-            bar.set_prefix("feedwright: reading");
-            bar
-        }))
+        Bar(
+            show.then(|| {
+                let bar = indicatif::ProgressBar::hidden();
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{prefix} [{bar:30}] {pos}/{len} posts ({per_sec}, {eta} left)",
+                    )
+                    .expect("the template is valid")
+                    .progress_chars("=> "),
+                );
+                bar.set_prefix("feedwright: reading");
+                bar
+            }),
+            quiet,
+        )
     }
     fn finish(&self) {
         if let Some(bar) = &self.0 {
@@ -282,9 +348,59 @@ impl feedwright::site::Progress for Bar {
             bar.inc(1);
         }
     }
+    fn waiting_for_lock(&self, dest: &std::path::Path, wait: std::time::Duration) {
+        if !self.1 {
+            eprintln!(
+                "feedwright: {}: another feedwright build is writing here; waiting for it to finish (up to {} s, --lock-wait)",
+                dest.display(),
+                wait.as_secs()
+            );
+        }
+    }
 }
 
-fn build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
+/// How many skipped or rejected posts the summary names without `-v`.
+const NAMED_IN_SUMMARY: usize = 3;
+
+/// The summary's lines naming skipped and rejected posts.
+fn name_posts(stats: &feedwright::site::Stats, verbose: bool) -> String {
+    let mut out = String::new();
+    let limit = if verbose {
+        usize::MAX
+    } else {
+        NAMED_IN_SUMMARY
+    };
+    let mut list = |what: &str, items: Vec<String>| {
+        for item in items.iter().take(limit) {
+            out.push_str(&format!("  {what}: {item}\n"));
+        }
+        if items.len() > limit {
+            out.push_str(&format!(
+                "  ... and {} more {what} (-v lists them all)\n",
+                items.len() - limit
+            ));
+        }
+    };
+    list(
+        "skipped",
+        stats
+            .skipped_posts
+            .iter()
+            .map(|s| format!("{} ({})", s.path.display(), s.reason))
+            .collect(),
+    );
+    list(
+        "rejected",
+        stats
+            .rejected_posts
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+    );
+    out
+}
+
+fn build(args: &SiteArgs, format: Format) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let opts = options(args)?;
     let bar = Bar::new(args.quiet);
@@ -292,12 +408,11 @@ fn build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
     bar.finish();
     let report = match result {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("feedwright: {}", with_flag_hint(&e));
-            return Ok(ExitCode::from(EXIT_FATAL));
-        }
+        Err(e) => return report_fatal(format, &e, &opts.source),
     };
-    print_notices(&report.notices, args.quiet)?;
+    let mut reporter = Reporter::new(format, TextTo::Stderr);
+    report_notices(&mut reporter, &report.notices)?;
+    reporter.finish()?;
     if !args.quiet {
         let s = &report.stats;
         let written = report
@@ -312,8 +427,8 @@ fn build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
         } else {
             String::new()
         };
-        eprintln!(
-            "feedwright: {} posts{cached}: {} published, {} skipped, {} rejected; {} files written, {} unchanged, in {:.2}s ({})",
+        eprint!(
+            "feedwright: {} posts{cached}: {} published, {} skipped, {} rejected; {} files written, {} unchanged, in {:.2}s ({})\n{}",
             s.read,
             s.published,
             s.skipped,
@@ -321,7 +436,8 @@ fn build(args: &SiteArgs) -> anyhow::Result<ExitCode> {
             written,
             report.outputs.len() - written,
             started.elapsed().as_secs_f64(),
-            report.dest.display()
+            report.dest.display(),
+            name_posts(s, args.verbose),
         );
     }
     Ok(if report.has_rejected_posts() {
@@ -364,6 +480,8 @@ fn ping(args: &SiteArgs, timeout: u64) -> anyhow::Result<ExitCode> {
     let mut failed = 0;
     for p in &pings {
         match &p.outcome {
+            // A hub that took the news is not worth a cron mail.
+            Ok(_) if args.quiet => {}
             Ok(status) => writeln!(out, "pinged {} for {} (HTTP {status})", p.hub, p.feed)?,
             Err(e) => {
                 failed += 1;
@@ -424,20 +542,34 @@ fn html_attr(s: &str) -> std::borrow::Cow<'_, str> {
     html_escape::encode_double_quoted_attribute(s)
 }
 
-fn check(args: &SiteArgs) -> anyhow::Result<ExitCode> {
+fn check(args: &SiteArgs, format: Format) -> anyhow::Result<ExitCode> {
     let opts = options(args)?;
     let report = match feedwright::site::check(&opts) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("feedwright: {}", with_flag_hint(&e));
-            return Ok(ExitCode::from(EXIT_FATAL));
-        }
+        Err(e) => return report_fatal(format, &e, &opts.source),
     };
-    print_notices(&report.notices, args.quiet)?;
-    let mut out = std::io::stdout().lock();
-    for (path, reason) in &report.stale {
-        writeln!(out, "{}: {reason}", path.display())?;
+    let mut reporter = Reporter::new(format, TextTo::Stderr);
+    report_notices(&mut reporter, &report.notices)?;
+    if format == Format::Text {
+        let mut out = std::io::stdout().lock();
+        for (path, reason) in &report.stale {
+            writeln!(out, "{}: {reason}", path.display())?;
+        }
+    } else {
+        for (path, reason) in &report.stale {
+            let message = format!("{reason}; run `feedwright build` to regenerate it");
+            reporter.report(
+                Message::file(
+                    path.display().to_string(),
+                    Level::Error,
+                    "stale-output",
+                    message,
+                ),
+                None,
+            )?;
+        }
     }
+    reporter.finish()?;
     if !report.stale.is_empty() {
         if !args.quiet {
             eprintln!("feedwright: {} published file(s) out of date; run `feedwright build` to regenerate them", report.stale.len());
@@ -445,109 +577,135 @@ fn check(args: &SiteArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     if !args.quiet {
-        eprintln!(
-            "feedwright: all {} published files are up to date",
-            report.files
+        eprint!(
+            "feedwright: all {} published files are up to date\n{}",
+            report.files,
+            name_posts(&report.stats, args.verbose)
         );
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
-    use feedwright::validate::{Options, Severity as V};
+    use feedwright::validate::{
+        read_limited, validate_bytes, Options, Severity as V, MAX_SITEMAP_BYTES,
+    };
     let mut opts = Options::default();
     if let Some(b) = &args.base {
         let base = feedwright::AbsUrl::parse(b)
             .with_context(|| format!("--base `{b}` is not an absolute http(s) URL"))?;
         opts = opts.base(&base);
     }
-    let mut out = std::io::stdout().lock();
-    let mut json = Vec::new();
-    let (mut errors, mut warnings, mut unreadable) = (0, 0, 0);
-    for (name, read) in documents(args, &opts) {
-        let mut diagnostics = match read {
-            Ok(d) => d,
-            Err(why) => {
-                unreadable += 1;
-                eprintln!("feedwright: {name}: {why}");
-                continue;
-            }
-        };
-        diagnostics.retain(|d| d.severity != V::Info);
-        for d in &diagnostics {
-            match d.severity {
-                V::Error => errors += 1,
-                V::Warning => warnings += 1,
-                V::Info => {}
-            }
-            match args.format {
-                ReportFormat::Text => writeln!(out, "{name}:{}:{}: {}[{}]: {} ({})", d.line, d.column, d.severity.as_str(), d.code, d.message, d.spec)?,
-                ReportFormat::Github => {
-                    let level = if d.severity == V::Error { "error" } else { "warning" };
-                    writeln!(out, "::{level} file={name},line={},col={},title={}::{} ({})", d.line, d.column, d.code, d.message.replace('\n', " "), d.spec)?
-                }
-                ReportFormat::Json => json.push(serde_json::json!({
-                    "file": name, "line": d.line, "column": d.column, "severity": d.severity.as_str(),
-                    "code": d.code, "message": d.message, "spec": d.spec,
-                })),
-            }
-        }
-    }
-    if let ReportFormat::Json = args.format {
-        writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
-    }
-    Ok(if unreadable > 0 {
-        ExitCode::from(EXIT_FATAL)
-    } else if errors > 0 || (args.deny_warnings && warnings > 0) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-/// Each document to report on, lazily: its name and its findings, or why it
-/// could not be read. Files are read one at a time; URLs (`http://`,
-/// `https://`) are fetched, and with `--follow` what they point at too.
-fn documents<'a>(
-    args: &'a ValidateArgs,
-    opts: &'a feedwright::validate::Options,
-) -> impl Iterator<Item = (String, Result<Vec<feedwright::validate::Diagnostic>, String>)> + 'a {
-    use feedwright::validate::{fetch, read_limited, validate_owned, Severity as V, MAX_SITEMAP_BYTES};
-    let limits = fetch::Limits::default()
+    let mut reporter = Reporter::new(args.format, TextTo::Stdout);
+    let mut unreadable = 0;
+    let limits = feedwright::validate::fetch::Limits::default()
         .timeout(std::time::Duration::from_secs(args.timeout))
         .documents(args.max_documents);
-    args.files.iter().flat_map(move |file| {
+    for file in &args.files {
         let name = file.display().to_string();
         if name.starts_with("http://") || name.starts_with("https://") {
+            // Fetched and validated as served; with --follow, what it points at too.
             let served = if args.follow {
-                fetch::validate_site(&[name.as_str()], opts, &limits)
+                feedwright::validate::fetch::validate_site(&[name.as_str()], &opts, &limits)
             } else {
-                vec![fetch::validate_url(&name, opts, &limits)]
+                vec![feedwright::validate::fetch::validate_url(
+                    &name, &opts, &limits,
+                )]
             };
-            return served
-                .into_iter()
-                .map(|s| {
-                    let shown = s.final_url.as_ref().map_or(s.url.clone(), |u| u.to_string());
-                    (shown, s.result.map(|r| r.diagnostics).map_err(|why| format!("could not fetch: {why}")))
-                })
-                .collect::<Vec<_>>();
+            for s in served {
+                let shown = s
+                    .final_url
+                    .as_ref()
+                    .map_or(s.url.clone(), |u| u.to_string());
+                let report = match s.result {
+                    Ok(report) => report,
+                    Err(why) => {
+                        unreadable += 1;
+                        let message = format!("could not fetch: {why}");
+                        if args.format == Format::Text {
+                            eprintln!("feedwright: {shown}: {message}");
+                        } else {
+                            reporter.report(
+                                Message::file(shown, Level::Error, "unreadable", message),
+                                None,
+                            )?;
+                        }
+                        continue;
+                    }
+                };
+                for d in report.diagnostics {
+                    let level = match d.severity {
+                        V::Error => Level::Error,
+                        V::Warning => Level::Warning,
+                        _ => continue,
+                    };
+                    let m = Message {
+                        file: shown.clone(),
+                        line: Some(d.line),
+                        column: Some(d.column),
+                        level,
+                        code: Some(d.code),
+                        message: d.message,
+                        spec: Some(d.spec),
+                    };
+                    reporter.report(m, None)?;
+                }
+            }
+            continue;
         }
         let read = if name == "-" {
             read_limited(std::io::stdin().lock(), MAX_SITEMAP_BYTES)
         } else {
             feedwright::validate::read_file_limited(file, MAX_SITEMAP_BYTES)
         };
-        let result = match read {
-            Ok((bytes, over)) => {
-                let mut d = validate_owned(bytes, opts).diagnostics;
-                if over {
-                    d.insert(0, feedwright::validate::Diagnostic::new(1, 1, V::Error, "too-large", "the document is larger than 50 MiB uncompressed (the sitemap limit); only the first 50 MiB were read", "sitemaps.org protocol"));
+        let (bytes, over) = match read {
+            Ok(read) => read,
+            Err(e) => {
+                unreadable += 1;
+                let message =
+                    format!("could not read the file: {e}; check the path and its permissions");
+                if args.format == Format::Text {
+                    eprintln!("feedwright: {name}: {message}");
+                } else {
+                    reporter.report(
+                        Message::file(name, Level::Error, "unreadable", message),
+                        None,
+                    )?;
                 }
-                Ok(d)
+                continue;
             }
-            Err(e) => Err(format!("could not read the file: {e}")),
         };
-        vec![(name, result)]
+        let mut diagnostics = validate_bytes(&bytes, &opts).diagnostics;
+        if over {
+            diagnostics.insert(0, feedwright::validate::Diagnostic::new(1, 1, V::Error, "too-large", "the document is larger than 50 MiB uncompressed (the sitemap limit); only the first 50 MiB were read", "sitemaps.org protocol"));
+        }
+        let mut source = Source::new(&bytes);
+        for d in diagnostics {
+            let level = match d.severity {
+                V::Error => Level::Error,
+                V::Warning => Level::Warning,
+                _ => continue,
+            };
+            let m = Message {
+                file: name.clone(),
+                line: Some(d.line),
+                column: Some(d.column),
+                level,
+                code: Some(d.code),
+                message: d.message,
+                spec: Some(d.spec),
+            };
+            reporter.report(m, Some(&mut source))?;
+        }
+    }
+    let (errors, warnings) = (reporter.errors, reporter.warnings);
+    reporter.finish()?;
+    Ok(if unreadable > 0 {
+        ExitCode::from(EXIT_FATAL)
+    } else if errors > 0 || (args.deny_warnings && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 
@@ -558,6 +716,9 @@ fn with_flag_hint(e: &feedwright::site::Error) -> String {
     match e {
         Error::NoUrl { .. } => format!("{e} (--url https://your.site)"),
         Error::Locked { .. } => format!("{e} (--lock-wait SECONDS)"),
+        Error::ConfigFile { .. } => {
+            format!("{e} given to --config (several files are separated by commas, as in Jekyll)")
+        }
         _ => e.to_string(),
     }
 }

@@ -279,7 +279,7 @@ pub struct Entry {
     pub summary: Option<String>,
     /// The full content as HTML. Links in it should be absolute: readers
     /// resolve relative ones against different bases (see
-    /// `Feed::absolutize_urls`, with the `html` feature).
+    /// `Entry::absolutize_urls`, with the `html` feature).
     pub content_html: Option<String>,
     /// Category terms, in order (feeds write them before the tags).
     pub categories: Vec<String>,

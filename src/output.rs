@@ -100,13 +100,25 @@ pub struct DestLock {
 
 impl DestLock {
     /// Locks `dest` (creating it), waiting up to `wait` for another build to
-    /// finish; after that, [`Error::Locked`].
-    pub fn acquire(dest: &Path, wait: std::time::Duration) -> Result<DestLock, Error> {
+    /// finish, and calling `waiting` once if it has to wait (so a person
+    /// watching knows why nothing happens); after `wait`, [`Error::Locked`].
+    pub fn acquire_with(
+        dest: &Path,
+        wait: std::time::Duration,
+        waiting: impl FnOnce(),
+    ) -> Result<DestLock, Error> {
         let io = |action, source| Error::Io {
             path: dest.to_path_buf(),
             action,
             source,
         };
+        if dest.exists() && !dest.is_dir() {
+            return Err(Error::UnsafeOutput {
+                path: dest.to_path_buf(),
+                message: "is a file, not a folder; the destination must be a folder (it is created if missing), so choose another destination".into(),
+            });
+        }
+        let mut waiting = Some(waiting);
         std::fs::create_dir_all(dest).map_err(|e| io("create the destination folder", e))?;
         let dir = std::fs::File::open(dest).map_err(|e| io("open the destination folder", e))?;
         let started = std::time::Instant::now();
@@ -114,6 +126,9 @@ impl DestLock {
             match dir.try_lock() {
                 Ok(()) => break,
                 Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
+                    if let Some(f) = waiting.take() {
+                        f();
+                    }
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {
@@ -159,7 +174,7 @@ pub fn check_destination(source: &Path, dest: &Path, outputs: &[&str]) -> Result
         if s.starts_with(&d) {
             return Err(Error::UnsafeOutput {
                 path: dest.to_path_buf(),
-                message: "the destination is the source folder or contains it, so outputs could overwrite the site's own files; pass --dest with a separate folder such as SOURCE/_site".into(),
+                message: "the destination is the source folder or contains it, so outputs could overwrite the site's own files; build into a separate destination folder such as SOURCE/_site".into(),
             });
         }
     }
@@ -197,7 +212,7 @@ mod tests {
         )
         .unwrap();
         let dest = tempfile::tempdir().unwrap();
-        let lock = DestLock::acquire(dest.path(), std::time::Duration::ZERO).unwrap();
+        let lock = DestLock::acquire_with(dest.path(), std::time::Duration::ZERO, || {}).unwrap();
         let now = chrono::DateTime::parse_from_rfc3339("2024-03-17T09:00:00+09:00").unwrap();
         let mut opts = crate::config::BuildOptions::new(src.path(), now);
         opts.dest = Some(dest.path().to_path_buf());

@@ -31,7 +31,7 @@
 
 pub use crate::build::{
     build, build_with, check, plan, BuildReport, CheckReport, NoProgress, Plan, Planned,
-    PlannedFeed, Progress, Stats,
+    PlannedFeed, Progress, SkipReason, Skipped, Stats,
 };
 pub use crate::config::BuildOptions;
 pub use crate::error::{Error, Location, Notice, PostError};

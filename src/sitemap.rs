@@ -137,8 +137,17 @@ pub struct Alternate {
     pub href: AbsUrl,
 }
 
-/// One `<url>` of a sitemap.
+/// One `<url>` of a sitemap: [`SitemapUrl::new`], refined with the setters.
+///
+/// ```
+/// use feedwright::{model::AbsUrl, sitemap::{ChangeFreq, SitemapUrl}};
+/// let page = SitemapUrl::new(AbsUrl::parse("https://example.com/").unwrap(), None)
+///     .changefreq(ChangeFreq::Daily)
+///     .priority("0.8".parse().unwrap());
+/// assert!(feedwright::sitemap::to_string(&[page]).contains("<priority>0.8</priority>"));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SitemapUrl {
     /// The page's absolute URL.
     pub loc: AbsUrl,
@@ -166,10 +175,35 @@ impl SitemapUrl {
             alternates: Vec::new(),
         }
     }
+
+    /// With a `<changefreq>`.
+    pub fn changefreq(mut self, changefreq: ChangeFreq) -> Self {
+        self.changefreq = Some(changefreq);
+        self
+    }
+
+    /// With a `<priority>`.
+    pub fn priority(mut self, priority: Priority) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+
+    /// With these images (`image:image`).
+    pub fn images(mut self, images: impl IntoIterator<Item = AbsUrl>) -> Self {
+        self.images = images.into_iter().collect();
+        self
+    }
+
+    /// With the page in other languages, itself included (`xhtml:link`).
+    pub fn alternates(mut self, alternates: impl IntoIterator<Item = Alternate>) -> Self {
+        self.alternates = alternates.into_iter().collect();
+        self
+    }
 }
 
 /// The publication a news sitemap speaks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct NewsPublication {
     /// Its name, exactly as Google News knows it.
     pub name: String,
@@ -179,6 +213,7 @@ pub struct NewsPublication {
 
 /// One article of a Google News sitemap.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct NewsUrl {
     /// The article's URL.
     pub loc: AbsUrl,
@@ -186,6 +221,27 @@ pub struct NewsUrl {
     pub title: String,
     /// When it was first published.
     pub published: DateTime<FixedOffset>,
+}
+
+impl NewsPublication {
+    /// The publication `name` (exactly as Google News knows it), in `language` (ISO 639).
+    pub fn new(name: impl Into<String>, language: impl Into<String>) -> Self {
+        NewsPublication {
+            name: name.into(),
+            language: language.into(),
+        }
+    }
+}
+
+impl NewsUrl {
+    /// The article at `loc`, titled `title`, first published at `published`.
+    pub fn new(loc: AbsUrl, title: impl Into<String>, published: DateTime<FixedOffset>) -> Self {
+        NewsUrl {
+            loc,
+            title: title.into(),
+            published,
+        }
+    }
 }
 
 /// Writes a sitemap into any writer.
@@ -203,9 +259,9 @@ pub fn write<W: std::io::Write>(urls: &[SitemapUrl], out: W) -> std::io::Result<
 ///
 /// ```
 /// use feedwright::{model::AbsUrl, sitemap::{news_to_string, NewsPublication, NewsUrl}};
-/// let publication = NewsPublication { name: "넷제로 뉴스".into(), language: "ko".into() };
+/// let publication = NewsPublication::new("넷제로 뉴스", "ko");
 /// let when = chrono::DateTime::parse_from_rfc3339("2024-03-16T10:00:00+09:00").unwrap();
-/// let xml = news_to_string(&publication, &[NewsUrl { loc: AbsUrl::parse("https://e.com/a").unwrap(), title: "A & B".into(), published: when }]);
+/// let xml = news_to_string(&publication, &[NewsUrl::new(AbsUrl::parse("https://e.com/a").unwrap(), "A & B", when)]);
 /// assert!(xml.contains("<news:title>A &amp; B</news:title>"));
 /// ```
 pub fn write_news<W: std::io::Write>(

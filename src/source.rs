@@ -114,7 +114,10 @@ impl Discovery {
 
 /// Decides whether `source` is a Jekyll site or a plain folder of posts.
 pub fn site_kind(source: &Path) -> SiteKind {
-    if source.join("_config.yml").is_file() || source.join("_posts").is_dir() {
+    let config = crate::config::DEFAULT_CONFIG_FILES
+        .iter()
+        .any(|name| source.join(name).is_file());
+    if config || source.join("_posts").is_dir() {
         SiteKind::Jekyll
     } else {
         SiteKind::Plain

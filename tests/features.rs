@@ -457,7 +457,7 @@ fn a_category_feed_path_outside_the_destination_is_refused_before_writing() {
 
 /// A one-thread HTTP server on 127.0.0.1 that answers each request with
 /// `status` and hands the request bodies back.
-fn hub(status: u16, requests: usize) -> (String, std::thread::JoinHandle<Vec<String>>) {
+pub(crate) fn hub(status: u16, requests: usize) -> (String, std::thread::JoinHandle<Vec<String>>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
     let handle = std::thread::spawn(move || {

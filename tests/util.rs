@@ -22,7 +22,7 @@ pub fn options(source: &Path, dest: &Path) -> BuildOptions {
     BuildOptions {
         source: source.to_path_buf(),
         dest: Some(dest.to_path_buf()),
-        config_file: None,
+        config_files: Vec::new(),
         url: None,
         now: date(BUILD_DATE),
         // Fixtures live in the repository: tests that exercise the cache

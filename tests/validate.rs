@@ -513,10 +513,15 @@ fn each_entity_guard_reports_its_own_code() {
     let big = "x".repeat(600_000);
     for (doc, code) in [
         (wrap("", "&nope;"), "xml-undefined-entity"),
-        (wrap(&format!("<!ENTITY a \"{big}\">"), "&a;&a;"), "xml-entity-expansion"),
+        (
+            wrap(&format!("<!ENTITY a \"{big}\">"), "&a;&a;"),
+            "xml-entity-expansion",
+        ),
         (
             wrap(
-                &(1..=10).map(|i| format!("<!ENTITY e{i} \"&e{};\">", i - 1)).collect::<String>(),
+                &(1..=10)
+                    .map(|i| format!("<!ENTITY e{i} \"&e{};\">", i - 1))
+                    .collect::<String>(),
                 "&e10;",
             )
             .replace("&e0;", "x"),
@@ -543,18 +548,37 @@ fn the_xml_declaration_must_come_first_and_once() {
         (format!("\n{decl}\n{body}"), 2),
         (format!("  {decl}\n{body}"), 1),
         (format!("{decl}\n{decl}\n{body}"), 2),
-        (format!("{decl}\n<?xml-stylesheet href=\"a.xsl\"?>{body}\n<?xml version=\"1.0\"?>"), 3),
+        (
+            format!("{decl}\n<?xml-stylesheet href=\"a.xsl\"?>{body}\n<?xml version=\"1.0\"?>"),
+            3,
+        ),
     ] {
-        assert_eq!(errors(&doc), vec![("xml-misplaced-declaration".to_string(), line)], "{doc}");
+        assert_eq!(
+            errors(&doc),
+            vec![("xml-misplaced-declaration".to_string(), line)],
+            "{doc}"
+        );
     }
 }
 
 #[test]
 fn namespace_names_must_be_uri_references() {
-    let doc = |ns: &str| format!("<rss version=\"2.0\" xmlns:m=\"{ns}\"><channel><title>t</title><link>https://e.com/</link><description>d</description><m:x>1</m:x></channel></rss>");
+    let doc = |ns: &str| {
+        format!("<rss version=\"2.0\" xmlns:m=\"{ns}\"><channel><title>t</title><link>https://e.com/</link><description>d</description><m:x>1</m:x></channel></rss>")
+    };
     assert_eq!(errors(&doc("http://example.com/ns/")), vec![]);
-    for bad in ["http://example.com/\n/made_up/", "http://e.com/a b", "http://e.com/<x>", "http://e.com/%zz", ""] {
-        assert_eq!(errors(&doc(bad)), vec![("xml-namespace-not-uri".to_string(), 1)], "{bad:?}");
+    for bad in [
+        "http://example.com/\n/made_up/",
+        "http://e.com/a b",
+        "http://e.com/<x>",
+        "http://e.com/%zz",
+        "",
+    ] {
+        assert_eq!(
+            errors(&doc(bad)),
+            vec![("xml-namespace-not-uri".to_string(), 1)],
+            "{bad:?}"
+        );
     }
 }
 
@@ -583,30 +607,106 @@ fn a_podcast_following_apples_rules_has_no_errors_or_warnings() {
 #[test]
 fn extension_vocabulary_rules_report_their_codes_on_the_right_line() {
     for (extra, item, code) in [
-        ("<itunes:explicit>true</itunes:explicit>", "", "itunes-duplicate-element"),
-        ("", "<itunes:explicit>clean</itunes:explicit>", "itunes-invalid-boolean"),
-        ("", &format!("<itunes:subtitle>{}</itunes:subtitle>", "x".repeat(256)), "itunes-too-long"),
-        ("", &format!("<itunes:summary>{}</itunes:summary>", "é".repeat(4001)), "itunes-too-long"),
-        ("<itunes:email>a@e.com</itunes:email>", "", "itunes-undefined-element"),
+        (
+            "<itunes:explicit>true</itunes:explicit>",
+            "",
+            "itunes-duplicate-element",
+        ),
+        (
+            "",
+            "<itunes:explicit>clean</itunes:explicit>",
+            "itunes-invalid-boolean",
+        ),
+        (
+            "",
+            &format!("<itunes:subtitle>{}</itunes:subtitle>", "x".repeat(256)),
+            "itunes-too-long",
+        ),
+        (
+            "",
+            &format!("<itunes:summary>{}</itunes:summary>", "é".repeat(4001)),
+            "itunes-too-long",
+        ),
+        (
+            "<itunes:email>a@e.com</itunes:email>",
+            "",
+            "itunes-undefined-element",
+        ),
         ("<itunes:category/>", "", "itunes-missing-attribute"),
-        ("", "<itunes:category text=\"Arts\"/>", "itunes-misplaced-element"),
-        ("<itunes:category text=\"Cooking\"/>", "", "itunes-invalid-category"),
-        ("<itunes:image href=\"ftp://e.com/a.jpg\"/>", "", "itunes-invalid-url"),
-        ("", "<itunes:duration>1h2m</itunes:duration>", "itunes-invalid-duration"),
-        ("", "<slash:comments>many</slash:comments>", "slash-invalid-integer"),
-        ("", "<wfw:commentRss>comments</wfw:commentRss>", "wfw-invalid-url"),
-        ("", "<georss:point>45.256,-71.92</georss:point>", "georss-invalid-coordinates"),
+        (
+            "",
+            "<itunes:category text=\"Arts\"/>",
+            "itunes-misplaced-element",
+        ),
+        (
+            "<itunes:category text=\"Cooking\"/>",
+            "",
+            "itunes-invalid-category",
+        ),
+        (
+            "<itunes:image href=\"ftp://e.com/a.jpg\"/>",
+            "",
+            "itunes-invalid-url",
+        ),
+        (
+            "",
+            "<itunes:duration>1h2m</itunes:duration>",
+            "itunes-invalid-duration",
+        ),
+        (
+            "",
+            "<slash:comments>many</slash:comments>",
+            "slash-invalid-integer",
+        ),
+        (
+            "",
+            "<wfw:commentRss>comments</wfw:commentRss>",
+            "wfw-invalid-url",
+        ),
+        (
+            "",
+            "<georss:point>45.256,-71.92</georss:point>",
+            "georss-invalid-coordinates",
+        ),
         ("", "<geo:lat>91</geo:lat>", "geo-invalid-latitude"),
         ("", "<geo:long>west</geo:long>", "geo-invalid-longitude"),
         ("", "<dc:author>A</dc:author>", "dc-undefined-element"),
         ("", "<dc:date>Mon, 01 Jan 2024</dc:date>", "dc-invalid-date"),
-        ("<dc:language>English</dc:language>", "", "dc-invalid-language"),
-        ("<sy:updatePeriod>often</sy:updatePeriod>", "", "sy-invalid-value"),
-        ("", "<sy:updatePeriod>daily</sy:updatePeriod>", "sy-misplaced-element"),
-        ("", "<media:thumbnail width=\"10\"/>", "media-missing-attribute"),
-        ("", "<media:content url=\"https://e.com/a\" medium=\"sound\"/>", "media-invalid-value"),
-        ("", "<podcast:transcript url=\"https://e.com/t\"/>", "podcast-missing-attribute"),
-        ("<podcast:locked>maybe</podcast:locked>", "", "podcast-invalid-value"),
+        (
+            "<dc:language>English</dc:language>",
+            "",
+            "dc-invalid-language",
+        ),
+        (
+            "<sy:updatePeriod>often</sy:updatePeriod>",
+            "",
+            "sy-invalid-value",
+        ),
+        (
+            "",
+            "<sy:updatePeriod>daily</sy:updatePeriod>",
+            "sy-misplaced-element",
+        ),
+        (
+            "",
+            "<media:thumbnail width=\"10\"/>",
+            "media-missing-attribute",
+        ),
+        (
+            "",
+            "<media:content url=\"https://e.com/a\" medium=\"sound\"/>",
+            "media-invalid-value",
+        ),
+        (
+            "",
+            "<podcast:transcript url=\"https://e.com/t\"/>",
+            "podcast-missing-attribute",
+        ),
+        (
+            "<podcast:locked>maybe</podcast:locked>",
+            "",
+            "podcast-invalid-value",
+        ),
     ] {
         let doc = podcast(extra, item);
         let got = errors(&doc);
@@ -634,13 +734,34 @@ fn a_permalink_guid_is_judged_as_the_w3c_does() {
             .collect()
     };
     assert_eq!(codes("<guid>https://e.com/1</guid>"), Vec::<String>::new());
-    assert_eq!(codes("<guid isPermaLink=\"false\">42</guid>"), Vec::<String>::new());
-    assert_eq!(codes("<guid>ftp://e.com/1</guid>"), vec!["warning:rss-permalink-not-web"]);
-    assert_eq!(codes("<guid>mailto:a@e.com</guid>"), vec!["warning:rss-permalink-not-web"]);
-    assert_eq!(codes("<guid>tag:e.com,2024:1</guid>"), vec!["error:rss-guid-not-permalink"]);
-    assert_eq!(codes("<guid>urn:uuid:917393e3-1b1e-5cef-ace4-edaa54e1f810</guid>"), vec!["error:rss-guid-not-permalink"]);
-    assert_eq!(codes("<guid>e.com/1</guid>"), vec!["error:rss-invalid-permalink"]);
-    assert_eq!(codes("<guid>https://e.com/a b</guid>"), vec!["error:rss-invalid-permalink"]);
+    assert_eq!(
+        codes("<guid isPermaLink=\"false\">42</guid>"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        codes("<guid>ftp://e.com/1</guid>"),
+        vec!["warning:rss-permalink-not-web"]
+    );
+    assert_eq!(
+        codes("<guid>mailto:a@e.com</guid>"),
+        vec!["warning:rss-permalink-not-web"]
+    );
+    assert_eq!(
+        codes("<guid>tag:e.com,2024:1</guid>"),
+        vec!["error:rss-guid-not-permalink"]
+    );
+    assert_eq!(
+        codes("<guid>urn:uuid:917393e3-1b1e-5cef-ace4-edaa54e1f810</guid>"),
+        vec!["error:rss-guid-not-permalink"]
+    );
+    assert_eq!(
+        codes("<guid>e.com/1</guid>"),
+        vec!["error:rss-invalid-permalink"]
+    );
+    assert_eq!(
+        codes("<guid>https://e.com/a b</guid>"),
+        vec!["error:rss-invalid-permalink"]
+    );
 }
 
 #[test]
@@ -657,7 +778,11 @@ fn json_feed_findings_point_at_the_exact_member_even_on_one_line() {
     assert_eq!(
         got,
         vec![
-            ("jsonfeed-bad-date".to_string(), 1, col("\"date_published\"")),
+            (
+                "jsonfeed-bad-date".to_string(),
+                1,
+                col("\"date_published\"")
+            ),
             ("jsonfeed-bad-item".to_string(), 1, col(",7,") + 1),
             ("jsonfeed-bad-url".to_string(), 1, col("\"url\"") - 1),
         ]
@@ -675,14 +800,27 @@ fn rss_dates_read_names_in_any_case_military_zones_and_comments_as_rfc_822_allow
         "Thu, 09 Feb 2006 16:59:45 pDt",
         "Thu, 09 (nested (comment) Mar)Feb(escaped comment\\) 2005) 2006()23:59:45 +0000",
     ] {
-        assert_eq!(errors(&feed(&format!("<pubDate>{date}</pubDate>"))), vec![], "{date}");
+        assert_eq!(
+            errors(&feed(&format!("<pubDate>{date}</pubDate>"))),
+            vec![],
+            "{date}"
+        );
     }
-    for date in ["Thu, 09 Feb 2006 16:59:45 J", "Thu, 09 Feb 2006 16:59:45 GM"] {
-        assert_eq!(errors(&feed(&format!("<pubDate>{date}</pubDate>"))), vec![("rss-invalid-date".to_string(), 1)], "{date}");
+    for date in [
+        "Thu, 09 Feb 2006 16:59:45 J",
+        "Thu, 09 Feb 2006 16:59:45 GM",
+    ] {
+        assert_eq!(
+            errors(&feed(&format!("<pubDate>{date}</pubDate>"))),
+            vec![("rss-invalid-date".to_string(), 1)],
+            "{date}"
+        );
     }
     // Midnight twice, and a name and address the wrong way round.
     assert_eq!(
-        errors(&feed("<skipHours><hour>0</hour><hour>24</hour></skipHours>")),
+        errors(&feed(
+            "<skipHours><hour>0</hour><hour>24</hour></skipHours>"
+        )),
         vec![("rss-duplicate-value".to_string(), 1)]
     );
     assert_eq!(
@@ -721,10 +859,17 @@ fn html_in_content_a_relative_self_link_and_an_empty_sitemap_get_the_w3cs_warnin
             .replace("<feed ", &format!("<feed {base} "))
             .replace("<link href=\"http://example.org/1\"/>", "<link href=\"http://example.org/1\"/><content type=\"html\">&lt;a href=\"/x\"&gt;x&lt;/a&gt;</content>")
     };
-    assert_eq!(warnings(&atom("")), vec![("html-relative-reference".to_string(), 6)]);
+    assert_eq!(
+        warnings(&atom("")),
+        vec![("html-relative-reference".to_string(), 6)]
+    );
     assert_eq!(warnings(&atom("xml:base=\"http://example.org/\"")), vec![]);
-    let relative_self = ATOM_OK.replace("href=\"http://example.org/feed.xml\"", "href=\"/feed.xml\"");
-    assert_eq!(warnings(&relative_self), vec![("atom-relative-self".to_string(), 3)]);
+    let relative_self =
+        ATOM_OK.replace("href=\"http://example.org/feed.xml\"", "href=\"/feed.xml\"");
+    assert_eq!(
+        warnings(&relative_self),
+        vec![("atom-relative-self".to_string(), 3)]
+    );
     let empty = "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n</urlset>";
     assert_eq!(warnings(empty), vec![("sitemap-empty".to_string(), 1)]);
 }

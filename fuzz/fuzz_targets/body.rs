@@ -5,7 +5,7 @@
 //! lists, e.g. `a prev>` as `a prev =>`, which is harmless.)
 #![no_main]
 
-use feedwright::extract::body;
+use feedwright::fuzzing::body;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

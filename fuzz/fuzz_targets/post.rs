@@ -3,10 +3,8 @@
 //! validator passes without errors.
 #![no_main]
 
-use feedwright::config::SiteConfig;
-use feedwright::extract::{read_meta, render_entry, Context};
-use feedwright::model::{Feed, FeedMeta};
-use feedwright::source::{PostFile, SiteKind};
+use feedwright::fuzzing::{read_meta, render_entry, Context, PostFile, SiteConfig, SiteKind};
+use feedwright::model::Feed;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -14,7 +12,7 @@ fn config() -> &'static SiteConfig {
     static CONFIG: OnceLock<SiteConfig> = OnceLock::new();
     CONFIG.get_or_init(|| {
         let yaml = "url: https://example.com\nbaseurl: /blog\ntimezone: Asia/Seoul\npermalink: /:categories/:year/:month/:day/:title/\n";
-        let map = feedwright::yaml::parse_mapping(yaml).unwrap();
+        let map = feedwright::fuzzing::parse_mapping(yaml).unwrap();
         SiteConfig::from_mapping(&map, std::path::Path::new("_config.yml"), None).unwrap()
     })
 }
@@ -37,27 +35,15 @@ fuzz_target!(|data: &[u8]| {
     let Ok(entry) = render_entry(&meta, data, config, &mut notices) else {
         return;
     };
-    let feed = Feed {
-        meta: FeedMeta {
-            title: "Fuzz".into(),
-            description: None,
-            home_url: config.base.clone(),
-            feed_url: config.site_url("feed.xml").unwrap(),
-            language: None,
-            author: None,
-            empty_updated: now,
-            excerpt_only: false,
-            hubs: vec![],
-            icon: None,
-            favicon: None,
-        },
-        entries: vec![entry],
-    };
+    let feed = Feed::new("Fuzz", config.base.clone())
+        .atom_url(config.site_url("feed.xml").unwrap())
+        .entries([entry]);
     for doc in [
         feedwright::feed::atom::to_string(&feed),
         feedwright::feed::rss::to_string(&feed),
         feedwright::feed::json::to_string(&feed),
     ] {
+        let doc = doc.expect("the writers accept every post extraction accepts");
         let report = feedwright::validate::validate_str(&doc, &Default::default());
         assert!(!report.has_errors(), "{:?}\n{doc}", report.diagnostics);
     }

@@ -200,6 +200,46 @@ impl Feed {
     }
 }
 
+#[cfg(feature = "html")]
+impl crate::model::Entry {
+    /// Makes every link in the content (`href`, `src`, `srcset`, `poster`)
+    /// absolute, resolved against the entry's URL, as a feed reader far from
+    /// the page needs them. Links with schemes other than http, https, mailto
+    /// and tel (`javascript:`, `data:`, …) are removed. Needs the `html`
+    /// feature (on with `site`, the default).
+    ///
+    /// ```
+    /// use feedwright::model::{AbsUrl, Entry};
+    /// let when = chrono::DateTime::parse_from_rfc3339("2024-03-16T10:00:00+09:00").unwrap();
+    /// let post = Entry::new(AbsUrl::parse("https://example.com/2024/hello/").unwrap(), "Hello", when)
+    ///     .content_html(r#"<img src="cat.png"> <a href="/about/">me</a> <a href="javascript:x()">no</a>"#)
+    ///     .absolutize_urls();
+    /// assert_eq!(
+    ///     post.content_html.unwrap(),
+    ///     r#"<img src="https://example.com/2024/hello/cat.png"> <a href="https://example.com/about/">me</a> <a>no</a>"#
+    /// );
+    /// ```
+    pub fn absolutize_urls(mut self) -> Self {
+        if let Some(html) = &self.content_html {
+            self.content_html = Some(crate::html::absolutize_urls(html, self.url.as_url()).0);
+        }
+        self
+    }
+}
+
+#[cfg(feature = "html")]
+impl Feed {
+    /// [`Entry::absolutize_urls`](crate::model::Entry::absolutize_urls) for every entry.
+    pub fn absolutize_urls(mut self) -> Self {
+        self.entries = self
+            .entries
+            .into_iter()
+            .map(crate::model::Entry::absolutize_urls)
+            .collect();
+        self
+    }
+}
+
 /// Bytes from a writer into a `String` (every writer emits UTF-8).
 fn utf8(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).expect("feed writers emit UTF-8")

@@ -164,8 +164,8 @@ pub fn rfc822(s: &str) -> Rfc822 {
         "UT" | "GMT" | "EST" | "EDT" | "CST" | "CDT" | "MST" | "MDT" | "PST" | "PDT"
     ) || (zone.len() == 1 && zone.as_bytes()[0].is_ascii_uppercase() && zone != "J")
         || (zone.len() == 5
-        && matches!(zone.as_bytes()[0], b'+' | b'-')
-        && zone[1..].bytes().all(|b| b.is_ascii_digit()));
+            && matches!(zone.as_bytes()[0], b'+' | b'-')
+            && zone[1..].bytes().all(|b| b.is_ascii_digit()));
     if !zone_ok {
         return Rfc822::Invalid;
     }

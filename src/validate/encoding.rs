@@ -60,7 +60,10 @@ fn label_encoding(label: &[u8], code: &str, whose: &str) -> Result<&'static Enco
 
 /// Chooses the encoding and decodes. `http_charset` is the `charset`
 /// parameter of the Content-Type the document was served with, if any.
-pub(crate) fn decode<'a>(bytes: Cow<'a, [u8]>, http_charset: Option<&str>) -> Result<Decoded<'a>, Diagnostic> {
+pub(crate) fn decode<'a>(
+    bytes: Cow<'a, [u8]>,
+    http_charset: Option<&str>,
+) -> Result<Decoded<'a>, Diagnostic> {
     let mut notes = Vec::new();
     let (encoding, skip) = if let Some((e, len)) = Encoding::for_bom(&bytes) {
         (e, len)
@@ -71,7 +74,13 @@ pub(crate) fn decode<'a>(bytes: Cow<'a, [u8]>, http_charset: Option<&str>) -> Re
             .map(|l| label_encoding(l, "xml-unknown-encoding", "the XML declaration"))
             .transpose()?;
         let served = http_charset
-            .map(|c| label_encoding(c.trim().trim_matches('"').as_bytes(), "http-unknown-charset", "the Content-Type's charset"))
+            .map(|c| {
+                label_encoding(
+                    c.trim().trim_matches('"').as_bytes(),
+                    "http-unknown-charset",
+                    "the Content-Type's charset",
+                )
+            })
             .transpose()?;
         let chosen = match (served, declared) {
             (Some(s), d) => {
@@ -102,42 +111,66 @@ pub(crate) fn decode<'a>(bytes: Cow<'a, [u8]>, http_charset: Option<&str>) -> Re
             None => return Err(malformed(encoding, body)),
         }
     };
-    Ok(Decoded { text, encoding, notes })
+    Ok(Decoded {
+        text,
+        encoding,
+        notes,
+    })
 }
 
 fn utf8(bytes: Cow<'_, [u8]>, skip: usize) -> Result<Cow<'_, str>, Diagnostic> {
     match bytes {
-        Cow::Borrowed(b) => std::str::from_utf8(&b[skip..]).map(Cow::Borrowed).map_err(|e| not_utf8(&b[skip..], e)),
+        Cow::Borrowed(b) => std::str::from_utf8(&b[skip..])
+            .map(Cow::Borrowed)
+            .map_err(|e| not_utf8(&b[skip..], e)),
         Cow::Owned(mut b) => {
             b.drain(..skip);
-            String::from_utf8(b).map(Cow::Owned).map_err(|e| not_utf8(e.as_bytes(), e.utf8_error()))
+            String::from_utf8(b)
+                .map(Cow::Owned)
+                .map_err(|e| not_utf8(e.as_bytes(), e.utf8_error()))
         }
     }
 }
 
 fn not_utf8(bytes: &[u8], e: std::str::Utf8Error) -> Diagnostic {
     let (line, column) = line_col_bytes(bytes, e.valid_up_to());
-    error(line, column, "xml-encoding", &format!(
-        "byte 0x{:02X} is not UTF-8; declare the file's real encoding or convert it to UTF-8",
-        bytes[e.valid_up_to()]
-    ))
+    error(
+        line,
+        column,
+        "xml-encoding",
+        &format!(
+            "byte 0x{:02X} is not UTF-8; declare the file's real encoding or convert it to UTF-8",
+            bytes[e.valid_up_to()]
+        ),
+    )
 }
 
 /// Where decoding in `encoding` first fails, and why.
 fn malformed(encoding: &'static Encoding, body: &[u8]) -> Diagnostic {
     let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(decoder.max_utf8_buffer_length(body.len()).unwrap_or(body.len() * 3));
+    let mut out = String::with_capacity(
+        decoder
+            .max_utf8_buffer_length(body.len())
+            .unwrap_or(body.len() * 3),
+    );
     let (result, read) = decoder.decode_to_string_without_replacement(body, &mut out, true);
     let at = match result {
-        encoding_rs::DecoderResult::Malformed(bad, consumed_after) => read.saturating_sub(bad as usize + consumed_after as usize),
+        encoding_rs::DecoderResult::Malformed(bad, consumed_after) => {
+            read.saturating_sub(bad as usize + consumed_after as usize)
+        }
         _ => read,
     };
     let (line, column) = line_col_bytes(body, at);
-    error(line, column, "xml-encoding", &format!(
+    error(
+        line,
+        column,
+        "xml-encoding",
+        &format!(
         "byte 0x{:02X} is not valid {}; declare the file's real encoding or convert it to UTF-8",
         body.get(at).copied().unwrap_or(0),
         encoding.name()
-    ))
+    ),
+    )
 }
 
 fn line_col_bytes(bytes: &[u8], at: usize) -> (usize, usize) {
@@ -179,7 +212,8 @@ mod tests {
             let enc = Encoding::for_label(label.as_bytes()).unwrap();
             let (bytes, _, unmappable) = enc.encode(text);
             assert!(!unmappable, "{label}");
-            let got = decode(Cow::Owned(doc(label, &bytes)), None).unwrap_or_else(|d| panic!("{label}: {d}"));
+            let got = decode(Cow::Owned(doc(label, &bytes)), None)
+                .unwrap_or_else(|d| panic!("{label}: {d}"));
             assert!(got.text.contains(text), "{label}: {}", got.text);
             assert_eq!(got.encoding, enc);
         }
@@ -187,14 +221,18 @@ mod tests {
 
     #[test]
     fn an_unknown_encoding_name_is_its_own_error() {
-        let e = decode(Cow::Owned(doc("klingon-8", b"x")), None).err().unwrap();
+        let e = decode(Cow::Owned(doc("klingon-8", b"x")), None)
+            .err()
+            .unwrap();
         assert_eq!(e.code, "xml-unknown-encoding");
     }
 
     #[test]
     fn bytes_invalid_in_the_declared_encoding_are_placed() {
         // 0xFF is never a lead byte in EUC-KR.
-        let e = decode(Cow::Owned(doc("euc-kr", b"ab\xFF")), None).err().unwrap();
+        let e = decode(Cow::Owned(doc("euc-kr", b"ab\xFF")), None)
+            .err()
+            .unwrap();
         assert_eq!((e.code.as_str(), e.line, e.column), ("xml-encoding", 2, 6));
     }
 

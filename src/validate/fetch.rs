@@ -112,18 +112,33 @@ pub fn validate_site(urls: &[&str], opts: &Options, limits: &Limits) -> Vec<Serv
             _ => (u.to_string(), 0),
         })
         .collect();
-    let mut seen: std::collections::HashSet<String> = queue.iter().map(|(u, _)| u.clone()).collect();
+    let mut seen: std::collections::HashSet<String> =
+        queue.iter().map(|(u, _)| u.clone()).collect();
     let mut done = Vec::new();
     while let Some((url, depth)) = queue.pop_front() {
         if done.len() >= limits.documents {
             if let Some(last) = done.last_mut() {
-                note_limit(last, &format!("stopped after {} documents (--max-documents); {} more were not fetched", limits.documents, queue.len() + 1));
+                note_limit(
+                    last,
+                    &format!(
+                        "stopped after {} documents (--max-documents); {} more were not fetched",
+                        limits.documents,
+                        queue.len() + 1
+                    ),
+                );
             }
             break;
         }
         let (mut served, links) = fetch_and_validate(&agent, &url, opts, limits);
         if !links.is_empty() && depth >= limits.depth {
-            note_limit(&mut served, &format!("links {} deep were not followed (depth limit {})", depth + 1, limits.depth));
+            note_limit(
+                &mut served,
+                &format!(
+                    "links {} deep were not followed (depth limit {})",
+                    depth + 1,
+                    limits.depth
+                ),
+            );
         } else {
             for link in links {
                 if seen.insert(link.clone()) {
@@ -138,7 +153,14 @@ pub fn validate_site(urls: &[&str], opts: &Options, limits: &Limits) -> Vec<Serv
 
 fn note_limit(served: &mut Served, message: &str) {
     if let Ok(report) = &mut served.result {
-        report.diagnostics.push(Diagnostic::new(1, 1, Severity::Warning, "follow-limit", message, "feedwright --follow"));
+        report.diagnostics.push(Diagnostic::new(
+            1,
+            1,
+            Severity::Warning,
+            "follow-limit",
+            message,
+            "feedwright --follow",
+        ));
     }
 }
 
@@ -148,7 +170,11 @@ fn agent(limits: &Limits) -> ureq::Agent {
         .http_status_as_error(false)
         // Redirects are followed here, one at a time, to record and bound them.
         .max_redirects(0)
-        .user_agent(concat!("feedwright/", env!("CARGO_PKG_VERSION"), " (feed validator)"))
+        .user_agent(concat!(
+            "feedwright/",
+            env!("CARGO_PKG_VERSION"),
+            " (feed validator)"
+        ))
         .build()
         .into()
 }
@@ -166,35 +192,71 @@ fn get(agent: &ureq::Agent, url: &str, limits: &Limits) -> (Vec<url::Url>, Resul
     let mut redirects = Vec::new();
     let mut current = match url::Url::parse(url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => u,
-        Ok(u) => return (redirects, Err(format!("`{}:` is not http or https", u.scheme()))),
+        Ok(u) => {
+            return (
+                redirects,
+                Err(format!("`{}:` is not http or https", u.scheme())),
+            )
+        }
         Err(e) => return (redirects, Err(format!("not a URL: {e}"))),
     };
     loop {
         let response = match agent.get(current.as_str()).call() {
             Ok(r) => r,
             Err(ureq::Error::Timeout(_)) => {
-                return (redirects, Err(format!("no answer within {} s", limits.timeout.as_secs_f64())))
+                return (
+                    redirects,
+                    Err(format!(
+                        "no answer within {} s",
+                        limits.timeout.as_secs_f64()
+                    )),
+                )
             }
             Err(e) => return (redirects, Err(e.to_string())),
         };
         let status = response.status().as_u16();
         if matches!(status, 301 | 302 | 303 | 307 | 308) {
-            let Some(location) = response.headers().get("location").and_then(|v| v.to_str().ok()) else {
-                return (redirects, Err(format!("HTTP {status} redirect without a Location header")));
+            let Some(location) = response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+            else {
+                return (
+                    redirects,
+                    Err(format!("HTTP {status} redirect without a Location header")),
+                );
             };
             let next = match current.join(location) {
                 Ok(n) if matches!(n.scheme(), "http" | "https") => n,
-                _ => return (redirects, Err(format!("HTTP {status} redirects to `{location}`, not an http(s) URL"))),
+                _ => {
+                    return (
+                        redirects,
+                        Err(format!(
+                            "HTTP {status} redirects to `{location}`, not an http(s) URL"
+                        )),
+                    )
+                }
             };
             redirects.push(std::mem::replace(&mut current, next));
             if redirects.len() > limits.redirects {
-                return (redirects, Err(format!("more than {} redirects (the last to {current})", limits.redirects)));
+                return (
+                    redirects,
+                    Err(format!(
+                        "more than {} redirects (the last to {current})",
+                        limits.redirects
+                    )),
+                );
             }
             continue;
         }
         if !(200..300).contains(&status) {
             let reason = response.status().canonical_reason().unwrap_or("");
-            return (redirects, Err(format!("the server answered HTTP {status} {reason}").trim_end().to_string()));
+            return (
+                redirects,
+                Err(format!("the server answered HTTP {status} {reason}")
+                    .trim_end()
+                    .to_string()),
+            );
         }
         let content_type = response
             .headers()
@@ -205,7 +267,13 @@ fn get(agent: &ureq::Agent, url: &str, limits: &Limits) -> (Vec<url::Url>, Resul
         return match read {
             Ok((bytes, over)) => (
                 Vec::new(),
-                Ok(Body { final_url: current, redirects, content_type, bytes, over }),
+                Ok(Body {
+                    final_url: current,
+                    redirects,
+                    content_type,
+                    bytes,
+                    over,
+                }),
             ),
             Err(e) => (redirects, Err(format!("the body could not be read: {e}"))),
         };
@@ -228,28 +296,53 @@ fn media_type(content_type: &str) -> (String, Option<String>) {
 fn fitting_types(format: Format) -> &'static [&'static str] {
     match format {
         Format::Rss => &["application/rss+xml", "application/xml", "text/xml"],
-        Format::Rdf => &["application/rdf+xml", "application/rss+xml", "application/xml", "text/xml"],
+        Format::Rdf => &[
+            "application/rdf+xml",
+            "application/rss+xml",
+            "application/xml",
+            "text/xml",
+        ],
         Format::Atom => &["application/atom+xml", "application/xml", "text/xml"],
         Format::AtomEntry => &["application/atom+xml", "application/xml", "text/xml"],
-        Format::Sitemap | Format::SitemapIndex => &["application/xml", "text/xml", "application/gzip", "application/x-gzip"],
+        Format::Sitemap | Format::SitemapIndex => &[
+            "application/xml",
+            "text/xml",
+            "application/gzip",
+            "application/x-gzip",
+        ],
         Format::JsonFeed => &["application/feed+json", "application/json"],
         Format::Robots => &["text/plain"],
         _ => &[],
     }
 }
 
-fn fetch_and_validate(agent: &ureq::Agent, url: &str, opts: &Options, limits: &Limits) -> (Served, Vec<String>) {
+fn fetch_and_validate(
+    agent: &ureq::Agent,
+    url: &str,
+    opts: &Options,
+    limits: &Limits,
+) -> (Served, Vec<String>) {
     let (redirects, got) = get(agent, url, limits);
     let body = match got {
         Ok(b) => b,
         Err(why) => {
             return (
-                Served { url: url.to_string(), final_url: None, redirects, content_type: None, result: Err(why) },
+                Served {
+                    url: url.to_string(),
+                    final_url: None,
+                    redirects,
+                    content_type: None,
+                    result: Err(why),
+                },
                 Vec::new(),
             )
         }
     };
-    let (media, charset) = body.content_type.as_deref().map(media_type).unwrap_or_default();
+    let (media, charset) = body
+        .content_type
+        .as_deref()
+        .map(media_type)
+        .unwrap_or_default();
     let mut options = opts.clone();
     options.base = Some(body.final_url.clone());
     // A charset on a gzip body describes the compressed bytes, which have none.
@@ -260,11 +353,28 @@ fn fetch_and_validate(agent: &ureq::Agent, url: &str, opts: &Options, limits: &L
     let links = links(&body.bytes);
     let mut report = super::validate_owned(body.bytes, &options);
     if body.over {
-        report.diagnostics.insert(0, Diagnostic::new(1, 1, Severity::Error, "too-large", &format!("the document is larger than {} bytes uncompressed; only that much was read", limits.bytes), "sitemaps.org protocol"));
+        report.diagnostics.insert(
+            0,
+            Diagnostic::new(
+                1,
+                1,
+                Severity::Error,
+                "too-large",
+                &format!(
+                    "the document is larger than {} bytes uncompressed; only that much was read",
+                    limits.bytes
+                ),
+                "sitemaps.org protocol",
+            ),
+        );
     }
     let fits = fitting_types(report.format);
     if !fits.is_empty() && !fits.contains(&media.as_str()) {
-        let served_as = if media.is_empty() { "no Content-Type".to_string() } else { format!("Content-Type {media}") };
+        let served_as = if media.is_empty() {
+            "no Content-Type".to_string()
+        } else {
+            format!("Content-Type {media}")
+        };
         report.diagnostics.insert(0, Diagnostic::new(1, 1, Severity::Warning, "http-content-type", &format!(
             "served with {served_as}; serve it as {} so readers and crawlers take it for what it is",
             fits[..fits.len().min(2)].join(" or ")
@@ -272,7 +382,17 @@ fn fetch_and_validate(agent: &ureq::Agent, url: &str, opts: &Options, limits: &L
     }
     for (i, from) in body.redirects.iter().enumerate() {
         let to = body.redirects.get(i + 1).unwrap_or(&body.final_url);
-        report.diagnostics.insert(0, Diagnostic::new(1, 1, Severity::Info, "http-redirect", &format!("{from} redirects to {to}"), "RFC 9110 §15.4"));
+        report.diagnostics.insert(
+            0,
+            Diagnostic::new(
+                1,
+                1,
+                Severity::Info,
+                "http-redirect",
+                &format!("{from} redirects to {to}"),
+                "RFC 9110 §15.4",
+            ),
+        );
     }
     let links = match report.format {
         Format::Robots | Format::SitemapIndex => links,

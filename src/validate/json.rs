@@ -51,7 +51,9 @@ impl Out {
                 None => return self.spans.root,
             },
         };
-        keys.iter().find(|(k, _)| k == key).map_or(start, |(_, at)| *at)
+        keys.iter()
+            .find(|(k, _)| k == key)
+            .map_or(start, |(_, at)| *at)
     }
     fn push(&mut self, at: usize, severity: Severity, code: &'static str, message: String) {
         self.list.push((at, severity, code, message));
@@ -83,7 +85,10 @@ fn spans(text: &str) -> Spans {
     while i < b.len() {
         let c = b[i];
         // A value starts here: count it when it is an element of `items`.
-        let value_start = matches!(c, b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n');
+        let value_start = matches!(
+            c,
+            b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
+        );
         let in_items = stack.last().is_some_and(|f| f.role == Role::Items);
         let is_key = stack.last().is_some_and(|f| f.object && f.expect_key) && c == b'"';
         if value_start && in_items {
@@ -131,14 +136,21 @@ fn spans(text: &str) -> Spans {
                 if role == Role::Root {
                     spans.root = i;
                 }
-                stack.push(Frame { object: c == b'{', role, expect_key: c == b'{', items_key: false });
+                stack.push(Frame {
+                    object: c == b'{',
+                    role,
+                    expect_key: c == b'{',
+                    items_key: false,
+                });
             }
             b'}' | b']' => {
                 stack.pop();
             }
             b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
                 // A number or literal: skip to its end so it counts as one value.
-                while i + 1 < b.len() && !matches!(b[i + 1], b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r') {
+                while i + 1 < b.len()
+                    && !matches!(b[i + 1], b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
+                {
                     i += 1;
                 }
             }
@@ -344,7 +356,11 @@ fn top_level(feed: &Map<String, Value>, out: &mut Out) {
                 match item {
                     Value::Object(item) => self::item(item, i, &mut ids, out),
                     _ => {
-                        let a = out.spans.items.get(i).map_or_else(|| at(out, "items"), |s| s.0);
+                        let a = out
+                            .spans
+                            .items
+                            .get(i)
+                            .map_or_else(|| at(out, "items"), |s| s.0);
                         out.push(
                             a,
                             Severity::Error,

@@ -15,9 +15,9 @@
 mod atom;
 pub(crate) mod checks;
 mod encoding;
-mod html;
 #[cfg(feature = "fetch")]
 pub mod fetch;
+mod html;
 mod json;
 mod robots;
 mod rss;
@@ -54,6 +54,7 @@ impl Severity {
 
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// 1-based line (for a missing child: its parent's start tag).
     pub line: usize,
@@ -107,6 +108,7 @@ impl fmt::Display for Diagnostic {
 
 /// What kind of document was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Format {
     /// RSS 2.0 (or 0.9x).
     Rss,
@@ -156,6 +158,7 @@ impl Options {
 
 /// The result of validating one document.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Report {
     /// The format detected from the root element.
     pub format: Format,
@@ -258,7 +261,17 @@ fn validate_cow(bytes: std::borrow::Cow<'_, [u8]>, opts: &Options) -> Report {
     if decoded.encoding != encoding_rs::UTF_8
         && matches!(report.format, Format::Sitemap | Format::SitemapIndex)
     {
-        report.diagnostics.push(Diagnostic::new(1, 1, Severity::Error, "sitemap-encoding", &format!("a sitemap must be UTF-8, not {}; convert it", decoded.encoding.name()), "sitemaps.org protocol: XML tag definitions"));
+        report.diagnostics.push(Diagnostic::new(
+            1,
+            1,
+            Severity::Error,
+            "sitemap-encoding",
+            &format!(
+                "a sitemap must be UTF-8, not {}; convert it",
+                decoded.encoding.name()
+            ),
+            "sitemaps.org protocol: XML tag definitions",
+        ));
     }
     if !decoded.notes.is_empty() {
         report.diagnostics.extend(decoded.notes);
@@ -325,7 +338,12 @@ pub fn validate_str(text: &str, opts: &Options) -> Report {
         (sitemap::NS, "urlset") => {
             if entries == 0 {
                 // The XSD wants at least one; a crawler learns nothing from none.
-                out.warn(root, "sitemap-empty", "the sitemap lists no <url>; list the site's pages or stop publishing it", "sitemaps.org protocol; sitemap.xsd");
+                out.warn(
+                    root,
+                    "sitemap-empty",
+                    "the sitemap lists no <url>; list the site's pages or stop publishing it",
+                    "sitemaps.org protocol; sitemap.xsd",
+                );
             }
             Format::Sitemap
         }
@@ -406,7 +424,9 @@ impl xml::Sink for SitemapSink<'_> {
 
     fn child(&mut self, _root: &xml::Element, child: xml::Element) {
         if let Some(checker) = &mut self.checker {
-            self.entries += usize::from(&*child.ns == sitemap::NS && matches!(child.name.as_str(), "url" | "sitemap"));
+            self.entries += usize::from(
+                &*child.ns == sitemap::NS && matches!(child.name.as_str(), "url" | "sitemap"),
+            );
             checker.child(&child, &mut self.out);
         }
     }
@@ -426,11 +446,18 @@ fn extensions(root: &xml::Element, format: Format, out: &mut checks::Out) {
             html::check(c, &c.text, false, out);
         }
     };
-    let has_base = |el: &xml::Element| el.attrs.iter().any(|a| &*a.ns == xml::XML_NS && a.name == "base");
+    let has_base = |el: &xml::Element| {
+        el.attrs
+            .iter()
+            .any(|a| &*a.ns == xml::XML_NS && a.name == "base")
+    };
     let atom_html = |el: &xml::Element, based: bool, out: &mut checks::Out| {
         for c in el.children.iter().filter(|c| {
             &*c.ns == atom::NS
-                && matches!(c.name.as_str(), "title" | "subtitle" | "summary" | "content" | "rights")
+                && matches!(
+                    c.name.as_str(),
+                    "title" | "subtitle" | "summary" | "content" | "rights"
+                )
                 && c.attr("type") == Some("html")
         }) {
             html::check(c, &c.text, based || has_base(c), out);
@@ -483,10 +510,17 @@ fn relative_self(parent: &xml::Element, code: &str, out: &mut checks::Out) {
     if let Some(href) = self_link.and_then(|l| l.attr("href").map(|h| (l, h))) {
         let (link, href) = href;
         let absolute = href.split_once(':').is_some_and(|(s, _)| {
-            !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         });
         if !absolute {
-            out.warn(link, code, &format!("the self link `{href}` is relative; write the feed's full URL"), "RFC 4287 §4.2.7.2");
+            out.warn(
+                link,
+                code,
+                &format!("the self link `{href}` is relative; write the feed's full URL"),
+                "RFC 4287 §4.2.7.2",
+            );
         }
     }
 }

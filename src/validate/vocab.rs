@@ -17,7 +17,8 @@ use super::Severity;
 
 pub const ITUNES: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
 pub const PODCAST: &str = "https://podcastindex.org/namespace/1.0";
-const PODCAST_OLD: &str = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md";
+const PODCAST_OLD: &str =
+    "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md";
 pub const MEDIA: &str = "http://search.yahoo.com/mrss/";
 pub const DC: &str = "http://purl.org/dc/elements/1.1/";
 pub const DCTERMS: &str = "http://purl.org/dc/terms/";
@@ -54,24 +55,114 @@ struct Vocab {
 }
 
 const VOCABS: &[Vocab] = &[
-    Vocab { ns: ITUNES, code: "itunes", spec: "Apple Podcasts RSS feed requirements (podcasters.apple.com/support/823)", undefined: Severity::Error },
-    Vocab { ns: PODCAST, code: "podcast", spec: "Podcast Namespace 1.0 (podcastindex.org/namespace/1.0)", undefined: Severity::Warning },
-    Vocab { ns: PODCAST_OLD, code: "podcast", spec: "Podcast Namespace 1.0 (podcastindex.org/namespace/1.0)", undefined: Severity::Warning },
-    Vocab { ns: MEDIA, code: "media", spec: "Media RSS 1.5.1", undefined: Severity::Error },
-    Vocab { ns: DC, code: "dc", spec: "DCMI Metadata Terms §3 (Dublin Core elements 1.1)", undefined: Severity::Error },
-    Vocab { ns: DCTERMS, code: "dcterms", spec: "DCMI Metadata Terms §2", undefined: Severity::Error },
-    Vocab { ns: CONTENT, code: "content", spec: "RSS 1.0 Content module", undefined: Severity::Error },
-    Vocab { ns: SLASH, code: "slash", spec: "RSS 1.0 Slash module", undefined: Severity::Error },
-    Vocab { ns: WFW, code: "wfw", spec: "Well-Formed Web Comment API", undefined: Severity::Error },
-    Vocab { ns: SY, code: "sy", spec: "RSS 1.0 Syndication module", undefined: Severity::Error },
-    Vocab { ns: GEORSS, code: "georss", spec: "GeoRSS-Simple", undefined: Severity::Error },
-    Vocab { ns: GEO, code: "geo", spec: "W3C Basic Geo (WGS84 lat/long) Vocabulary", undefined: Severity::Error },
-    Vocab { ns: ICBM, code: "geo", spec: "ICBM RSS module", undefined: Severity::Error },
-    Vocab { ns: GEOURL, code: "geo", spec: "GeoURL RSS module", undefined: Severity::Error },
-    Vocab { ns: THR, code: "thr", spec: "RFC 4685 (Atom Threading Extensions)", undefined: Severity::Error },
-    Vocab { ns: OPENSEARCH, code: "opensearch", spec: "OpenSearch 1.1 §OpenSearch response elements", undefined: Severity::Error },
-    Vocab { ns: OPENSEARCH10, code: "opensearch", spec: "OpenSearch RSS 1.0", undefined: Severity::Error },
-    Vocab { ns: TRACKBACK, code: "trackback", spec: "RSS trackback module", undefined: Severity::Error },
+    Vocab {
+        ns: ITUNES,
+        code: "itunes",
+        spec: "Apple Podcasts RSS feed requirements (podcasters.apple.com/support/823)",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: PODCAST,
+        code: "podcast",
+        spec: "Podcast Namespace 1.0 (podcastindex.org/namespace/1.0)",
+        undefined: Severity::Warning,
+    },
+    Vocab {
+        ns: PODCAST_OLD,
+        code: "podcast",
+        spec: "Podcast Namespace 1.0 (podcastindex.org/namespace/1.0)",
+        undefined: Severity::Warning,
+    },
+    Vocab {
+        ns: MEDIA,
+        code: "media",
+        spec: "Media RSS 1.5.1",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: DC,
+        code: "dc",
+        spec: "DCMI Metadata Terms §3 (Dublin Core elements 1.1)",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: DCTERMS,
+        code: "dcterms",
+        spec: "DCMI Metadata Terms §2",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: CONTENT,
+        code: "content",
+        spec: "RSS 1.0 Content module",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: SLASH,
+        code: "slash",
+        spec: "RSS 1.0 Slash module",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: WFW,
+        code: "wfw",
+        spec: "Well-Formed Web Comment API",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: SY,
+        code: "sy",
+        spec: "RSS 1.0 Syndication module",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: GEORSS,
+        code: "georss",
+        spec: "GeoRSS-Simple",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: GEO,
+        code: "geo",
+        spec: "W3C Basic Geo (WGS84 lat/long) Vocabulary",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: ICBM,
+        code: "geo",
+        spec: "ICBM RSS module",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: GEOURL,
+        code: "geo",
+        spec: "GeoURL RSS module",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: THR,
+        code: "thr",
+        spec: "RFC 4685 (Atom Threading Extensions)",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: OPENSEARCH,
+        code: "opensearch",
+        spec: "OpenSearch 1.1 §OpenSearch response elements",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: OPENSEARCH10,
+        code: "opensearch",
+        spec: "OpenSearch RSS 1.0",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: TRACKBACK,
+        code: "trackback",
+        spec: "RSS trackback module",
+        undefined: Severity::Error,
+    },
 ];
 
 /// What an element's value must be.
@@ -127,19 +218,57 @@ const DEFS: &[Def] = &[
     (ITUNES, "owner", C, Rule::Special, false),
     (ITUNES, "category", C, Rule::Special, true),
     (ITUNES, "new-feed-url", C, Rule::FullUrl, false),
-    (ITUNES, "type", C, Rule::Enum(&["episodic", "serial"]), false),
+    (
+        ITUNES,
+        "type",
+        C,
+        Rule::Enum(&["episodic", "serial"]),
+        false,
+    ),
     (ITUNES, "complete", C, Rule::YesNo, false),
     (ITUNES, "pubDate", C, Rule::Any, false),
     (ITUNES, "duration", I, Rule::Duration, false),
     (ITUNES, "episode", I, Rule::PositiveInt, false),
     (ITUNES, "season", I, Rule::PositiveInt, false),
-    (ITUNES, "episodeType", I, Rule::Enum(&["full", "trailer", "bonus"]), false),
+    (
+        ITUNES,
+        "episodeType",
+        I,
+        Rule::Enum(&["full", "trailer", "bonus"]),
+        false,
+    ),
     (ITUNES, "order", I, Rule::PositiveInt, false),
     // Podcasting 2.0.
     (PODCAST, "locked", C, Rule::Special, false),
     (PODCAST, "funding", C, Rule::Special, true),
     (PODCAST, "guid", C, Rule::Special, false),
-    (PODCAST, "medium", C, Rule::Enum(&["podcast", "music", "video", "film", "audiobook", "newsletter", "blog", "publisher", "course", "mixed", "podcastL", "musicL", "videoL", "filmL", "audiobookL", "newsletterL", "blogL", "publisherL", "courseL"]), false),
+    (
+        PODCAST,
+        "medium",
+        C,
+        Rule::Enum(&[
+            "podcast",
+            "music",
+            "video",
+            "film",
+            "audiobook",
+            "newsletter",
+            "blog",
+            "publisher",
+            "course",
+            "mixed",
+            "podcastL",
+            "musicL",
+            "videoL",
+            "filmL",
+            "audiobookL",
+            "newsletterL",
+            "blogL",
+            "publisherL",
+            "courseL",
+        ]),
+        false,
+    ),
     (PODCAST, "trailer", C, Rule::Special, true),
     (PODCAST, "transcript", I, Rule::Special, true),
     (PODCAST, "chapters", I, Rule::Special, false),
@@ -221,7 +350,13 @@ const DEFS: &[Def] = &[
     (TRACKBACK, "ping", I, Rule::FullUrl, false),
     (TRACKBACK, "about", I, Rule::FullUrl, true),
     // Syndication: the channel's update schedule.
-    (SY, "updatePeriod", C, Rule::Enum(&["hourly", "daily", "weekly", "monthly", "yearly"]), false),
+    (
+        SY,
+        "updatePeriod",
+        C,
+        Rule::Enum(&["hourly", "daily", "weekly", "monthly", "yearly"]),
+        false,
+    ),
     (SY, "updateFrequency", C, Rule::PositiveInt, false),
     (SY, "updateBase", C, Rule::W3cDate, false),
     // GeoRSS-Simple (both the spec's lower-case and the common camel-case spellings).
@@ -263,14 +398,61 @@ const DEFS: &[Def] = &[
 
 /// DCMI Metadata Terms §2: every term of the `dcterms:` namespace.
 const DCTERMS_NAMES: &[&str] = &[
-    "abstract", "accessRights", "accrualMethod", "accrualPeriodicity", "accrualPolicy", "alternative",
-    "audience", "available", "bibliographicCitation", "conformsTo", "contributor", "coverage", "created",
-    "creator", "date", "dateAccepted", "dateCopyrighted", "dateSubmitted", "description", "educationLevel",
-    "extent", "format", "hasFormat", "hasPart", "hasVersion", "identifier", "instructionalMethod",
-    "isFormatOf", "isPartOf", "isReferencedBy", "isReplacedBy", "isRequiredBy", "issued", "isVersionOf",
-    "language", "license", "mediator", "medium", "modified", "provenance", "publisher", "references",
-    "relation", "replaces", "requires", "rights", "rightsHolder", "source", "spatial", "subject",
-    "tableOfContents", "temporal", "title", "type", "valid",
+    "abstract",
+    "accessRights",
+    "accrualMethod",
+    "accrualPeriodicity",
+    "accrualPolicy",
+    "alternative",
+    "audience",
+    "available",
+    "bibliographicCitation",
+    "conformsTo",
+    "contributor",
+    "coverage",
+    "created",
+    "creator",
+    "date",
+    "dateAccepted",
+    "dateCopyrighted",
+    "dateSubmitted",
+    "description",
+    "educationLevel",
+    "extent",
+    "format",
+    "hasFormat",
+    "hasPart",
+    "hasVersion",
+    "identifier",
+    "instructionalMethod",
+    "isFormatOf",
+    "isPartOf",
+    "isReferencedBy",
+    "isReplacedBy",
+    "isRequiredBy",
+    "issued",
+    "isVersionOf",
+    "language",
+    "license",
+    "mediator",
+    "medium",
+    "modified",
+    "provenance",
+    "publisher",
+    "references",
+    "relation",
+    "replaces",
+    "requires",
+    "rights",
+    "rightsHolder",
+    "source",
+    "spatial",
+    "subject",
+    "tableOfContents",
+    "temporal",
+    "title",
+    "type",
+    "valid",
 ];
 
 fn vocab(ns: &str) -> Option<&'static Vocab> {
@@ -286,7 +468,14 @@ fn lookup(ns: &str, name: &str) -> Option<(u8, Rule, bool)> {
                 "language" => Rule::Language,
                 _ => Rule::Any,
             };
-            (B, rule, !matches!(name, "created" | "issued" | "modified" | "title" | "abstract"))
+            (
+                B,
+                rule,
+                !matches!(
+                    name,
+                    "created" | "issued" | "modified" | "title" | "abstract"
+                ),
+            )
         });
     }
     let ns = if ns == PODCAST_OLD { PODCAST } else { ns };
@@ -302,7 +491,13 @@ pub fn check(parent: &Element, place: Place, rdf: bool, out: &mut Out) {
         let Some(v) = vocab(&c.ns) else { continue };
         let Some((places, rule, repeats)) = lookup(&c.ns, &c.name) else {
             let message = format!("<{}> is not an element of {} ({})", c.qname, v.spec, v.ns);
-            out.push(c, v.undefined, &format!("{}-undefined-element", v.code), &message, v.spec);
+            out.push(
+                c,
+                v.undefined,
+                &format!("{}-undefined-element", v.code),
+                &message,
+                v.spec,
+            );
             continue;
         };
         let here = match place {
@@ -314,13 +509,23 @@ pub fn check(parent: &Element, place: Place, rdf: bool, out: &mut Out) {
                 Place::Channel => ("an item", "the channel (or feed)"),
                 Place::Item => ("the channel (or feed)", "an item (or entry)"),
             };
-            out.error(c, &format!("{}-misplaced-element", v.code), &format!("<{}> belongs in {is}, not in {isnt}", c.qname), v.spec);
+            out.error(
+                c,
+                &format!("{}-misplaced-element", v.code),
+                &format!("<{}> belongs in {is}, not in {isnt}", c.qname),
+                v.spec,
+            );
             continue;
         }
         if !repeats {
             let key = (&*c.ns, c.name.as_str());
             if seen.contains(&key) {
-                out.error(c, &format!("{}-duplicate-element", v.code), &format!("<{}> may appear only once here", c.qname), v.spec);
+                out.error(
+                    c,
+                    &format!("{}-duplicate-element", v.code),
+                    &format!("<{}> may appear only once here", c.qname),
+                    v.spec,
+                );
             } else {
                 seen.push(key);
             }
@@ -340,12 +545,25 @@ fn itunes_channel(channel: &Element, out: &mut Out) {
         return;
     }
     let spec = VOCABS[0].spec;
-    if channel.child("", "language").is_none() && !channel.attrs.iter().any(|a| &*a.ns == super::xml::XML_NS && a.name == "lang") {
-        out.warn(channel, "itunes-missing-element", "a podcast's channel should name its <language>", spec);
+    if channel.child("", "language").is_none() && channel.xml_attr("lang").is_none() {
+        out.warn(
+            channel,
+            "itunes-missing-element",
+            "a podcast's channel should name its <language>",
+            spec,
+        );
     }
-    for (name, what) in [("category", "<itunes:category>"), ("explicit", "<itunes:explicit>")] {
+    for (name, what) in [
+        ("category", "<itunes:category>"),
+        ("explicit", "<itunes:explicit>"),
+    ] {
         if channel.child(ITUNES, name).is_none() {
-            out.warn(channel, "itunes-missing-element", &format!("a podcast's channel should have {what}"), spec);
+            out.warn(
+                channel,
+                "itunes-missing-element",
+                &format!("a podcast's channel should have {what}"),
+                spec,
+            );
         }
     }
     if channel.child(ITUNES, "owner").is_none() {
@@ -367,7 +585,9 @@ fn is_decimal(s: &str) -> bool {
 }
 
 fn in_range(s: &str, limit: f64) -> bool {
-    is_decimal(s) && s.parse::<f64>().is_ok_and(|v| (-limit..=limit).contains(&v))
+    is_decimal(s)
+        && s.parse::<f64>()
+            .is_ok_and(|v| (-limit..=limit).contains(&v))
 }
 
 fn is_integer(s: &str) -> bool {
@@ -407,60 +627,127 @@ fn value(el: &Element, rule: Rule, v: &Vocab, rdf: bool, out: &mut Out) {
         Rule::MaxLen(n) => {
             let len = t.chars().count();
             if len > n {
-                bad("too-long", format!("<{}> is {len} characters long; at most {n} are allowed", el.qname));
+                bad(
+                    "too-long",
+                    format!(
+                        "<{}> is {len} characters long; at most {n} are allowed",
+                        el.qname
+                    ),
+                );
             }
         }
         Rule::Keywords => {
             let len = t.chars().count();
             if len > 255 {
-                bad("too-long", format!("<{}> is {len} characters long; at most 255 are allowed", el.qname));
+                bad(
+                    "too-long",
+                    format!(
+                        "<{}> is {len} characters long; at most 255 are allowed",
+                        el.qname
+                    ),
+                );
             } else if t.contains(' ') && !t.contains(',') {
-                out.warn(el, &code("keywords-separator"), &format!("<{}> should separate its keywords with commas", el.qname), v.spec);
+                out.warn(
+                    el,
+                    &code("keywords-separator"),
+                    &format!("<{}> should separate its keywords with commas", el.qname),
+                    v.spec,
+                );
             }
         }
         Rule::NonNegativeInt => {
             if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
-                bad("invalid-integer", format!("<{}> `{t}` must be a whole number, 0 or more", el.qname));
+                bad(
+                    "invalid-integer",
+                    format!("<{}> `{t}` must be a whole number, 0 or more", el.qname),
+                );
             }
         }
         Rule::PositiveInt => {
             if !positive(t) {
-                bad("invalid-integer", format!("<{}> `{t}` must be a whole number, 1 or more", el.qname));
+                bad(
+                    "invalid-integer",
+                    format!("<{}> `{t}` must be a whole number, 1 or more", el.qname),
+                );
             }
         }
         Rule::Decimal => {
             if !is_decimal(t) {
-                bad("invalid-number", format!("<{}> `{t}` must be a number", el.qname));
+                bad(
+                    "invalid-number",
+                    format!("<{}> `{t}` must be a number", el.qname),
+                );
             }
         }
         Rule::Latitude => {
             if !in_range(t, 90.0) {
-                bad("invalid-latitude", format!("<{}> `{t}` must be a latitude in decimal degrees, -90 to 90", el.qname));
+                bad(
+                    "invalid-latitude",
+                    format!(
+                        "<{}> `{t}` must be a latitude in decimal degrees, -90 to 90",
+                        el.qname
+                    ),
+                );
             }
         }
         Rule::Longitude => {
             if !in_range(t, 180.0) {
-                bad("invalid-longitude", format!("<{}> `{t}` must be a longitude in decimal degrees, -180 to 180", el.qname));
+                bad(
+                    "invalid-longitude",
+                    format!(
+                        "<{}> `{t}` must be a longitude in decimal degrees, -180 to 180",
+                        el.qname
+                    ),
+                );
             }
         }
         Rule::W3cDate => {
             if !is_w3c_datetime(t) {
-                bad("invalid-date", format!("<{}> `{t}` must be a W3C date-time such as 2002-10-02T10:00:00-05:00", el.qname));
+                bad(
+                    "invalid-date",
+                    format!(
+                        "<{}> `{t}` must be a W3C date-time such as 2002-10-02T10:00:00-05:00",
+                        el.qname
+                    ),
+                );
             }
         }
         Rule::FullUrl => {
-            let resource = el.attrs.iter().find(|a| &*a.ns == RDF && a.name == "resource").map(|a| a.value.trim());
+            let resource = el
+                .attrs
+                .iter()
+                .find(|a| &*a.ns == RDF && a.name == "resource")
+                .map(|a| a.value.trim());
             // The trackback module's RSS 1.0 form is RDF: the URL is the object
             // of `rdf:resource`; its RSS 2.0 form, like every other module's, is the text.
             let u = match (rdf && v.ns == TRACKBACK, resource) {
                 (true, Some(u)) => u,
-                (true, None) => return bad("missing-attribute", format!("<{}> in RSS 1.0 must give its URL in rdf:resource", el.qname)),
-                (false, Some(_)) if t.is_empty() && v.ns == TRACKBACK => return bad("invalid-url", format!("<{}> in RSS 2.0 holds its URL as text, not in rdf:resource", el.qname)),
+                (true, None) => {
+                    return bad(
+                        "missing-attribute",
+                        format!(
+                            "<{}> in RSS 1.0 must give its URL in rdf:resource",
+                            el.qname
+                        ),
+                    )
+                }
+                (false, Some(_)) if t.is_empty() && v.ns == TRACKBACK => {
+                    return bad(
+                        "invalid-url",
+                        format!(
+                            "<{}> in RSS 2.0 holds its URL as text, not in rdf:resource",
+                            el.qname
+                        ),
+                    )
+                }
                 (false, Some(u)) if t.is_empty() => u,
                 _ => t,
             };
             if !is_absolute_iri(u) {
-                bad("invalid-url", format!("<{}> `{u}` must be a full URL", el.qname));
+                bad(
+                    "invalid-url",
+                    format!("<{}> `{u}` must be a full URL", el.qname),
+                );
             }
         }
         Rule::Language => {
@@ -468,48 +755,94 @@ fn value(el: &Element, rule: Rule, v: &Vocab, rdf: bool, out: &mut Out) {
             let primary = t.split('-').next().unwrap_or("");
             let iso639 = (2..=3).contains(&primary.len()) || matches!(primary, "i" | "x");
             if !is_language(t) || !iso639 {
-                bad("invalid-language", format!("<{}> `{t}` is not a language tag such as en or ko-KR", el.qname));
+                bad(
+                    "invalid-language",
+                    format!(
+                        "<{}> `{t}` is not a language tag such as en or ko-KR",
+                        el.qname
+                    ),
+                );
             }
         }
         Rule::TrueFalse => {
             if !matches!(t.to_ascii_lowercase().as_str(), "true" | "false") {
-                let hint = if matches!(t.to_ascii_lowercase().as_str(), "yes" | "no" | "clean" | "explicit") { " (Apple no longer accepts yes, no or clean)" } else { "" };
-                bad("invalid-boolean", format!("<{}> `{t}` must be true or false{hint}", el.qname));
+                let hint = if matches!(
+                    t.to_ascii_lowercase().as_str(),
+                    "yes" | "no" | "clean" | "explicit"
+                ) {
+                    " (Apple no longer accepts yes, no or clean)"
+                } else {
+                    ""
+                };
+                bad(
+                    "invalid-boolean",
+                    format!("<{}> `{t}` must be true or false{hint}", el.qname),
+                );
             }
         }
         Rule::YesNo => {
             if !matches!(t.to_ascii_lowercase().as_str(), "yes" | "no") {
-                bad("invalid-value", format!("<{}> `{t}` must be Yes or No", el.qname));
+                bad(
+                    "invalid-value",
+                    format!("<{}> `{t}` must be Yes or No", el.qname),
+                );
             }
         }
         Rule::YesNoClean => {
             if !matches!(t.to_ascii_lowercase().as_str(), "yes" | "no" | "clean") {
-                bad("invalid-value", format!("<{}> `{t}` must be Yes or No", el.qname));
+                bad(
+                    "invalid-value",
+                    format!("<{}> `{t}` must be Yes or No", el.qname),
+                );
             }
         }
         Rule::Enum(values) => {
             if !values.contains(&t) {
-                bad("invalid-value", format!("<{}> `{t}` must be one of: {}", el.qname, values.join(", ")));
+                bad(
+                    "invalid-value",
+                    format!("<{}> `{t}` must be one of: {}", el.qname, values.join(", ")),
+                );
             }
         }
         Rule::Duration => {
             if !is_duration(t) {
-                bad("invalid-duration", format!("<{}> `{t}` must be seconds or H:MM:SS", el.qname));
+                bad(
+                    "invalid-duration",
+                    format!("<{}> `{t}` must be seconds or H:MM:SS", el.qname),
+                );
             }
         }
         Rule::CommaIntegers => {
-            if !t.split(',').all(|n| { let n = n.trim_start(); !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) }) {
-                bad("invalid-integers", format!("<{}> `{t}` must be whole numbers separated by commas", el.qname));
+            if !t.split(',').all(|n| {
+                let n = n.trim_start();
+                !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+            }) {
+                bad(
+                    "invalid-integers",
+                    format!(
+                        "<{}> `{t}` must be whole numbers separated by commas",
+                        el.qname
+                    ),
+                );
             }
         }
         Rule::Email => {
             if !is_email(t) {
-                bad("invalid-email", format!("<{}> `{t}` must be an e-mail address", el.qname));
+                bad(
+                    "invalid-email",
+                    format!("<{}> `{t}` must be an e-mail address", el.qname),
+                );
             }
         }
         Rule::Point => {
             if pairs(t) != Some(1) {
-                bad("invalid-coordinates", format!("<{}> `{t}` must be one `latitude longitude` pair separated by a space", el.qname));
+                bad(
+                    "invalid-coordinates",
+                    format!(
+                        "<{}> `{t}` must be one `latitude longitude` pair separated by a space",
+                        el.qname
+                    ),
+                );
             }
         }
         Rule::Points(min) => {
@@ -524,7 +857,12 @@ fn value(el: &Element, rule: Rule, v: &Vocab, rdf: bool, out: &mut Out) {
 fn need_attrs(el: &Element, names: &[&str], v: &Vocab, out: &mut Out) {
     for a in names {
         if el.attr(a).is_none() {
-            out.error(el, &format!("{}-missing-attribute", v.code), &format!("<{}> must have a {a} attribute", el.qname), v.spec);
+            out.error(
+                el,
+                &format!("{}-missing-attribute", v.code),
+                &format!("<{}> must have a {a} attribute", el.qname),
+                v.spec,
+            );
         }
     }
 }
@@ -532,7 +870,12 @@ fn need_attrs(el: &Element, names: &[&str], v: &Vocab, out: &mut Out) {
 fn url_attr(el: &Element, name: &str, v: &Vocab, out: &mut Out) {
     if let Some(u) = el.attr(name) {
         if !is_absolute_iri(u.trim()) {
-            out.error(el, &format!("{}-invalid-url", v.code), &format!("<{}> {name} `{u}` must be a full URL", el.qname), v.spec);
+            out.error(
+                el,
+                &format!("{}-invalid-url", v.code),
+                &format!("<{}> {name} `{u}` must be a full URL", el.qname),
+                v.spec,
+            );
         }
     }
 }
@@ -540,7 +883,16 @@ fn url_attr(el: &Element, name: &str, v: &Vocab, out: &mut Out) {
 fn enum_attr(el: &Element, name: &str, values: &[&str], v: &Vocab, out: &mut Out) {
     if let Some(x) = el.attr(name) {
         if !values.contains(&x) {
-            out.error(el, &format!("{}-invalid-value", v.code), &format!("<{}> {name} `{x}` must be one of: {}", el.qname, values.join(", ")), v.spec);
+            out.error(
+                el,
+                &format!("{}-invalid-value", v.code),
+                &format!(
+                    "<{}> {name} `{x}` must be one of: {}",
+                    el.qname,
+                    values.join(", ")
+                ),
+                v.spec,
+            );
         }
     }
 }
@@ -548,7 +900,12 @@ fn enum_attr(el: &Element, name: &str, values: &[&str], v: &Vocab, out: &mut Out
 fn int_attr(el: &Element, name: &str, v: &Vocab, out: &mut Out) {
     if let Some(x) = el.attr(name) {
         if !is_integer(x.trim()) {
-            out.error(el, &format!("{}-invalid-integer", v.code), &format!("<{}> {name} `{x}` must be a whole number", el.qname), v.spec);
+            out.error(
+                el,
+                &format!("{}-invalid-integer", v.code),
+                &format!("<{}> {name} `{x}` must be a whole number", el.qname),
+                v.spec,
+            );
         }
     }
 }
@@ -556,7 +913,12 @@ fn int_attr(el: &Element, name: &str, v: &Vocab, out: &mut Out) {
 fn number_attr(el: &Element, name: &str, v: &Vocab, out: &mut Out) {
     if let Some(x) = el.attr(name) {
         if !is_decimal(x.trim()) {
-            out.error(el, &format!("{}-invalid-number", v.code), &format!("<{}> {name} `{x}` must be a number", el.qname), v.spec);
+            out.error(
+                el,
+                &format!("{}-invalid-number", v.code),
+                &format!("<{}> {name} `{x}` must be a number", el.qname),
+                v.spec,
+            );
         }
     }
 }
@@ -564,20 +926,35 @@ fn number_attr(el: &Element, name: &str, v: &Vocab, out: &mut Out) {
 fn mime_attr(el: &Element, name: &str, v: &Vocab, out: &mut Out) {
     if let Some(x) = el.attr(name) {
         if !is_mime_type(x.trim()) {
-            out.error(el, &format!("{}-invalid-mime-type", v.code), &format!("<{}> {name} `{x}` is not a MIME type", el.qname), v.spec);
+            out.error(
+                el,
+                &format!("{}-invalid-mime-type", v.code),
+                &format!("<{}> {name} `{x}` is not a MIME type", el.qname),
+                v.spec,
+            );
         }
     }
 }
 
 fn special(el: &Element, v: &Vocab, out: &mut Out) {
-    let ns = if &*el.ns == PODCAST_OLD { PODCAST } else { &*el.ns };
+    let ns = if &*el.ns == PODCAST_OLD {
+        PODCAST
+    } else {
+        &*el.ns
+    };
     match (ns, el.name.as_str()) {
         (ITUNES, "image") => {
             need_attrs(el, &["href"], v, out);
             if let Some(h) = el.attr("href") {
                 let h = h.trim();
-                if !((h.starts_with("http://") || h.starts_with("https://")) && is_absolute_iri(h)) {
-                    out.error(el, "itunes-invalid-url", &format!("<itunes:image> href `{h}` must be an http(s) URL"), v.spec);
+                if !((h.starts_with("http://") || h.starts_with("https://")) && is_absolute_iri(h))
+                {
+                    out.error(
+                        el,
+                        "itunes-invalid-url",
+                        &format!("<itunes:image> href `{h}` must be an http(s) URL"),
+                        v.spec,
+                    );
                 }
             }
         }
@@ -594,20 +971,40 @@ fn special(el: &Element, v: &Vocab, out: &mut Out) {
                         names += 1;
                         value(c, Rule::MaxLen(255), v, false, out);
                     }
-                    _ => out.error(c, "itunes-undefined-element", &format!("<{}> does not belong in <itunes:owner>", c.qname), v.spec),
+                    _ => out.error(
+                        c,
+                        "itunes-undefined-element",
+                        &format!("<{}> does not belong in <itunes:owner>", c.qname),
+                        v.spec,
+                    ),
                 }
             }
             if emails == 0 {
-                out.error(el, "itunes-missing-element", "<itunes:owner> must contain an <itunes:email>", v.spec);
+                out.error(
+                    el,
+                    "itunes-missing-element",
+                    "<itunes:owner> must contain an <itunes:email>",
+                    v.spec,
+                );
             }
             if emails > 1 || names > 1 {
-                out.error(el, "itunes-duplicate-element", "<itunes:owner> holds one <itunes:name> and one <itunes:email>", v.spec);
+                out.error(
+                    el,
+                    "itunes-duplicate-element",
+                    "<itunes:owner> holds one <itunes:name> and one <itunes:email>",
+                    v.spec,
+                );
             }
         }
         (ITUNES, "category") => itunes_category(el, None, v, out),
         (PODCAST, "locked") => {
             if !matches!(text_of(el), "yes" | "no") {
-                out.error(el, "podcast-invalid-value", &format!("<{}> `{}` must be yes or no", el.qname, text_of(el)), v.spec);
+                out.error(
+                    el,
+                    "podcast-invalid-value",
+                    &format!("<{}> `{}` must be yes or no", el.qname, text_of(el)),
+                    v.spec,
+                );
             }
         }
         (PODCAST, "funding") => {
@@ -617,9 +1014,23 @@ fn special(el: &Element, v: &Vocab, out: &mut Out) {
         (PODCAST, "guid") => {
             let g = text_of(el);
             let uuid = g.len() == 36
-                && g.char_indices().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() });
+                && g.char_indices().all(|(i, c)| {
+                    if matches!(i, 8 | 13 | 18 | 23) {
+                        c == '-'
+                    } else {
+                        c.is_ascii_hexdigit()
+                    }
+                });
             if !uuid {
-                out.error(el, "podcast-invalid-guid", &format!("<{}> `{g}` must be a UUID (version 5, from the feed URL)", el.qname), v.spec);
+                out.error(
+                    el,
+                    "podcast-invalid-guid",
+                    &format!(
+                        "<{}> `{g}` must be a UUID (version 5, from the feed URL)",
+                        el.qname
+                    ),
+                    v.spec,
+                );
             }
         }
         (PODCAST, "trailer") => {
@@ -639,9 +1050,18 @@ fn special(el: &Element, v: &Vocab, out: &mut Out) {
             number_attr(el, "duration", v, out);
         }
         (PODCAST, "season") | (PODCAST, "episode") => {
-            let ok = if el.name == "season" { positive(text_of(el)) } else { is_decimal(text_of(el)) };
+            let ok = if el.name == "season" {
+                positive(text_of(el))
+            } else {
+                is_decimal(text_of(el))
+            };
             if !ok {
-                out.error(el, "podcast-invalid-number", &format!("<{}> `{}` must be a number", el.qname, text_of(el)), v.spec);
+                out.error(
+                    el,
+                    "podcast-invalid-number",
+                    &format!("<{}> `{}` must be a number", el.qname, text_of(el)),
+                    v.spec,
+                );
             }
         }
         (PODCAST, "alternateEnclosure") => {
@@ -653,13 +1073,23 @@ fn special(el: &Element, v: &Vocab, out: &mut Out) {
             for c in el.children.iter().filter(|c| &*c.ns == MEDIA) {
                 match lookup(MEDIA, &c.name) {
                     Some((_, rule, _)) if c.name != "group" => value(c, rule, v, false, out),
-                    _ => out.error(c, "media-undefined-element", &format!("<{}> does not belong in <media:group>", c.qname), v.spec),
+                    _ => out.error(
+                        c,
+                        "media-undefined-element",
+                        &format!("<{}> does not belong in <media:group>", c.qname),
+                        v.spec,
+                    ),
                 }
             }
         }
         (MEDIA, "content") => {
             if el.attr("url").is_none() && el.child(MEDIA, "player").is_none() {
-                out.error(el, "media-missing-attribute", "<media:content> must have a url attribute or a <media:player>", v.spec);
+                out.error(
+                    el,
+                    "media-missing-attribute",
+                    "<media:content> must have a url attribute or a <media:player>",
+                    v.spec,
+                );
             }
             url_attr(el, "url", v, out);
             for a in ["fileSize", "duration", "height", "width", "channels"] {
@@ -669,13 +1099,26 @@ fn special(el: &Element, v: &Vocab, out: &mut Out) {
                 number_attr(el, a, v, out);
             }
             mime_attr(el, "type", v, out);
-            enum_attr(el, "medium", &["image", "audio", "video", "document", "executable"], v, out);
+            enum_attr(
+                el,
+                "medium",
+                &["image", "audio", "video", "document", "executable"],
+                v,
+                out,
+            );
             enum_attr(el, "isDefault", &["true", "false"], v, out);
             enum_attr(el, "expression", &["sample", "full", "nonstop"], v, out);
             for c in el.children.iter().filter(|c| &*c.ns == MEDIA) {
                 match lookup(MEDIA, &c.name) {
-                    Some((_, rule, _)) if !matches!(c.name.as_str(), "group" | "content") => value(c, rule, v, false, out),
-                    _ => out.error(c, "media-undefined-element", &format!("<{}> does not belong in <media:content>", c.qname), v.spec),
+                    Some((_, rule, _)) if !matches!(c.name.as_str(), "group" | "content") => {
+                        value(c, rule, v, false, out)
+                    }
+                    _ => out.error(
+                        c,
+                        "media-undefined-element",
+                        &format!("<{}> does not belong in <media:content>", c.qname),
+                        v.spec,
+                    ),
                 }
             }
         }
@@ -698,7 +1141,9 @@ fn special(el: &Element, v: &Vocab, out: &mut Out) {
                         continue;
                     }
                     match c.name.as_str() {
-                        "pos" | "lowerCorner" | "upperCorner" => value(c, Rule::Point, v, false, out),
+                        "pos" | "lowerCorner" | "upperCorner" => {
+                            value(c, Rule::Point, v, false, out)
+                        }
                         "posList" => value(c, Rule::Points(2), v, false, out),
                         _ => walk(c, v, out),
                     }
@@ -709,7 +1154,12 @@ fn special(el: &Element, v: &Vocab, out: &mut Out) {
         (GEO, "Point") => {
             for name in ["lat", "long"] {
                 if el.child(GEO, name).is_none() {
-                    out.error(el, "geo-missing-element", &format!("<{}> must contain a <geo:{name}>", el.qname), v.spec);
+                    out.error(
+                        el,
+                        "geo-missing-element",
+                        &format!("<{}> must contain a <geo:{name}>", el.qname),
+                        v.spec,
+                    );
                 }
             }
             for c in el.children.iter().filter(|c| &*c.ns == GEO) {
@@ -732,7 +1182,20 @@ fn special(el: &Element, v: &Vocab, out: &mut Out) {
         }
         (OPENSEARCH, "Query") => {
             need_attrs(el, &["role"], v, out);
-            enum_attr(el, "role", &["request", "example", "related", "correction", "subset", "superset"], v, out);
+            enum_attr(
+                el,
+                "role",
+                &[
+                    "request",
+                    "example",
+                    "related",
+                    "correction",
+                    "subset",
+                    "superset",
+                ],
+                v,
+                out,
+            );
             for a in ["count", "startIndex", "startPage", "totalResults"] {
                 int_attr(el, a, v, out);
             }
@@ -743,47 +1206,248 @@ fn special(el: &Element, v: &Vocab, out: &mut Out) {
 
 /// Apple's category list (podcasters.apple.com/support/1691-apple-podcasts-categories).
 const ITUNES_CATEGORIES: &[(&str, &[&str])] = &[
-    ("Arts", &["Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"]),
-    ("Business", &["Careers", "Entrepreneurship", "Investing", "Management", "Marketing", "Non-Profit"]),
+    (
+        "Arts",
+        &[
+            "Books",
+            "Design",
+            "Fashion & Beauty",
+            "Food",
+            "Performing Arts",
+            "Visual Arts",
+        ],
+    ),
+    (
+        "Business",
+        &[
+            "Careers",
+            "Entrepreneurship",
+            "Investing",
+            "Management",
+            "Marketing",
+            "Non-Profit",
+        ],
+    ),
     ("Comedy", &["Comedy Interviews", "Improv", "Stand-Up"]),
-    ("Education", &["Courses", "How To", "Language Learning", "Self-Improvement"]),
+    (
+        "Education",
+        &["Courses", "How To", "Language Learning", "Self-Improvement"],
+    ),
     ("Fiction", &["Comedy Fiction", "Drama", "Science Fiction"]),
     ("Government", &[]),
     ("History", &[]),
-    ("Health & Fitness", &["Alternative Health", "Fitness", "Medicine", "Mental Health", "Nutrition", "Sexuality"]),
-    ("Kids & Family", &["Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"]),
-    ("Leisure", &["Animation & Manga", "Automotive", "Aviation", "Crafts", "Games", "Hobbies", "Home & Garden", "Video Games"]),
-    ("Music", &["Music Commentary", "Music History", "Music Interviews"]),
-    ("News", &["Business News", "Daily News", "Entertainment News", "News Commentary", "Politics", "Sports News", "Tech News"]),
-    ("Religion & Spirituality", &["Buddhism", "Christianity", "Hinduism", "Islam", "Judaism", "Religion", "Spirituality"]),
-    ("Science", &["Astronomy", "Chemistry", "Earth Sciences", "Life Sciences", "Mathematics", "Natural Sciences", "Nature", "Physics", "Social Sciences"]),
-    ("Society & Culture", &["Documentary", "Personal Journals", "Philosophy", "Places & Travel", "Relationships"]),
-    ("Sports", &["Baseball", "Basketball", "Cricket", "Fantasy Sports", "Football", "Golf", "Hockey", "Rugby", "Running", "Soccer", "Swimming", "Tennis", "Volleyball", "Wilderness", "Wrestling"]),
+    (
+        "Health & Fitness",
+        &[
+            "Alternative Health",
+            "Fitness",
+            "Medicine",
+            "Mental Health",
+            "Nutrition",
+            "Sexuality",
+        ],
+    ),
+    (
+        "Kids & Family",
+        &[
+            "Education for Kids",
+            "Parenting",
+            "Pets & Animals",
+            "Stories for Kids",
+        ],
+    ),
+    (
+        "Leisure",
+        &[
+            "Animation & Manga",
+            "Automotive",
+            "Aviation",
+            "Crafts",
+            "Games",
+            "Hobbies",
+            "Home & Garden",
+            "Video Games",
+        ],
+    ),
+    (
+        "Music",
+        &["Music Commentary", "Music History", "Music Interviews"],
+    ),
+    (
+        "News",
+        &[
+            "Business News",
+            "Daily News",
+            "Entertainment News",
+            "News Commentary",
+            "Politics",
+            "Sports News",
+            "Tech News",
+        ],
+    ),
+    (
+        "Religion & Spirituality",
+        &[
+            "Buddhism",
+            "Christianity",
+            "Hinduism",
+            "Islam",
+            "Judaism",
+            "Religion",
+            "Spirituality",
+        ],
+    ),
+    (
+        "Science",
+        &[
+            "Astronomy",
+            "Chemistry",
+            "Earth Sciences",
+            "Life Sciences",
+            "Mathematics",
+            "Natural Sciences",
+            "Nature",
+            "Physics",
+            "Social Sciences",
+        ],
+    ),
+    (
+        "Society & Culture",
+        &[
+            "Documentary",
+            "Personal Journals",
+            "Philosophy",
+            "Places & Travel",
+            "Relationships",
+        ],
+    ),
+    (
+        "Sports",
+        &[
+            "Baseball",
+            "Basketball",
+            "Cricket",
+            "Fantasy Sports",
+            "Football",
+            "Golf",
+            "Hockey",
+            "Rugby",
+            "Running",
+            "Soccer",
+            "Swimming",
+            "Tennis",
+            "Volleyball",
+            "Wilderness",
+            "Wrestling",
+        ],
+    ),
     ("Technology", &[]),
     ("True Crime", &[]),
-    ("TV & Film", &["After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"]),
+    (
+        "TV & Film",
+        &[
+            "After Shows",
+            "Film History",
+            "Film Interviews",
+            "Film Reviews",
+            "TV Reviews",
+        ],
+    ),
 ];
 
 /// The categories Apple used before its 2019 list; still read, but to be replaced.
 const OLD_ITUNES_CATEGORIES: &[&str] = &[
-    "Arts & Entertainment", "Audio Blogs", "Family", "Food", "Games & Hobbies", "Government & Organizations",
-    "Health", "International", "Movies & Television", "News & Politics", "Politics", "Public Radio",
-    "Science & Medicine", "Sports & Recreation", "Talk Radio", "Transportation", "Travel",
-    "Literature", "Architecture", "Entertainment", "Games", "Photography", "Poetry", "Finance",
-    "Management & Marketing", "Shopping", "Education Technology", "Higher Education", "K-12",
-    "Language Courses", "Training", "Other Games", "Local", "National", "Regional", "Diet & Nutrition",
-    "Fitness & Nutrition", "Self-Help", "New Age", "Other", "Amateur", "College & High School", "Outdoor",
-    "Professional", "Computers", "Developers", "Gadgets", "Information Technology", "Operating Systems",
-    "Podcasting", "Smart Phones", "Software How-To", "Text/Speech", "Bicycles", "Commuting", "Medicine",
-    "Natural Sciences", "Social Sciences", "History", "Careers", "Investing", "News", "Tech News",
-    "Buddhism", "Christianity", "Islam", "Judaism", "Spirituality", "Philosophy", "Relationships",
-    "Automotive", "Aviation", "Hobbies", "Video Games", "Alternative Health", "Fitness", "Sexuality",
-    "Design", "Performing Arts", "Science Fiction", "Non-Profit",
+    "Arts & Entertainment",
+    "Audio Blogs",
+    "Family",
+    "Food",
+    "Games & Hobbies",
+    "Government & Organizations",
+    "Health",
+    "International",
+    "Movies & Television",
+    "News & Politics",
+    "Politics",
+    "Public Radio",
+    "Science & Medicine",
+    "Sports & Recreation",
+    "Talk Radio",
+    "Transportation",
+    "Travel",
+    "Literature",
+    "Architecture",
+    "Entertainment",
+    "Games",
+    "Photography",
+    "Poetry",
+    "Finance",
+    "Management & Marketing",
+    "Shopping",
+    "Education Technology",
+    "Higher Education",
+    "K-12",
+    "Language Courses",
+    "Training",
+    "Other Games",
+    "Local",
+    "National",
+    "Regional",
+    "Diet & Nutrition",
+    "Fitness & Nutrition",
+    "Self-Help",
+    "New Age",
+    "Other",
+    "Amateur",
+    "College & High School",
+    "Outdoor",
+    "Professional",
+    "Computers",
+    "Developers",
+    "Gadgets",
+    "Information Technology",
+    "Operating Systems",
+    "Podcasting",
+    "Smart Phones",
+    "Software How-To",
+    "Text/Speech",
+    "Bicycles",
+    "Commuting",
+    "Medicine",
+    "Natural Sciences",
+    "Social Sciences",
+    "History",
+    "Careers",
+    "Investing",
+    "News",
+    "Tech News",
+    "Buddhism",
+    "Christianity",
+    "Islam",
+    "Judaism",
+    "Spirituality",
+    "Philosophy",
+    "Relationships",
+    "Automotive",
+    "Aviation",
+    "Hobbies",
+    "Video Games",
+    "Alternative Health",
+    "Fitness",
+    "Sexuality",
+    "Design",
+    "Performing Arts",
+    "Science Fiction",
+    "Non-Profit",
 ];
 
 fn itunes_category(el: &Element, parent: Option<&str>, v: &Vocab, out: &mut Out) {
     let Some(text) = el.attr("text") else {
-        out.error(el, "itunes-missing-attribute", "<itunes:category> must have a text attribute naming the category", v.spec);
+        out.error(
+            el,
+            "itunes-missing-attribute",
+            "<itunes:category> must have a text attribute naming the category",
+            v.spec,
+        );
         return;
     };
     let valid = match parent {
@@ -797,14 +1461,27 @@ fn itunes_category(el: &Element, parent: Option<&str>, v: &Vocab, out: &mut Out)
         if OLD_ITUNES_CATEGORIES.contains(&text) {
             out.warn(el, "itunes-obsolete-category", &format!("the category `{text}` is from Apple's old list; choose one of the current categories"), v.spec);
         } else {
-            out.error(el, "itunes-invalid-category", &format!("`{text}` is not an Apple Podcasts category{}", parent.map_or(String::new(), |p| format!(" under `{p}`"))), v.spec);
+            out.error(
+                el,
+                "itunes-invalid-category",
+                &format!(
+                    "`{text}` is not an Apple Podcasts category{}",
+                    parent.map_or(String::new(), |p| format!(" under `{p}`"))
+                ),
+                v.spec,
+            );
         }
     }
     for c in el.children.iter().filter(|c| &*c.ns == ITUNES) {
         if c.name == "category" && parent.is_none() {
             itunes_category(c, Some(text), v, out);
         } else {
-            out.error(c, "itunes-undefined-element", &format!("<{}> does not belong in <itunes:category>", c.qname), v.spec);
+            out.error(
+                c,
+                "itunes-undefined-element",
+                &format!("<{}> does not belong in <itunes:category>", c.qname),
+                v.spec,
+            );
         }
     }
 }

@@ -63,6 +63,13 @@ impl Element {
             .find(|a| a.ns.is_empty() && a.name == name)
             .map(|a| a.value.as_str())
     }
+    /// The value of an `xml:` attribute.
+    pub fn xml_attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| &*a.ns == XML_NS && a.name == name)
+            .map(|a| a.value.as_str())
+    }
     /// Children with this namespace and local name.
     pub fn children_named<'a>(
         &'a self,
@@ -576,7 +583,12 @@ fn resolve_depth(
         let end = after
             .find(';')
             .filter(|&e| e > 0 && !after[..e].contains(|c: char| c.is_whitespace() || c == '&'))
-            .ok_or_else(|| ("xml-stray-ampersand", "a `&` that does not start a reference; write &amp;".to_string()))?;
+            .ok_or_else(|| {
+                (
+                    "xml-stray-ampersand",
+                    "a `&` that does not start a reference; write &amp;".to_string(),
+                )
+            })?;
         let name = &after[..end];
         let value = match name {
             "amp" => "&".to_string(),
