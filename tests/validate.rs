@@ -873,3 +873,38 @@ fn html_in_content_a_relative_self_link_and_an_empty_sitemap_get_the_w3cs_warnin
     let empty = "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n</urlset>";
     assert_eq!(warnings(empty), vec![("sitemap-empty".to_string(), 1)]);
 }
+
+#[test]
+fn rss_1_0_parts_need_their_elements_an_about_and_full_urls_and_rss_0_90_is_read() {
+    let rdf = |channel: &str, rest: &str| {
+        format!(
+            "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns=\"http://purl.org/rss/1.0/\">\n<channel rdf:about=\"https://e.com/\"><title>t</title><link>https://e.com/</link><description>d</description>{channel}</channel>\n{rest}\n</rdf:RDF>"
+        )
+    };
+    let items = "<items><rdf:Seq><rdf:li resource=\"https://e.com/1\"/></rdf:Seq></items>";
+    let item = |link: &str| {
+        format!("<item rdf:about=\"https://e.com/1\"><title>i</title><link>{link}</link></item>")
+    };
+    assert_eq!(errors(&rdf(items, &item("https://e.com/1"))), vec![]);
+    assert_eq!(
+        errors(&rdf("", &item("https://e.com/1"))),
+        vec![("rss1-missing-items".to_string(), 2)]
+    );
+    assert_eq!(
+        errors(&rdf(items, &item("not a url"))),
+        vec![("rss1-invalid-url".to_string(), 3)]
+    );
+    assert_eq!(
+        errors(&rdf(
+            items,
+            "<item><title>i</title><link>https://e.com/1</link></item>"
+        )),
+        vec![("rss1-missing-about".to_string(), 3)]
+    );
+    assert_eq!(
+        errors(&rdf(items, "<textinput rdf:about=\"https://e.com/s\"><title>s</title><link>https://e.com/s</link></textinput>")),
+        vec![("rss1-missing-description".to_string(), 3), ("rss1-missing-name".to_string(), 3)]
+    );
+    let rss090 = "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns=\"http://my.netscape.com/rdf/simple/0.9/\"><channel><title>t</title><link>https://e.com/</link><description>d</description></channel><item><title>i</title><link>https://e.com/1</link></item></rdf:RDF>";
+    assert_eq!(errors(rss090), vec![]);
+}
