@@ -62,6 +62,11 @@ pub enum SkipReason {
     Future(DateTime<FixedOffset>),
     /// The file has no front matter, so it is not a post.
     NoFrontMatter,
+    /// A later post (in Jekyll's order) has the same URL, and Jekyll's site
+    /// serves that one: this is the post it names.
+    SameUrl(PathBuf),
+    /// `draft: true` (Hugo's key; Jekyll keeps drafts in `_drafts/`).
+    Draft,
 }
 
 impl std::fmt::Display for SkipReason {
@@ -70,6 +75,8 @@ impl std::fmt::Display for SkipReason {
             SkipReason::Unpublished => f.write_str("published: false"),
             SkipReason::Future(d) => write!(f, "dated in the future, {}", d.to_rfc3339()),
             SkipReason::NoFrontMatter => f.write_str("no front matter"),
+            SkipReason::SameUrl(p) => write!(f, "same URL as {}, which is published", p.display()),
+            SkipReason::Draft => f.write_str("draft: true"),
         }
     }
 }
@@ -160,6 +167,8 @@ struct Site {
     dest: PathBuf,
     kind: SiteKind,
     found: source::Discovery,
+    /// Pages, static files and collection documents (a Jekyll site only).
+    site_files: Vec<source::SiteFile>,
     /// What shapes a record: the configuration, source and destination.
     key: u64,
     /// `key` plus every post file's name, size and modification time; known
@@ -205,6 +214,39 @@ fn survey(opts: &BuildOptions) -> Result<Site, Error> {
         StatFiles::WhenOpened
     };
     let found = source::discover_unsorted(&opts.source, &dest, kind, &config.exclude, stat)?;
+    let site_files = match kind {
+        SiteKind::Jekyll => {
+            let collections: Vec<(String, String)> = config
+                .collections
+                .iter()
+                .filter(|c| c.output)
+                .map(|c| {
+                    let dir = match config.collections_dir.as_str() {
+                        "" => format!("_{}", c.label),
+                        d => format!("{d}/_{}", c.label),
+                    };
+                    (c.label.clone(), dir)
+                })
+                .collect();
+            source::discover_site_files(
+                &opts.source,
+                &dest,
+                &config.exclude,
+                &config.include,
+                &collections,
+            )
+        }
+        SiteKind::Plain => Vec::new(),
+    };
+    // The sitemap lists them: a change to one must not let a manifest vouch
+    // for old outputs.
+    let key = cache::hash_of((
+        key,
+        site_files
+            .iter()
+            .map(|f| (&f.relative, f.size, f.modified))
+            .collect::<Vec<_>>(),
+    ));
     let inputs = (stat == StatFiles::Now).then(|| {
         fingerprint(key, &found, &opts.source, |i| {
             let f = &found.files[i];
@@ -216,6 +258,7 @@ fn survey(opts: &BuildOptions) -> Result<Site, Error> {
         dest,
         kind,
         found,
+        site_files,
         key,
         inputs,
         cache,
@@ -251,6 +294,10 @@ fn fingerprint(
         n.at.hash(&mut h);
     }
     source.join("robots.txt").exists().hash(&mut h);
+    // A user's stylesheet is linked from the outputs while it exists.
+    for name in [crate::style::USER_FEED_XSL, crate::style::SITEMAP_XSL_PATH] {
+        source.join(name).is_file().hash(&mut h);
+    }
     h.finish()
 }
 
@@ -412,6 +459,7 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     });
 
     let mut notices = found.notices.clone();
+    notices.extend(config.notices.iter().cloned());
     let mut stats = Stats {
         read: found.len(),
         from_cache: hits.iter().filter(|&&hit| hit).count(),
@@ -429,6 +477,7 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
         };
         match &record.outcome {
             Ok(Some(meta)) if !meta.published => skip(SkipReason::Unpublished),
+            Ok(Some(meta)) if meta.draft => skip(SkipReason::Draft),
             Ok(Some(meta)) if meta.date > opts.now && !config.future => {
                 // The outputs change when this post's date arrives.
                 valid_until = Some(valid_until.map_or(meta.date, |t| t.min(meta.date)));
@@ -452,26 +501,40 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
             .cmp(&b.date)
             .then_with(|| a.file.relative_path.cmp(&b.file.relative_path))
     });
+    // Two posts at one URL: Jekyll writes both, the later over the earlier,
+    // and its feed lists both under one id, which no feed may do. The page
+    // the site serves is the later post's, so that one is published.
+    let posts = drop_shadowed_posts(posts, &mut notices, &mut stats);
+    // jekyll-sitemap also lists pages, documents and static files.
+    let (site_urls, dated_now) = match kind {
+        SiteKind::Jekyll => {
+            extract::pages::sitemap_urls(&site.site_files, config, opts.now, &mut notices)
+        }
+        SiteKind::Plain => (Vec::new(), false),
+    };
+    if dated_now {
+        // A document without a date is dated `site.time`: the sitemap
+        // changes with the build date, so no later build may reuse it.
+        valid_until = Some(valid_until.map_or(opts.now, |t| t.min(opts.now)));
+    }
     // The sitemap lists only the posts whose bodies render, and bodies are
     // rendered only for the feeds; damaged ones are rare. So the sitemap of
     // every post is built (and validated) while the feeds' posts render and
     // the feeds are built, and built again only if a post was rejected.
     // The sitemap, the longer job, runs on this thread at once; the feeds
     // wait for the other core to take them (it may still be asleep).
-    let (sitemap, (mut rendered, feeds, mut duplicates)) = rayon::join(
-        || sitemap_and_robots(opts, config, &dest, &posts),
+    let (sitemap, (mut rendered, feeds)) = rayon::join(
+        || sitemap_and_robots(opts, config, &dest, &posts, kind, &site_urls),
         || {
             let rendered = render_feed_posts(opts, config, &posts);
             let feeds = feed_files(opts, config, &dest, &rendered);
-            let mut duplicates = Vec::new();
-            warn_duplicate_urls(&rendered.live, &mut duplicates);
-            (rendered, feeds, duplicates)
+            (rendered, feeds)
         },
     );
     let sitemap = if rendered.live.len() == posts.len() {
         sitemap
     } else {
-        sitemap_and_robots(opts, config, &dest, &rendered.live)
+        sitemap_and_robots(opts, config, &dest, &rendered.live, kind, &site_urls)
     };
     let posts = rendered.live.clone();
     stats.published = posts.len();
@@ -480,7 +543,6 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     stats.skipped = stats.skipped_posts.len();
     stats.rejected = stats.rejected_posts.len();
     notices.append(&mut rendered.notices);
-    notices.append(&mut duplicates);
     let FeedFiles {
         mut files,
         empty: feeds_empty,
@@ -488,6 +550,15 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     } = feeds?;
     let (sitemap_files, news_absent) = sitemap?;
     files.extend(sitemap_files);
+    files.extend(
+        crate::style::Styles::for_site(config, &opts.source)
+            .files()
+            .iter()
+            .map(|(path, text)| Planned {
+                path: path.to_string(),
+                bytes: text.as_bytes().to_vec(),
+            }),
+    );
     check_distinct_paths(&crate::config::config_path(opts), &files)?;
     if config.news.is_some() {
         if let Some(t) = news_valid_until(opts.now, &posts) {
@@ -641,6 +712,7 @@ fn feed_files(
     rendered: &Rendered<'_>,
 ) -> Result<FeedFiles, Error> {
     let config_file = crate::config::config_path(opts);
+    let styles = crate::style::Styles::for_site(config, &opts.source);
     let sets = &rendered.sets;
     let entries = &rendered.entries;
     let mut empty = false;
@@ -729,7 +801,7 @@ fn feed_files(
                 })?;
                 files.push(Planned {
                     path: path.clone(),
-                    bytes: text.into_bytes(),
+                    bytes: styles.finish_feed(mime, text.into_bytes()),
                 });
             }
         }
@@ -745,13 +817,20 @@ fn sitemap_and_robots(
     config: &SiteConfig,
     dest: &Path,
     posts: &[&PostMeta],
+    kind: SiteKind,
+    site_urls: &[SitemapUrl],
 ) -> Result<(Vec<Planned>, Option<String>), Error> {
+    let styles = crate::style::Styles::for_site(config, &opts.source);
     let mut files = Vec::new();
     let mut sitemaps = Vec::new();
     if let Some(path) = &config.outputs.sitemap {
         let newest = posts.iter().map(|p| p.updated()).max();
-        let mut urls: Vec<SitemapUrl> = Vec::with_capacity(posts.len() + 1);
-        urls.push(SitemapUrl::new(config.base.clone(), newest));
+        let mut urls: Vec<SitemapUrl> = Vec::with_capacity(posts.len() + site_urls.len() + 1);
+        // A Jekyll site's home page is one of its pages; a plain folder
+        // has none, so its home is listed, dated by the newest post.
+        if kind == SiteKind::Plain {
+            urls.push(SitemapUrl::new(config.base.clone(), newest));
+        }
         let alternates = translations(posts);
         urls.extend(posts.iter().filter(|p| p.in_sitemap).map(|p| {
             SitemapUrl {
@@ -766,7 +845,16 @@ fn sitemap_and_robots(
                     .unwrap_or_default(),
             }
         }));
-        files.extend(sitemap_files(config, path, &urls)?);
+        // A page at a post's URL (or listed twice) is listed once.
+        let mut seen: std::collections::HashSet<&str> =
+            urls.iter().map(|u| u.loc.as_str()).collect();
+        let extra: Vec<SitemapUrl> = site_urls
+            .iter()
+            .filter(|u| seen.insert(u.loc.as_str()))
+            .cloned()
+            .collect();
+        urls.extend(extra);
+        files.extend(sitemap_files(config, &styles, path, &urls)?);
         sitemaps.push(path.as_str());
     }
     let mut news_absent = None;
@@ -781,7 +869,9 @@ fn sitemap_and_robots(
             };
             files.push(Planned {
                 path: news.path.clone(),
-                bytes: crate::sitemap::news_to_string(&publication, &urls).into_bytes(),
+                bytes: styles.finish_sitemap(
+                    crate::sitemap::news_to_string(&publication, &urls).into_bytes(),
+                ),
             });
             sitemaps.push(news.path.as_str());
         }
@@ -876,14 +966,15 @@ fn validate_all(dest: &Path, files: &[Planned]) -> Result<(), Error> {
 /// `feedwright.sitemap_gzip` is set).
 fn sitemap_files(
     config: &SiteConfig,
+    styles: &crate::style::Styles,
     path: &str,
     urls: &[SitemapUrl],
 ) -> Result<Vec<Planned>, Error> {
-    let parts = crate::sitemap::split(urls, crate::sitemap::Limits::default());
+    let parts = crate::sitemap::split(urls, styles.sitemap_limits());
     if parts.len() == 1 {
         return Ok(vec![Planned {
             path: path.to_string(),
-            bytes: crate::sitemap::to_string(urls).into_bytes(),
+            bytes: styles.finish_sitemap(crate::sitemap::to_string(urls).into_bytes()),
         }]);
     }
     let stem = path.strip_suffix(".xml").unwrap_or(path);
@@ -895,7 +986,7 @@ fn sitemap_files(
         } else {
             format!("{stem}-{}.xml", i + 1)
         };
-        let xml = crate::sitemap::to_string(part).into_bytes();
+        let xml = styles.finish_sitemap(crate::sitemap::to_string(part).into_bytes());
         let bytes = if config.sitemap_gzip { gzip(&xml) } else { xml };
         index.push(SitemapUrl::new(
             config.site_url(&name).map_err(|e| Error::Config {
@@ -912,7 +1003,7 @@ fn sitemap_files(
         0,
         Planned {
             path: path.to_string(),
-            bytes: index,
+            bytes: styles.finish_sitemap(index),
         },
     );
     Ok(files)
@@ -969,21 +1060,42 @@ fn validate_output(dest: &Path, f: &Planned) -> Result<(), Error> {
     Ok(())
 }
 
-fn warn_duplicate_urls(posts: &[&PostMeta], notices: &mut Vec<Notice>) {
-    let mut seen: std::collections::HashMap<&str, &PostMeta> = std::collections::HashMap::new();
-    for p in posts {
-        if let Some(first) = seen.insert(p.url.as_str(), p) {
+/// Leaves out every post whose URL a later post (in Jekyll's order) also
+/// has, with a warning naming both.
+fn drop_shadowed_posts<'a>(
+    posts: Vec<&'a PostMeta>,
+    notices: &mut Vec<Notice>,
+    stats: &mut Stats,
+) -> Vec<&'a PostMeta> {
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, p) in posts.iter().enumerate() {
+        last.insert(p.url.as_str(), i);
+    }
+    if last.len() == posts.len() {
+        return posts;
+    }
+    let mut kept = Vec::with_capacity(last.len());
+    for (i, p) in posts.iter().enumerate() {
+        let winner = last[p.url.as_str()];
+        if winner == i {
+            kept.push(*p);
+        } else {
+            stats.skipped_posts.push(Skipped {
+                path: p.file.path.clone(),
+                reason: SkipReason::SameUrl(posts[winner].file.path.clone()),
+            });
             notices.push(Notice {
                 severity: Severity::Warning,
                 at: Location::new(&p.file.path, None),
                 message: format!(
-                    "has the same URL as {} ({}); give one of them another permalink or slug",
-                    first.file.path.display(),
+                    "not published: {} has the same URL ({}), and Jekyll writes that one over this one; give one of them another permalink or slug",
+                    posts[winner].file.path.display(),
                     p.url
                 ),
             });
         }
     }
+    kept
 }
 
 /// Builds and writes every output. Outputs are written only after every one
@@ -995,10 +1107,33 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
 
 /// [`build`], reporting progress.
 pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, Error> {
-    let mut site = survey(opts)?;
-    let _lock = output::DestLock::acquire_with(&site.dest, opts.lock_wait, || {
+    let site = survey(opts)?;
+    // A build that fails writes nothing and creates nothing: the folders
+    // the lock had to create are removed again (when still empty).
+    let missing: Vec<PathBuf> = site
+        .dest
+        .ancestors()
+        .take_while(|p| !p.as_os_str().is_empty() && !p.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    let lock = output::DestLock::acquire_with(&site.dest, opts.lock_wait, || {
         progress.waiting_for_lock(&site.dest, opts.lock_wait)
     })?;
+    let result = build_locked(opts, site, progress);
+    drop(lock);
+    if result.is_err() {
+        for dir in &missing {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+    result
+}
+
+fn build_locked(
+    opts: &BuildOptions,
+    mut site: Site,
+    progress: &dyn Progress,
+) -> Result<BuildReport, Error> {
     if let Some(m) = site.manifest_still_holding(opts.now) {
         let outputs = m
             .outputs

@@ -1,7 +1,7 @@
 //! Site configuration: `_config.yml` (Jekyll's keys, jekyll-feed's `feed:` map,
 //! and feedwright's own `feedwright:` map) with command-line overrides on top.
 
-use crate::error::{Error, Location};
+use crate::error::{Error, Location, Notice, Severity};
 use crate::model::{AbsUrl, Person};
 use crate::sitemap::{ChangeFreq, Priority};
 use crate::yaml::{self, Mapping, Value};
@@ -96,6 +96,29 @@ pub struct NewsConfig {
     pub path: String,
 }
 
+/// One set of Jekyll's front-matter `defaults:`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DefaultSet {
+    /// `scope.path` as written (a leading `/` removed); empty for every file.
+    pub path: String,
+    /// `scope.type`: `posts`, `pages`, `drafts` or a collection's label
+    /// (Jekyll's deprecated singular `post`/`page`/`draft` made plural).
+    pub kind: Option<String>,
+    /// `values`.
+    pub values: Mapping,
+}
+
+/// A collection (`collections:`), `posts` included.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Collection {
+    /// The label: the folder is `_<label>` under `collections_dir`.
+    pub label: String,
+    /// `output: true`: each document is a page of its own.
+    pub output: bool,
+    /// The collection's own `permalink` template, if set.
+    pub permalink: Option<String>,
+}
+
 /// The site's configuration, resolved and checked.
 #[derive(Clone, Debug)]
 pub struct SiteConfig {
@@ -143,6 +166,28 @@ pub struct SiteConfig {
     pub news: Option<NewsConfig>,
     /// `exclude`: paths (relative to the source) to leave out.
     pub exclude: Vec<String>,
+    /// Write feedwright's stylesheets and link them from the feeds and
+    /// sitemaps (`feedwright.xsl`).
+    pub xsl: bool,
+    /// Indent the XML outputs (`feedwright.pretty`).
+    pub pretty: bool,
+    /// `include`: names Jekyll reads although they start with `.` or `_`.
+    pub include: Vec<String>,
+    /// Front-matter `defaults:`, in the order written.
+    pub defaults: Vec<DefaultSet>,
+    /// Collections other than `posts`, in the order written.
+    pub collections: Vec<Collection>,
+    /// `collections.posts.permalink`, which comes before the site's `permalink`.
+    pub posts_permalink: Option<String>,
+    /// `collections_dir` (no surrounding `/`), empty for the source itself.
+    pub collections_dir: String,
+    /// The site's `permalink` as written (a style name or a template): the
+    /// suffix of page and collection URLs follows it.
+    pub permalink_style: String,
+    /// `_data/authors.{yml,yaml,json}` (jekyll-feed's `site.data.authors`).
+    pub authors: Option<Mapping>,
+    /// Warnings about the configuration (values dropped or mended).
+    pub notices: Vec<Notice>,
 }
 
 /// The templates behind Jekyll's named permalink styles.
@@ -162,7 +207,32 @@ impl SiteConfig {
     /// (they are optional for a plain folder), then the overrides.
     pub fn load(opts: &BuildOptions) -> Result<SiteConfig, Error> {
         let (map, files) = files::load(opts)?;
-        Self::from_files(&map, &files, opts.url.as_deref())
+        let mut config = Self::from_files(&map, &files, opts.url.as_deref())?;
+        let path = files
+            .last()
+            .cloned()
+            .unwrap_or_else(|| opts.source.join("_config.yml"));
+        let data_dir = map
+            .get("data_dir")
+            .and_then(yaml::scalar_string)
+            .unwrap_or_else(|| "_data".into());
+        config.authors = read_authors(&opts.source.join(data_dir.trim()), &mut config.notices);
+        // jekyll-feed looks the site's author up in `site.data.authors` too.
+        if let Some(v) = map.get("author") {
+            config.author = config.feed_author(v);
+            let looked_up = match (v, &config.authors) {
+                (Value::String(k), Some(a)) => a.get(k.as_str()).unwrap_or(v),
+                _ => v,
+            };
+            if config.author.is_some() && unnamed_author(looked_up) {
+                config.notices.push(Notice {
+                    severity: Severity::Warning,
+                    at: Location::new(&path, find_key_line(&path, "author")),
+                    message: "the site's author has no `name`, so jekyll-feed writes the whole map as the name, and so does feedwright; add `name:`".into(),
+                });
+            }
+        }
+        Ok(config)
     }
 
     /// Resolves a parsed configuration. `path` is only used in error messages.
@@ -399,11 +469,56 @@ impl SiteConfig {
             }
         };
 
-        let author = map.get("author").and_then(|v| person_from_yaml(v, &base));
-        let exclude = match map.get("exclude") {
-            Some(Value::Sequence(items)) => items.iter().filter_map(yaml::scalar_string).collect(),
-            _ => Vec::new(),
+        let switch = |key: &str| match fw_get(key) {
+            None => Ok(false),
+            Some(v) => yaml::as_bool(v).ok_or_else(|| {
+                err(
+                    key,
+                    format!(
+                        "`feedwright.{key}` must be true or false, but it is {}",
+                        yaml::kind(v)
+                    ),
+                )
+            }),
         };
+        let (xsl, pretty) = (switch("xsl")?, switch("pretty")?);
+        let author = map.get("author").and_then(|v| person_from_yaml(v, &base));
+        let names = |key: &str| -> Vec<String> {
+            match map.get(key) {
+                Some(Value::Sequence(items)) => {
+                    items.iter().filter_map(yaml::scalar_string).collect()
+                }
+                Some(v) => yaml::scalar_string(v).into_iter().collect(),
+                None => Vec::new(),
+            }
+        };
+        let exclude = names("exclude");
+        let include = names("include");
+        let mut notices = Vec::new();
+        let mut warn = |key: &str, message: String| {
+            notices.push(Notice {
+                severity: Severity::Warning,
+                at: Location::new(path, find_key_line(path, key)),
+                message,
+            })
+        };
+        // jekyll-feed writes `site.lang`; jekyll-seo-tag and many themes set
+        // `locale` (often as a POSIX locale, `en_US`).
+        let language = ["lang", "locale"].iter().find_map(|&key| {
+            let raw = string(key)?;
+            match crate::lang::normalize(&raw) {
+                Some(tag) => Some(tag),
+                None => {
+                    warn(key, format!("`{key}: {raw}` is not a language tag such as ko or en-US; the feeds carry no site language"));
+                    None
+                }
+            }
+        });
+        let defaults = defaults(map.get("defaults"), &mut warn);
+        let (collections, posts_permalink) = collections(map.get("collections"), &mut warn);
+        let collections_dir = string("collections_dir")
+            .map(|d| d.trim().trim_matches('/').to_string())
+            .unwrap_or_default();
         Ok(SiteConfig {
             title: string("title")
                 .or_else(|| string("name"))
@@ -413,7 +528,7 @@ impl SiteConfig {
             favicon: link("favicon")?,
             base,
             timezone,
-            language: string("lang").or_else(|| string("locale")),
+            language,
             permalink,
             author,
             excerpt_separator: string("excerpt_separator").unwrap_or_else(|| "\n\n".to_string()),
@@ -432,7 +547,108 @@ impl SiteConfig {
             hubs,
             news,
             exclude,
+            xsl,
+            pretty,
+            include,
+            defaults,
+            collections,
+            posts_permalink,
+            collections_dir,
+            permalink_style: string("permalink")
+                .map_or_else(|| "date".into(), |p| p.trim().to_string()),
+            authors: None,
+            notices,
         })
+    }
+
+    /// An author as jekyll-feed finds it: a name that is a key of
+    /// `_data/authors` stands for that entry; then `name` (a map without one
+    /// is written whole, as Ruby prints it), `email` and `uri`.
+    pub fn feed_author(&self, v: &Value) -> Option<Person> {
+        let looked_up = match (v, &self.authors) {
+            (Value::String(key), Some(authors)) => authors.get(key.as_str()).unwrap_or(v),
+            _ => v,
+        };
+        person_from_yaml(looked_up, &self.base)
+    }
+
+    /// The `posts` template: the collection's `permalink`, else the site's.
+    pub fn posts_template(&self) -> String {
+        match &self.posts_permalink {
+            Some(p) => permalink_style(p.trim()).map_or_else(|| p.clone(), str::to_string),
+            None => self.permalink.clone(),
+        }
+    }
+
+    /// Jekyll's front-matter defaults for the file at `relative_path` (from
+    /// the source, `/`-separated) of type `kind` (`posts`, `pages`, a
+    /// collection's label), merged as `FrontmatterDefaults#all` merges them:
+    /// a set with a longer scope path, or as long and with a `type`, takes
+    /// precedence; maps are merged deeply.
+    pub fn defaults_for(&self, relative_path: &str, kind: &str) -> Mapping {
+        let mut merged = Mapping::new();
+        let mut old: Option<&DefaultSet> = None;
+        for set in &self.defaults {
+            if !self.scope_applies(set, relative_path, kind) {
+                continue;
+            }
+            let precedes = match old {
+                None => true,
+                Some(o) if set.path.len() != o.path.len() => set.path.len() >= o.path.len(),
+                Some(o) => set.kind.is_some() || o.kind.is_none(),
+            };
+            if precedes {
+                merged = deep_merge(&merged, &set.values);
+                old = Some(set);
+            } else {
+                merged = deep_merge(&set.values, &merged);
+            }
+        }
+        merged
+    }
+
+    fn scope_applies(&self, set: &DefaultSet, relative_path: &str, kind: &str) -> bool {
+        if set.kind.as_deref().is_some_and(|k| k != kind) {
+            return false;
+        }
+        if set.path.is_empty() {
+            return true;
+        }
+        let path = relative_path.trim_start_matches('/');
+        // Jekyll matches a document's path below `collections_dir`.
+        let scope = match self.collections_dir.as_str() {
+            "" => set.path.as_str(),
+            dir => set
+                .path
+                .strip_prefix(dir)
+                .and_then(|p| p.strip_prefix('/'))
+                .unwrap_or(&set.path),
+        };
+        if scope.contains('*') {
+            // Jekyll globs the scope in the source and asks whether the file
+            // lies at or below a match: so try the file and its folders.
+            let Ok(glob) = globset::GlobBuilder::new(scope)
+                .literal_separator(true)
+                .build()
+            else {
+                return false;
+            };
+            let m = glob.compile_matcher();
+            let mut prefix = String::new();
+            for part in path.split('/') {
+                if !prefix.is_empty() {
+                    prefix.push('/');
+                }
+                prefix.push_str(part);
+                if m.is_match(&prefix) {
+                    return true;
+                }
+            }
+            false
+        } else {
+            // A string prefix, as Jekyll's `path_is_subpath?` tests it.
+            path.starts_with(scope)
+        }
     }
 
     /// The absolute URL of a site path such as `/2024/01/02/post/` (baseurl is added).
@@ -445,6 +661,126 @@ impl SiteConfig {
     pub fn site_url_text(&self, path: &str) -> Result<String, crate::model::UrlError> {
         self.base.join_path_text(path)
     }
+}
+
+/// Ruby's `Utils.deep_merge_hashes`: `over`'s values win; maps in both are merged.
+pub fn deep_merge(base: &Mapping, over: &Mapping) -> Mapping {
+    let mut out = base.clone();
+    for (k, v) in over {
+        let merged = match (out.get(k), v) {
+            (Some(Value::Mapping(a)), Value::Mapping(b)) => Value::Mapping(deep_merge(a, b)),
+            _ => v.clone(),
+        };
+        out.insert(k.clone(), merged);
+    }
+    out
+}
+
+/// `defaults:`: a list of `{scope: {path, type}, values: {...}}`. A set
+/// Jekyll would refuse (no `values` map) is dropped with a warning, as Jekyll does.
+fn defaults(v: Option<&Value>, warn: &mut impl FnMut(&str, String)) -> Vec<DefaultSet> {
+    let items = match v {
+        None | Some(Value::Null) => return Vec::new(),
+        Some(Value::Sequence(items)) => items,
+        Some(other) => {
+            warn("defaults", format!("`defaults` must be a list of sets with `scope` and `values`, but it is {}; it was ignored", yaml::kind(other)));
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let Some(set) = item.as_mapping() else {
+            warn(
+                "defaults",
+                format!(
+                    "set {} of `defaults` is not a map with `scope` and `values`; it was ignored",
+                    i + 1
+                ),
+            );
+            continue;
+        };
+        let Some(values) = set.get("values").and_then(Value::as_mapping) else {
+            warn(
+                "defaults",
+                format!(
+                    "set {} of `defaults` has no `values` map; it was ignored",
+                    i + 1
+                ),
+            );
+            continue;
+        };
+        let scope = set.get("scope").and_then(Value::as_mapping);
+        let path = scope
+            .and_then(|s| s.get("path"))
+            .and_then(yaml::scalar_string)
+            .unwrap_or_default();
+        let kind = scope
+            .and_then(|s| s.get("type"))
+            .and_then(yaml::scalar_string)
+            .map(|t| match t.as_str() {
+                "post" => "posts".to_string(),
+                "page" => "pages".to_string(),
+                "draft" => "drafts".to_string(),
+                _ => t,
+            });
+        out.push(DefaultSet {
+            path: path.strip_prefix('/').unwrap_or(&path).to_string(),
+            kind,
+            values: values.clone(),
+        });
+    }
+    out
+}
+
+/// `collections:`: a list of labels or a map from label to metadata.
+/// Returns the collections other than `posts`, and `posts`' own permalink.
+fn collections(
+    v: Option<&Value>,
+    warn: &mut impl FnMut(&str, String),
+) -> (Vec<Collection>, Option<String>) {
+    let entries: Vec<(String, Option<&Mapping>)> = match v {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .filter_map(yaml::scalar_string)
+            .map(|l| (l, None))
+            .collect(),
+        Some(Value::Mapping(m)) => m
+            .iter()
+            .filter_map(|(k, v)| Some((yaml::scalar_string(k)?, v.as_mapping())))
+            .collect(),
+        Some(other) => {
+            warn(
+                "collections",
+                format!(
+                    "`collections` must be a list of names or a map, but it is {}; it was ignored",
+                    yaml::kind(other)
+                ),
+            );
+            Vec::new()
+        }
+    };
+    let mut posts_permalink = None;
+    let mut out = Vec::new();
+    for (label, meta) in entries {
+        let permalink = meta
+            .and_then(|m| m.get("permalink"))
+            .and_then(yaml::scalar_string)
+            .filter(|p| !p.trim().is_empty());
+        if label == "posts" {
+            posts_permalink = permalink;
+            continue;
+        }
+        out.push(Collection {
+            output: meta
+                .and_then(|m| m.get("output"))
+                .and_then(yaml::as_bool)
+                .unwrap_or(false),
+            label,
+            permalink,
+        });
+    }
+    (out, posts_permalink)
 }
 
 /// jekyll-feed's `feed.categories`: a list of categories (each at
@@ -549,7 +885,9 @@ pub fn check_output_path(p: &str) -> Result<(), String> {
 }
 
 /// An author given as a string (a name) or a map with `name`, `email`, `uri`
-/// (or `url`). A relative `uri` is resolved against the site.
+/// (or `url`). A relative `uri` is resolved against the site. A map without
+/// `name` is named by the whole map as Ruby prints it, which is what
+/// jekyll-feed writes (`{"twitter"=>"me"}`); [`unnamed_author`] tells when.
 pub fn person_from_yaml(v: &Value, base: &AbsUrl) -> Option<Person> {
     match v {
         Value::Mapping(m) => {
@@ -559,7 +897,8 @@ pub fn person_from_yaml(v: &Value, base: &AbsUrl) -> Option<Person> {
                     .map(|s| s.trim().to_string())
                     .filter(|s| !s.is_empty())
             };
-            let name = s("name").or_else(|| s("email"))?;
+            // jekyll-feed: `post_author.name | default: post_author`.
+            let name = s("name").unwrap_or_else(|| ruby_inspect(v));
             Some(Person {
                 name,
                 email: s("email"),
@@ -574,6 +913,111 @@ pub fn person_from_yaml(v: &Value, base: &AbsUrl) -> Option<Person> {
             .filter(|s| !s.is_empty())
             .map(Person::named),
     }
+}
+
+/// True when `v` is an author map without a `name` (see [`person_from_yaml`]).
+pub fn unnamed_author(v: &Value) -> bool {
+    match v {
+        Value::Mapping(m) => m
+            .get("name")
+            .and_then(yaml::scalar_string)
+            .is_none_or(|n| n.trim().is_empty()),
+        Value::Sequence(items) => items.first().is_some_and(unnamed_author),
+        _ => false,
+    }
+}
+
+/// A YAML value as Ruby's `inspect` prints the same data (Ruby 3.1).
+fn ruby_inspect(v: &Value) -> String {
+    match v {
+        Value::Null => "nil".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => {
+            let mut out = String::from("\"");
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\t' => out.push_str("\\t"),
+                    '\r' => out.push_str("\\r"),
+                    '#' => out.push('#'),
+                    c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        }
+        Value::Sequence(items) => {
+            format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(ruby_inspect)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+        Value::Mapping(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!("{}=>{}", ruby_inspect(k), ruby_inspect(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Tagged(t) => ruby_inspect(&t.value),
+    }
+}
+
+/// `DATA_DIR/authors.{yaml,yml,json,csv,tsv}` as Jekyll reads data files:
+/// each that exists replaces the one before, in that order. jekyll-feed
+/// looks authors up by name, which a table (CSV, TSV: a list of rows)
+/// cannot answer, so a table is reported and not used.
+fn read_authors(dir: &Path, notices: &mut Vec<Notice>) -> Option<Mapping> {
+    let mut found: Option<Mapping> = None;
+    for ext in ["yaml", "yml", "json", "csv", "tsv"] {
+        let path = dir.join(format!("authors.{ext}"));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let mut warn = |line: Option<usize>, message: String| {
+            notices.push(Notice {
+                severity: Severity::Warning,
+                at: Location::new(&path, line),
+                message,
+            })
+        };
+        let parsed: Result<Value, (Option<usize>, String)> = match ext {
+            "json" => serde_json::from_str::<serde_json::Value>(&text)
+                .map_err(|e| (Some(e.line()), e.to_string()))
+                .and_then(|j| yaml_serde::to_value(j).map_err(|e| (None, e.to_string()))),
+            "csv" | "tsv" => {
+                warn(None, "jekyll-feed looks authors up by name in `site.data.authors`, which a table cannot answer; authors are not looked up. Write _data/authors.yml (name: {name: …, email: …}) instead".into());
+                found = None;
+                continue;
+            }
+            _ => yaml::parse_mapping_noting(text.trim_start_matches('\u{feff}'))
+                .map(|(m, _)| Value::Mapping(m))
+                .map_err(|e| (e.line, e.message)),
+        };
+        match parsed {
+            Ok(Value::Mapping(m)) => found = Some(m),
+            Ok(other) => {
+                warn(None, format!("jekyll-feed looks authors up by name, so this file must be a map from name to author, but it is {}; authors are not looked up", yaml::kind(&other)));
+                found = None;
+            }
+            Err((line, e)) => {
+                warn(
+                    line,
+                    format!("{e}; authors are not looked up until the file is fixed"),
+                );
+                found = None;
+            }
+        }
+    }
+    found
 }
 
 /// The line of a top-level key in a YAML file, for error messages.

@@ -149,6 +149,7 @@
 #![warn(missing_docs)]
 
 pub mod feed;
+mod lang;
 pub mod model;
 pub mod sitemap;
 pub mod validate;
@@ -176,6 +177,8 @@ mod extract;
 mod output;
 #[cfg(feature = "site")]
 mod source;
+#[cfg(feature = "site")]
+mod style;
 #[cfg(feature = "websub")]
 mod websub;
 #[cfg(feature = "site")]

@@ -525,9 +525,277 @@ fn system_time(secs: i64, nanos: u32) -> Option<SystemTime> {
     whole?.checked_add(Duration::from_nanos(u64::from(nanos)))
 }
 
+/// A file of a Jekyll site other than a post, as Jekyll's reader sorts it:
+/// a page (front matter, outside collections), a document of an `output`
+/// collection, or a static file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteFile {
+    /// The file on disk.
+    pub path: PathBuf,
+    /// The path from the source, `/`-separated.
+    pub relative: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time.
+    pub modified: Option<SystemTime>,
+    /// True when the file starts with a `---` line (Jekyll's `has_yaml_header?`).
+    pub front_matter: bool,
+    /// The collection of a document (with the collection's folder, relative
+    /// to the source); `None` for pages and static files.
+    pub collection: Option<(String, String)>,
+}
+
+/// Jekyll's default `exclude` entries (`Configuration::DEFAULT_EXCLUDES`).
+const DEFAULT_EXCLUDES: &[&str] = &[
+    ".sass-cache",
+    ".jekyll-cache",
+    "gemfiles",
+    "Gemfile",
+    "Gemfile.lock",
+    "node_modules",
+    "vendor/bundle/",
+    "vendor/cache/",
+    "vendor/gems/",
+    "vendor/ruby/",
+];
+
+/// Jekyll's `EntryFilter`: which names its reader passes over.
+struct EntryFilter {
+    exclude: Vec<globset::GlobMatcher>,
+    exclude_raw: Vec<String>,
+    include: Vec<globset::GlobMatcher>,
+    include_raw: Vec<String>,
+}
+
+impl EntryFilter {
+    fn new(exclude: &[String], include: &[String]) -> Self {
+        // `File.fnmatch?` without flags: `*` crosses `/`.
+        let glob = |p: &String| {
+            globset::GlobBuilder::new(p)
+                .literal_separator(false)
+                .build()
+                .ok()
+                .map(|g| g.compile_matcher())
+        };
+        let clean = |p: &String| p.trim_start_matches('/').to_string();
+        let exclude_raw: Vec<String> = exclude
+            .iter()
+            .chain(
+                &DEFAULT_EXCLUDES
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect::<Vec<_>>(),
+            )
+            .filter(|e| !include.contains(e))
+            .map(clean)
+            .collect();
+        let include_raw: Vec<String> = include.iter().map(clean).collect();
+        EntryFilter {
+            exclude: exclude_raw.iter().filter_map(glob).collect(),
+            include: include_raw.iter().filter_map(glob).collect(),
+            exclude_raw,
+            include_raw,
+        }
+    }
+
+    /// `glob_include?`: a glob match, a string prefix, or the folder itself.
+    fn matches(globs: &[globset::GlobMatcher], raw: &[String], entry: &str, is_dir: bool) -> bool {
+        globs.iter().any(|g| g.is_match(entry))
+            || raw
+                .iter()
+                .any(|p| entry.starts_with(p.as_str()) || (is_dir && *p == format!("{entry}/")))
+    }
+
+    /// Whether the reader passes over `name`, found in the folder `dir`
+    /// (relative to the source, empty for the source itself).
+    fn rejects(&self, dir: &str, name: &str, is_dir: bool) -> bool {
+        if name.ends_with('.') {
+            return true;
+        }
+        let base = name.rsplit('/').next().unwrap_or(name);
+        let included = Self::matches(&self.include, &self.include_raw, name, is_dir)
+            || Self::matches(&self.include, &self.include_raw, base, is_dir);
+        let relative = if dir.is_empty() {
+            name.to_string()
+        } else {
+            format!("{dir}/{name}")
+        };
+        if !included && Self::matches(&self.exclude, &self.exclude_raw, &relative, is_dir) {
+            return true;
+        }
+        if included {
+            return false;
+        }
+        let special = |s: &str| s.starts_with(['.', '_', '#', '~']);
+        special(name) || special(base) || name.ends_with('~')
+    }
+}
+
+/// Jekyll's `Utils.has_yaml_header?`: the file starts with `---`, optional
+/// white space, and a line end.
+fn has_yaml_header(path: &Path) -> bool {
+    use std::io::Read;
+    let mut buf = [0u8; 64];
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let n = f.read(&mut buf).unwrap_or(0);
+    let head = &buf[..n];
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    head.starts_with(b"---")
+        && head[3..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .any(|&b| b == b'\n')
+}
+
+/// The pages, static files and `output` collection documents of a Jekyll
+/// site, walked as Jekyll's `Reader` walks it (its `EntryFilter`: `_`, `.`,
+/// `#` and `~` names, `exclude` and `include`; `_posts` are found by
+/// [`discover`]). Sorted by path.
+pub fn discover_site_files(
+    source: &Path,
+    dest: &Path,
+    exclude: &[String],
+    include: &[String],
+    collections: &[(String, String)],
+) -> Vec<SiteFile> {
+    let filter = EntryFilter::new(exclude, include);
+    let dest = dest.canonicalize().unwrap_or_else(|_| dest.to_path_buf());
+    let mut out = Vec::new();
+    walk_pages(source, "", &dest, &filter, &mut out);
+    for (label, dir) in collections {
+        let root = source.join(dir);
+        walk_collection(
+            &root,
+            dir,
+            "",
+            &filter,
+            &(label.clone(), dir.clone()),
+            &mut out,
+        );
+    }
+    out.sort_by(|a, b| a.relative.cmp(&b.relative));
+    out
+}
+
+fn site_file(
+    path: PathBuf,
+    relative: String,
+    collection: Option<(String, String)>,
+) -> Option<SiteFile> {
+    let meta = std::fs::metadata(&path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    Some(SiteFile {
+        front_matter: has_yaml_header(&path),
+        size: meta.len(),
+        modified: meta.modified().ok(),
+        path,
+        relative,
+        collection,
+    })
+}
+
+fn walk_pages(dir: &Path, rel: &str, dest: &Path, filter: &EntryFilter, out: &mut Vec<SiteFile>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let path = e.path();
+        // Folder links are followed by Jekyll, but they can loop: not here.
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        if filter.rejects(rel, &name, is_dir) {
+            continue;
+        }
+        let relative = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
+        if is_dir {
+            if path.canonicalize().is_ok_and(|p| p == dest) || name == "_posts" {
+                continue;
+            }
+            walk_pages(&path, &relative, dest, filter, out);
+        } else if let Some(f) = site_file(path, relative, None) {
+            out.push(f);
+        }
+    }
+}
+
+fn walk_collection(
+    dir: &Path,
+    rel: &str,
+    inside: &str,
+    filter: &EntryFilter,
+    label: &(String, String),
+    out: &mut Vec<SiteFile>,
+) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        // Jekyll filters a collection's entries by their path inside it.
+        let entry = if inside.is_empty() {
+            name.clone()
+        } else {
+            format!("{inside}/{name}")
+        };
+        let collection_dir = &label.1;
+        if filter.rejects(collection_dir, &entry, is_dir) {
+            continue;
+        }
+        let relative = format!("{rel}/{name}");
+        if is_dir {
+            walk_collection(&e.path(), &relative, &entry, filter, label, out);
+        } else if let Some(f) = site_file(e.path(), relative, Some(label.clone())) {
+            out.push(f);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Folder;
+
+    #[test]
+    fn the_entry_filter_passes_over_what_jekylls_reader_passes_over() {
+        let f = super::EntryFilter::new(
+            &["vendor".into(), "*.gem".into(), "docs/".into()],
+            &["_pages".into(), ".htaccess".into()],
+        );
+        for (dir, name, is_dir) in [
+            ("", "_drafts", true),
+            ("", ".git", true),
+            ("", "vendor", true),
+            ("", "vendorish", true),
+            ("sub", "x.gem", false),
+            ("", "docs", true),
+            ("", "node_modules", true),
+            ("", "notes.md~", false),
+            ("", "#tmp", false),
+            ("", "a.", false),
+        ] {
+            assert!(f.rejects(dir, name, is_dir), "{dir}/{name}");
+        }
+        for (dir, name, is_dir) in [
+            ("", "_pages", true),
+            ("", ".htaccess", false),
+            ("", "about.md", false),
+            ("blog", "index.html", false),
+        ] {
+            assert!(!f.rejects(dir, name, is_dir), "{dir}/{name}");
+        }
+    }
     use std::time::{Duration, UNIX_EPOCH};
 
     /// Sizes and times (before 1970 too, and through a symbolic link) read

@@ -66,12 +66,20 @@ fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
-/// Parses YAML text that must be a mapping (or empty, which gives an empty mapping).
+/// Parses YAML text that must be a mapping (or empty, which gives an empty
+/// mapping). A key given twice keeps its last value, as Ruby's YAML (Psych)
+/// and so Jekyll keep it (see [`parse_mapping_noting`] to hear of them).
+pub fn parse_mapping(text: &str) -> Result<Mapping, YamlError> {
+    parse_mapping_noting(text).map(|(m, _)| m)
+}
+
+/// [`parse_mapping`], also returning the keys given more than once (at any
+/// depth), in the order their repeats appear.
 /// Alias bombs stop at yaml_serde's repetition limit and block nesting at its
 /// recursion limit; flow nesting is bounded here first.
-pub fn parse_mapping(text: &str) -> Result<Mapping, YamlError> {
+pub fn parse_mapping_noting(text: &str) -> Result<(Mapping, Vec<String>), YamlError> {
     if text.trim().is_empty() {
-        return Ok(Mapping::new());
+        return Ok((Mapping::new(), Vec::new()));
     }
     if let Some(line) = too_deep(text) {
         return Err(YamlError {
@@ -80,9 +88,15 @@ pub fn parse_mapping(text: &str) -> Result<Mapping, YamlError> {
             message: format!("lists or maps are nested more than {MAX_FLOW_DEPTH} levels deep"),
         });
     }
-    match yaml_serde::from_str::<Value>(text) {
-        Ok(Value::Mapping(m)) => Ok(m),
-        Ok(Value::Null) => Ok(Mapping::new()),
+    let duplicates = std::cell::RefCell::new(Vec::new());
+    let parsed = serde::de::DeserializeSeed::deserialize(
+        LastWins(&duplicates),
+        yaml_serde::Deserializer::from_str(text),
+    );
+    let duplicates = duplicates.into_inner();
+    match parsed {
+        Ok(Value::Mapping(m)) => Ok((m, duplicates)),
+        Ok(Value::Null) => Ok((Mapping::new(), duplicates)),
         Ok(other) => Err(YamlError {
             line: Some(1),
             column: Some(1),
@@ -99,6 +113,79 @@ pub fn parse_mapping(text: &str) -> Result<Mapping, YamlError> {
                 message: e.to_string(),
             })
         }
+    }
+}
+
+/// Builds a [`Value`] as yaml_serde's own `Deserialize` does, except that a
+/// repeated key replaces the earlier value (noting the key) instead of
+/// failing: Ruby's YAML keeps the last, and Jekyll publishes such posts.
+struct LastWins<'a>(&'a std::cell::RefCell<Vec<String>>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for LastWins<'_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for LastWins<'_> {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
+        Ok(Value::Number(i.into()))
+    }
+    fn visit_u64<E>(self, u: u64) -> Result<Value, E> {
+        Ok(Value::Number(u.into()))
+    }
+    fn visit_f64<E>(self, f: f64) -> Result<Value, E> {
+        Ok(Value::Number(f.into()))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(LastWins(self.0))? {
+            out.push(v);
+        }
+        Ok(Value::Sequence(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Mapping::new();
+        while let Some(k) = map.next_key_seed(LastWins(self.0))? {
+            let v = map.next_value_seed(LastWins(self.0))?;
+            let name = scalar_string(&k);
+            if out.insert(k, v).is_some() {
+                self.0.borrow_mut().push(name.unwrap_or_else(|| "?".into()));
+            }
+        }
+        Ok(Value::Mapping(out))
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (tag, contents) = data.variant::<String>()?;
+        let value = contents.newtype_variant_seed(LastWins(self.0))?;
+        Ok(Value::Tagged(Box::new(yaml_serde::value::TaggedValue {
+            tag: yaml_serde::value::Tag::new(tag),
+            value,
+        })))
     }
 }
 
@@ -152,5 +239,34 @@ pub fn as_usize(v: &Value) -> Option<usize> {
         Value::Number(n) => n.as_u64().and_then(|n| usize::try_from(n).ok()),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_repeated_key_keeps_its_last_value_and_is_reported() {
+        let (m, dups) = parse_mapping_noting("a: 1\nb: {x: 1, x: 2}\na: last\n").unwrap();
+        assert_eq!(
+            get(&m, "a").and_then(scalar_string).as_deref(),
+            Some("last")
+        );
+        let b = get(&m, "b").and_then(Value::as_mapping).unwrap();
+        assert_eq!(get(b, "x").and_then(scalar_string).as_deref(), Some("2"));
+        assert_eq!(dups, ["x", "a"]);
+        // The repeated key keeps its first place, as in a Ruby Hash.
+        let keys: Vec<_> = m.keys().filter_map(Value::as_str).collect();
+        assert_eq!(keys, ["a", "b"]);
+    }
+
+    #[test]
+    fn tags_anchors_and_aliases_read_as_before() {
+        let text = "n: &n Ann\nwho: *n\nt: !foo bar\nlist: [1, two]\n";
+        let (ours, dups) = parse_mapping_noting(text).unwrap();
+        let theirs: Value = yaml_serde::from_str(text).unwrap();
+        assert_eq!(Value::Mapping(ours), theirs);
+        assert!(dups.is_empty());
     }
 }

@@ -87,7 +87,7 @@ fn hostile_site(root: &Path, outside: &Path) -> Vec<&'static str> {
     );
     bad(
         "2024-01-07-impossible-date.md",
-        b"---\ntitle: x\ndate: 2024-02-30\n---\nbody\n".to_vec(),
+        b"---\ntitle: x\ndate: 2024-02-32\n---\nbody\n".to_vec(),
     );
     // "한글" and "안녕" in EUC-KR.
     bad(

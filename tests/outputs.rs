@@ -129,6 +129,7 @@ fn posts_limit_caps_feed_entries() {
         "url: https://e.com\nfeed:\n  posts_limit: 2\n",
     )
     .unwrap();
+    std::fs::write(src.path().join("index.md"), "---\ntitle: Home\n---\n").unwrap();
     for d in 1..=4 {
         std::fs::write(
             src.path().join(format!("_posts/2024-01-0{d}-p{d}.md")),

@@ -104,6 +104,8 @@ pub fn write_site(dir: &Path, n: usize) {
         "title: Scale\nurl: https://example.com\ntimezone: Asia/Seoul\n",
     )
     .unwrap();
+    // The home page, which jekyll-sitemap lists as one of the site's pages.
+    std::fs::write(dir.join("index.html"), "---\ntitle: Home\n---\nHome.\n").unwrap();
     for i in 0..n {
         std::fs::write(
             dir.join(post_path(i)),

@@ -41,13 +41,36 @@ pub fn to_zone(tz: Tz, t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
     z.with_timezone(&z.offset().fix())
 }
 
-/// Parses `YYYY-MM-DD` (one-digit month and day allowed, as in Jekyll file names).
+/// Parses `YYYY-MM-DD` (one-digit month and day allowed, as in Jekyll file
+/// names). A day past the month's end but no later than the 31st runs into
+/// the next month (`2016-06-31` is July 1st), as Ruby's `Time` reads it
+/// and so Jekyll dates and files the post; [`rolls_over`] tells when.
 pub fn parse_ymd(s: &str) -> Option<NaiveDate> {
+    let (y, m, d) = ymd_parts(s)?;
+    NaiveDate::from_ymd_opt(y, m, d).or_else(|| {
+        (1..=31)
+            .contains(&d)
+            .then(|| NaiveDate::from_ymd_opt(y, m, 1))
+            .flatten()
+            .and_then(|first| first.checked_add_days(chrono::Days::new(u64::from(d - 1))))
+    })
+}
+
+fn ymd_parts(s: &str) -> Option<(i32, u32, u32)> {
     let mut it = s.trim().splitn(3, '-');
     let y: i32 = it.next()?.parse().ok()?;
     let m: u32 = it.next()?.parse().ok()?;
     let d: u32 = it.next()?.parse().ok()?;
-    NaiveDate::from_ymd_opt(y, m, d)
+    Some((y, m, d))
+}
+
+/// True when the date at the start of `s` names a day its month does not
+/// have (`2016-06-31`), which [`parse_ymd`] runs into the next month.
+pub fn rolls_over(s: &str) -> bool {
+    let date = s.trim().split(['T', 't', ' ']).next().unwrap_or("");
+    ymd_parts(date).is_some_and(|(y, m, d)| {
+        NaiveDate::from_ymd_opt(y, m, d).is_none() && parse_ymd(date).is_some()
+    })
 }
 
 /// A file-name date: midnight in the site time zone.
@@ -74,19 +97,34 @@ pub fn parse_front_matter_date(
     quoting: Quoting,
     tz: Tz,
 ) -> Result<DateTime<FixedOffset>, DateError> {
+    parse_front_matter_date_noting(raw, quoting, tz).map(|(t, _)| t)
+}
+
+/// [`parse_front_matter_date`], also returning what followed the clock time
+/// when it is not a zone: Ruby's `Time.parse` (and so Jekyll) ignores such
+/// text (`+/-0900`, `2023 -0800`) and reads the time in the site's zone.
+pub fn parse_front_matter_date_noting(
+    raw: &str,
+    quoting: Quoting,
+    tz: Tz,
+) -> Result<(DateTime<FixedOffset>, Option<&str>), DateError> {
     use chrono::Datelike;
-    let t = parse_any_date(raw, quoting, tz)?;
+    let (t, ignored) = parse_any_date(raw, quoting, tz)?;
     if (1..=9999).contains(&t.year()) {
-        Ok(t)
+        Ok((t, ignored))
     } else {
         Err(DateError::OutOfRange)
     }
 }
 
-fn parse_any_date(raw: &str, quoting: Quoting, tz: Tz) -> Result<DateTime<FixedOffset>, DateError> {
+fn parse_any_date(
+    raw: &str,
+    quoting: Quoting,
+    tz: Tz,
+) -> Result<(DateTime<FixedOffset>, Option<&str>), DateError> {
     let s = raw.trim();
     if let Ok(t) = DateTime::parse_from_rfc2822(s) {
-        return Ok(to_zone(tz, t));
+        return Ok((to_zone(tz, t), None));
     }
     let (date_part, rest) = match s.find(['T', 't', ' ']) {
         Some(i) => (&s[..i], s[i + 1..].trim_start()),
@@ -99,7 +137,7 @@ fn parse_any_date(raw: &str, quoting: Quoting, tz: Tz) -> Result<DateTime<FixedO
     }
     let date = parse_ymd(date_part).ok_or(DateError::Impossible)?;
     if rest.is_empty() {
-        return Ok(in_zone(tz, date.and_time(NaiveTime::MIN)));
+        return Ok((in_zone(tz, date.and_time(NaiveTime::MIN)), None));
     }
     // Split the clock time from the zone that may follow it.
     let zone_at = rest
@@ -135,12 +173,15 @@ fn parse_any_date(raw: &str, quoting: Quoting, tz: Tz) -> Result<DateTime<FixedO
     let time =
         NaiveTime::from_hms_nano_opt(hour, minute, second, nanos).ok_or(DateError::Impossible)?;
     let local = date.and_time(time);
-    let offset = match zone {
-        "" => None,
-        "Z" | "z" | "UTC" | "GMT" => Some(0),
-        z => Some(parse_offset(z).ok_or(DateError::Unreadable)?),
+    let (offset, ignored) = match zone {
+        "" => (None, None),
+        "Z" | "z" | "UTC" | "GMT" => (Some(0), None),
+        z => match parse_offset(z) {
+            Some(o) => (Some(o), None),
+            None => (None, Some(z)),
+        },
     };
-    Ok(match offset {
+    let t = match offset {
         Some(secs) => {
             let fixed = FixedOffset::east_opt(secs).ok_or(DateError::Impossible)?;
             let t = fixed
@@ -149,12 +190,14 @@ fn parse_any_date(raw: &str, quoting: Quoting, tz: Tz) -> Result<DateTime<FixedO
                 .ok_or(DateError::Impossible)?;
             to_zone(tz, t)
         }
-        // Psych reads a bare `YYYY-MM-DD HH:MM:SS` as a UTC timestamp.
-        None if quoting == Quoting::Plain && has_seconds => {
+        // Psych reads a bare `YYYY-MM-DD HH:MM:SS` as a UTC timestamp (not
+        // when other text follows: then it is a string to Psych).
+        None if quoting == Quoting::Plain && has_seconds && ignored.is_none() => {
             to_zone(tz, chrono::Utc.from_utc_datetime(&local).fixed_offset())
         }
         None => in_zone(tz, local),
-    })
+    };
+    Ok((t, ignored))
 }
 
 /// `+0900`, `+09:00`, `+09`, `-0530` → seconds east of UTC.
@@ -223,7 +266,7 @@ mod tests {
     #[test]
     fn impossible_and_unreadable_dates_are_told_apart() {
         assert_eq!(
-            parse_front_matter_date("2024-02-30", Quoting::Plain, SEOUL),
+            parse_front_matter_date("2024-02-32", Quoting::Plain, SEOUL),
             Err(DateError::Impossible)
         );
         assert_eq!(
@@ -234,6 +277,33 @@ mod tests {
             parse_front_matter_date("last tuesday", Quoting::Plain, SEOUL),
             Err(DateError::Unreadable)
         );
+    }
+
+    #[test]
+    fn text_after_the_time_that_is_no_offset_is_ignored_as_ruby_does() {
+        for (raw, zone) in [
+            ("2022-01-14 15:28:00 +/-0900", "+/-0900"),
+            ("2023-01-29 18:30:22 2023 -0800", "2023 -0800"),
+        ] {
+            let (t, ignored) = parse_front_matter_date_noting(raw, Quoting::Plain, SEOUL).unwrap();
+            assert_eq!(ignored, Some(zone));
+            assert_eq!(
+                rfc(t),
+                format!("{}T{}+09:00", &raw[..10], &raw[11..19]),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_day_past_the_end_of_its_month_runs_into_the_next_as_in_ruby() {
+        let t = parse_front_matter_date("2016-06-31", Quoting::Plain, SEOUL).unwrap();
+        assert_eq!(rfc(t), "2016-07-01T00:00:00+09:00");
+        assert!(rolls_over("2016-06-31 10:00"));
+        assert!(!rolls_over("2016-06-30"));
+        assert_eq!(parse_ymd("2016-02-30"), NaiveDate::from_ymd_opt(2016, 3, 1));
+        assert_eq!(parse_ymd("2016-06-32"), None);
+        assert_eq!(parse_ymd("2016-13-01"), None);
     }
 
     #[test]

@@ -7,9 +7,10 @@
 
 pub mod body;
 pub mod dates;
+pub mod pages;
 pub mod permalink;
 
-use crate::config::{person_from_yaml, SiteConfig};
+use crate::config::SiteConfig;
 use crate::error::{Location, Notice, PostError, Severity};
 use crate::model::{AbsUrl, Entry, Person};
 use crate::sitemap::{ChangeFreq, Priority};
@@ -61,6 +62,9 @@ pub struct PostMeta {
     pub tags: Vec<String>,
     /// False for `published: false`.
     pub published: bool,
+    /// `draft: true`: jekyll-feed leaves such a post out of feeds, and Hugo
+    /// does not publish it; feedwright leaves it out of every output.
+    pub draft: bool,
     /// False for `sitemap: false`.
     pub in_sitemap: bool,
     /// `excerpt`, else `description`, from the front matter (raw).
@@ -220,6 +224,23 @@ pub fn front_matter_end(bytes: &[u8]) -> Option<usize> {
     None
 }
 
+/// Hugo's TOML (`+++`) and JSON (`{`) front matter: Jekyll reads neither
+/// and would publish it as the body's text, which must never reach a feed.
+fn refuse_other_front_matter(text: &str, path: &std::path::Path) -> Result<(), PostError> {
+    let first = text.lines().next().unwrap_or("").trim_end();
+    let kind = if first == "+++" {
+        "TOML (`+++`)"
+    } else if first.starts_with('{') {
+        "JSON (`{`)"
+    } else {
+        return Ok(());
+    };
+    Err(PostError {
+        at: Location::new(path, Some(1)),
+        message: format!("this post starts with {kind} front matter, which Jekyll does not read (it would publish it as text); write the front matter as YAML between two `---` lines"),
+    })
+}
+
 /// Line and quoting of each top-level key in the YAML text, for error
 /// positions and for Jekyll's quoted-date rule.
 fn key_line(front_matter: &str, key: &str) -> Option<(usize, Quoting)> {
@@ -245,6 +266,9 @@ pub fn read_meta(
     let path = file.path.as_path();
     let text = decode(bytes, path)?;
     let parts = split(&text, path)?;
+    if !parts.has_front_matter {
+        refuse_other_front_matter(&text, path)?;
+    }
     if cx.kind == SiteKind::Plain && !parts.has_front_matter {
         notices.push(Notice {
             severity: Severity::Warning,
@@ -253,10 +277,17 @@ pub fn read_meta(
         });
         return Ok(None);
     }
-    let fm = yaml::parse_mapping(parts.front_matter).map_err(|e| PostError {
+    let (own, repeated) = yaml::parse_mapping_noting(parts.front_matter).map_err(|e| PostError {
         at: Location::new(path, e.line.map(|l| l + parts.yaml_line - 1)),
         message: format!("front matter is not valid YAML: {}; fix the YAML (quote values that contain `: ` or start with a special character)", strip_position(&e.message)),
     })?;
+    // Jekyll's front-matter `defaults`, under the post's own keys.
+    let defaults = cx.config.defaults_for(&document_path(file, cx), "posts");
+    let fm = if defaults.is_empty() {
+        own
+    } else {
+        crate::config::deep_merge(&defaults, &own)
+    };
     let line_of = |key: &str| key_line(parts.front_matter, key).map(|(i, _)| i + parts.yaml_line);
     let bad = |key: &str, message: String| PostError {
         at: Location::new(path, line_of(key)),
@@ -269,6 +300,9 @@ pub fn read_meta(
             message,
         })
     };
+    for key in repeated {
+        warn(notices, Some(&key), format!("`{key}` is given more than once; the last value is used, as Jekyll does. Remove the others"));
+    }
     let config = cx.config;
     let tz = config.timezone;
 
@@ -305,9 +339,7 @@ pub fn read_meta(
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| file_slug.to_string());
     let mut title = match text_value("title")? {
-        Some(t) if !crate::text::xml_safe(&t).trim().is_empty() => {
-            crate::text::normalize_whitespace(&crate::text::xml_safe(&t))
-        }
+        Some(t) if !title_text(&t).is_empty() => title_text(&t),
         _ => permalink::titleize_slug(&slug),
     };
     if title.chars().count() > MAX_TITLE_CHARS {
@@ -332,16 +364,28 @@ pub fn read_meta(
                 )
             })?;
             let quoting = key_line(parts.front_matter, "date").map_or(Quoting::Plain, |(_, q)| q);
-            dates::parse_front_matter_date(&raw, quoting, tz).map_err(|e| {
+            let (date, ignored_zone) = dates::parse_front_matter_date_noting(&raw, quoting, tz).map_err(|e| {
                 bad("date", match e {
                     dates::DateError::Impossible => format!("`date: {raw}` is not a real date or time; correct it"),
                     dates::DateError::Unreadable => format!("`date: {raw}` is not a date feedwright can read; write it as 2024-03-15 or 2024-03-15 10:00:00 +0900"),
                     dates::DateError::OutOfRange => format!("`date: {raw}` has a year outside 1–9999, which feed dates cannot carry; correct it"),
                 })
-            })?
+            })?;
+            if dates::rolls_over(&raw) {
+                warn(notices, Some("date"), format!("`date: {raw}` names a day its month does not have; Jekyll (Ruby) runs it into the next month ({}), and so does feedwright. Correct the date", date.format("%Y-%m-%d")));
+            }
+            if let Some(zone) = ignored_zone {
+                warn(notices, Some("date"), format!("`{zone}` in `date: {raw}` is not a time zone offset; Jekyll (Ruby's Time.parse) ignores it and reads the time in the site's time zone, and so does feedwright. Write an offset such as +0900"));
+            }
+            date
         }
         _ => match dated.and_then(|(d, _, _)| dates::from_file_name(d, tz)) {
-            Some(d) => d,
+            Some(d) => {
+                if dated.is_some_and(|(n, _, _)| dates::rolls_over(n)) {
+                    warn(notices, None, format!("the date in the file name names a day its month does not have; Jekyll (Ruby) runs it into the next month ({}), and so does feedwright. Rename the file", d.format("%Y-%m-%d")));
+                }
+                d
+            }
             None if dated.is_some() => {
                 return Err(PostError {
                     at: Location::new(path, None),
@@ -430,6 +474,9 @@ pub fn read_meta(
     let published = yaml::get(&fm, "published")
         .and_then(yaml::as_bool)
         .unwrap_or(true);
+    let draft = yaml::get(&fm, "draft")
+        .and_then(yaml::as_bool)
+        .unwrap_or(false);
     // `sitemap: false` (jekyll-sitemap) leaves the post out; a map sets its
     // `changefreq` and `priority`.
     let (in_sitemap, changefreq, priority) = match yaml::get(&fm, "sitemap") {
@@ -462,15 +509,17 @@ pub fn read_meta(
         None => (true, None, None),
     };
     let lang = match text_value("lang")? {
-        Some(l) if is_language_tag(l.trim()) => Some(l.trim().to_string()),
-        Some(l) => {
-            warn(
-                notices,
-                Some("lang"),
-                format!("`lang: {l}` is not a language tag such as ko or en-US; it was ignored"),
-            );
-            None
-        }
+        Some(l) => match crate::lang::normalize(&l) {
+            Some(tag) => Some(tag),
+            None => {
+                warn(
+                    notices,
+                    Some("lang"),
+                    format!("`lang: {l}` is not a language tag such as ko or en-US; the post is published without a language"),
+                );
+                None
+            }
+        },
         None => None,
     };
     let translation_key = match text_value("ref")? {
@@ -480,8 +529,12 @@ pub fn read_meta(
     .map(|r| r.trim().to_string())
     .filter(|r| !r.is_empty());
 
-    // The permalink: the post's own, else the site's template.
-    let template = text_value("permalink")?.unwrap_or_else(|| config.permalink.clone());
+    // The permalink, as Jekyll 4.3 picks it: the post's own (or its
+    // `defaults`'), else the `posts` collection's, else the site's.
+    let template = match text_value("permalink")? {
+        Some(p) => p,
+        None => config.posts_template(),
+    };
     let basename = stem;
     let collection_path = match cx.kind {
         SiteKind::Jekyll => file
@@ -501,6 +554,7 @@ pub fn read_meta(
         categories: &categories,
         date,
         output_ext: ".html",
+        collection: "posts",
     };
     let url_path =
         permalink::expand(&template, &placeholders).map_err(|e| bad("permalink", e.to_string()))?;
@@ -553,9 +607,28 @@ pub fn read_meta(
             }
         }
     }
-    let author = yaml::get(&fm, "author")
-        .or_else(|| yaml::get(&fm, "authors"))
-        .and_then(|v| person_from_yaml(v, &config.base));
+    // jekyll-feed: `post.author | default: post.authors[0]`, then looked
+    // up in `_data/authors`.
+    let given = |key: &str| {
+        yaml::get(&fm, key).filter(|v| match v {
+            Value::Null | Value::Bool(false) => false,
+            Value::String(s) => !s.is_empty(),
+            Value::Sequence(items) => !items.is_empty(),
+            _ => true,
+        })
+    };
+    let author_value = given("author").or_else(|| match given("authors") {
+        Some(Value::Sequence(items)) => items.first(),
+        other => other,
+    });
+    let author = author_value.and_then(|v| {
+        let person = config.feed_author(v);
+        if person.is_some() && (crate::config::unnamed_author(v) || matches!(v, Value::String(k) if config.authors.as_ref().and_then(|a| a.get(k.as_str())).is_some_and(crate::config::unnamed_author))) {
+            let key = if given("author").is_some() { "author" } else { "authors" };
+            warn(notices, Some(key), "the author has no `name`, so jekyll-feed writes the whole map as the name, and so does feedwright; add `name:`".into());
+        }
+        person
+    });
 
     Ok(Some(PostMeta {
         file: file.clone(),
@@ -568,6 +641,7 @@ pub fn read_meta(
         feed_categories,
         tags,
         published,
+        draft,
         in_sitemap,
         summary,
         image,
@@ -607,12 +681,51 @@ fn resolve_site_link(config: &SiteConfig, raw: &str) -> Result<AbsUrl, crate::mo
     }
 }
 
-/// A BCP 47-shaped tag: letters, digits and hyphens, starting with a letter.
-fn is_language_tag(s: &str) -> bool {
-    (2..=35).contains(&s.len())
-        && s.starts_with(|c: char| c.is_ascii_alphabetic())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+/// A title as jekyll-feed publishes it, as plain text: Liquid's
+/// `strip_html` (script and style blocks, comments, then every `<…>`), the
+/// entities that `type="html"` then decodes, and `normalize_whitespace`,
+/// which makes Ruby's white space (a vertical tab too) one space. Other
+/// control characters, which XML forbids, are dropped.
+fn title_text(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let tail = &rest[lt..];
+        let block_end = [
+            ("<script", "</script>"),
+            ("<style", "</style>"),
+            ("<!--", "-->"),
+        ]
+        .iter()
+        .find(|(open, _)| tail.starts_with(open))
+        .and_then(|(_, close)| tail.find(close).map(|i| i + close.len()));
+        match block_end.or_else(|| tail.find('>').map(|i| i + 1)) {
+            Some(end) => rest = &tail[end..],
+            None => {
+                out.push_str(tail);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    let decoded = html_escape::decode_html_entities(&out);
+    let spaced = crate::text::normalize_whitespace(&decoded);
+    crate::text::normalize_whitespace(&crate::text::xml_safe(&spaced))
+}
+
+/// The path `defaults` scopes are matched against: the file's path from the
+/// source, below `collections_dir` (Jekyll's `Document#relative_path`).
+fn document_path(file: &PostFile, cx: &Context<'_>) -> String {
+    let rel = file.relative_path.as_str();
+    match cx.config.collections_dir.as_str() {
+        "" => rel.to_string(),
+        dir => rel
+            .strip_prefix(dir)
+            .and_then(|r| r.strip_prefix('/'))
+            .unwrap_or(rel)
+            .to_string(),
+    }
 }
 
 fn push_unique(into: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
@@ -725,6 +838,21 @@ pub fn render_entry(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_lose_markup_and_entities_and_keep_word_breaks_as_jekyll_feed_does() {
+        for (raw, want) in [
+            ("Why <code>document</code> works", "Why document works"),
+            ("Special&nbsp;-&nbsp;Characters", "Special - Characters"),
+            ("Control\u{b}chars and\u{c}feeds", "Control chars and feeds"),
+            ("Back\u{8}space", "Backspace"),
+            ("a < b", "a < b"),
+            ("x<!-- note -->y<script>alert(1)</script>z", "xyz"),
+            ("Tom &amp; Jerry", "Tom & Jerry"),
+        ] {
+            assert_eq!(title_text(raw), want, "{raw:?}");
+        }
+    }
 
     proptest::proptest! {
         #[test]

@@ -153,6 +153,8 @@ pub struct Placeholders<'a> {
     pub date: DateTime<FixedOffset>,
     /// The output extension, `.html`.
     pub output_ext: &'a str,
+    /// The collection's label (`posts` for posts).
+    pub collection: &'a str,
 }
 
 /// Why a permalink template could not be expanded.
@@ -179,7 +181,9 @@ impl Placeholders<'_> {
             "slug" => slugify_into(self.slug, SlugMode::Default, out),
             "name" => slugify_into(self.basename, SlugMode::Default, out),
             "path" => out.push_str(self.path),
-            "collection" => out.push_str("posts"),
+            // A page's file name without its extension (`Page#url_placeholders`).
+            "basename" => out.push_str(self.basename),
+            "collection" => out.push_str(self.collection),
             "output_ext" => out.push_str(self.output_ext),
             "categories" => {
                 let mut seen: Vec<String> = Vec::new();
@@ -332,6 +336,7 @@ mod tests {
             categories: &cats,
             date,
             output_ext: ".html",
+            collection: "posts",
         };
         assert_eq!(
             expand("/:categories/:year/:month/:day/:title:output_ext", &p).unwrap(),
@@ -357,6 +362,7 @@ mod tests {
             categories: cats,
             date: DateTime::parse_from_rfc3339("2024-03-25T00:00:00+09:00").unwrap(),
             output_ext: ".html",
+            collection: "posts",
         }
     }
 

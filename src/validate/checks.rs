@@ -301,11 +301,7 @@ pub fn is_mime_type(s: &str) -> bool {
 
 /// A language tag (RFC 3066 / BCP 47 shape): `en`, `en-US`, `zh-Hant-TW`.
 pub fn is_language(s: &str) -> bool {
-    let mut parts = s.split('-');
-    let first = parts.next().unwrap_or("");
-    (1..=8).contains(&first.len())
-        && first.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    crate::lang::is_well_formed(s)
 }
 
 /// A non-negative integer written in digits only.

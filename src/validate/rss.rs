@@ -2,8 +2,7 @@
 //! the core of RSS 1.0 (RDF).
 
 use super::checks::{
-    is_absolute_iri, is_email, is_language, is_mime_type, is_non_negative_integer, rfc822, Out,
-    Rfc822,
+    is_absolute_iri, is_email, is_mime_type, is_non_negative_integer, rfc822, Out, Rfc822,
 };
 use super::xml::Element;
 use super::Options;
@@ -357,10 +356,7 @@ fn email(el: &Element, out: &mut Out) {
 
 /// RSS uses ISO 639 language codes, optionally with a country: `en`, `ko-KR`.
 fn is_rss_language(s: &str) -> bool {
-    let first = s.split('-').next().unwrap_or("");
-    let primary = (2..=3).contains(&first.len()) && first.chars().all(|c| c.is_ascii_alphabetic())
-        || matches!(first, "i" | "x");
-    primary && is_language(s)
+    crate::lang::is_rss_language(s)
 }
 
 /// Attributes each RSS element may carry (namespaced ones are extensions and allowed).

@@ -11,7 +11,7 @@
 //! and gets a warning. Namespaces not listed here are other people's
 //! extensions and are left alone, as RSS 2.0 and RFC 4287 §6 allow.
 
-use super::checks::{is_absolute_iri, is_email, is_language, is_mime_type, is_w3c_datetime, Out};
+use super::checks::{is_absolute_iri, is_email, is_mime_type, is_w3c_datetime, Out};
 use super::xml::Element;
 use super::Severity;
 
@@ -751,10 +751,8 @@ fn value(el: &Element, rule: Rule, v: &Vocab, rdf: bool, out: &mut Out) {
             }
         }
         Rule::Language => {
-            // RFC 3066 / BCP 47: an ISO 639 code of two or three letters first (or i-/x-).
-            let primary = t.split('-').next().unwrap_or("");
-            let iso639 = (2..=3).contains(&primary.len()) || matches!(primary, "i" | "x");
-            if !is_language(t) || !iso639 {
+            // The one language rule: an ISO 639 code of two or three letters first (or i-/x-).
+            if !crate::lang::is_rss_language(t) {
                 bad(
                     "invalid-language",
                     format!(

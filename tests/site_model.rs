@@ -1,0 +1,137 @@
+//! The Jekyll site model beyond the golden comparisons: one value never
+//! costs the site, and a failed build leaves nothing behind.
+
+use crate::util::*;
+
+fn site(config: &str, posts: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("_config.yml"), config).unwrap();
+    std::fs::create_dir(dir.path().join("_posts")).unwrap();
+    for (name, text) in posts {
+        std::fs::write(dir.path().join("_posts").join(name), text).unwrap();
+    }
+    dir
+}
+
+/// `locale: en_US` (jekyll-seo-tag's key, in many themes) and a post's
+/// `lang: pt_BR` are mended, not fatal: the feeds carry `en-US` and `pt-BR`.
+#[test]
+fn posix_locales_publish_as_language_tags() {
+    let src = site(
+        "url: https://example.com\nlocale: en_US\n",
+        &[
+            ("2024-01-01-a.md", "---\ntitle: A\nlang: pt_BR\n---\nOlá.\n"),
+            (
+                "2024-01-02-b.md",
+                "---\ntitle: B\nlang: not a language\n---\nB.\n",
+            ),
+        ],
+    );
+    let dest = tempfile::tempdir().unwrap();
+    let report = feedwright::build(&options(src.path(), dest.path())).unwrap();
+    assert_eq!(report.stats.published, 2);
+    assert_eq!(report.stats.rejected, 0);
+    let atom = read(&dest.path().join("feed.xml"));
+    let doc = strict_parse(&atom);
+    assert_eq!(
+        doc.root_element()
+            .attribute(("http://www.w3.org/XML/1998/namespace", "lang")),
+        Some("en-US")
+    );
+    assert!(atom.contains(r#"xml:lang="pt-BR""#), "{atom}");
+    let rss = read(&dest.path().join("rss.xml"));
+    assert!(rss.contains("<language>en-US</language>"), "{rss}");
+    let warning = report
+        .notices
+        .iter()
+        .find(|n| n.at.path.ends_with("2024-01-02-b.md"))
+        .expect("the unmendable lang is reported");
+    assert_eq!(warning.at.line, Some(3));
+    assert!(
+        warning.message.contains("`lang: not a language`"),
+        "{warning}"
+    );
+}
+
+#[test]
+fn an_unmendable_site_language_is_dropped_with_a_warning_naming_the_line() {
+    let src = site(
+        "url: https://example.com\ntitle: T\nlang: English (UK)\n",
+        &[("2024-01-01-a.md", "---\ntitle: A\n---\nA.\n")],
+    );
+    let dest = tempfile::tempdir().unwrap();
+    let report = feedwright::build(&options(src.path(), dest.path())).unwrap();
+    let n = report
+        .notices
+        .iter()
+        .find(|n| n.message.contains("`lang: English (UK)`"))
+        .expect("warned");
+    assert!(
+        n.at.path.ends_with("_config.yml") && n.at.line == Some(3),
+        "{n}"
+    );
+    assert!(!read(&dest.path().join("feed.xml")).contains("xml:lang"));
+}
+
+/// A build that fails writes nothing and creates nothing: not even the
+/// destination folder (nor the missing folders above it).
+#[test]
+fn a_failed_build_leaves_no_destination_folder_behind() {
+    // Two outputs at one path: refused once everything is built, after the
+    // destination was locked (and so created).
+    let src = site(
+        "url: https://example.com\nfeedwright:\n  rss: feed.xml\n",
+        &[("2024-01-01-a.md", "---\ntitle: A\n---\nA.\n")],
+    );
+    let parent = tempfile::tempdir().unwrap();
+    let dest = parent.path().join("a/b/site");
+    let err = feedwright::build(&options(src.path(), &dest)).unwrap_err();
+    assert!(err.to_string().contains("same file"), "{err}");
+    assert!(
+        !parent.path().join("a").exists(),
+        "a folder was left behind"
+    );
+    // A destination that existed stays.
+    std::fs::create_dir_all(&dest).unwrap();
+    feedwright::build(&options(src.path(), &dest)).unwrap_err();
+    assert!(dest.is_dir());
+}
+
+/// `draft: true` is left out (jekyll-feed keeps drafts out of feeds, Hugo
+/// does not publish them); TOML and JSON front matter are refused with a
+/// message, never published as body text.
+#[test]
+fn drafts_are_left_out_and_toml_or_json_front_matter_is_refused() {
+    let src = site(
+        "url: https://example.com\n",
+        &[
+            ("2024-01-01-kept.md", "---\ntitle: Kept\n---\nKept.\n"),
+            (
+                "2024-01-02-draft.md",
+                "---\ntitle: Draft\ndraft: true\n---\nNot yet.\n",
+            ),
+            ("2024-01-03-toml.md", "+++\ntitle = \"Toml\"\n+++\nBody.\n"),
+            ("2024-01-04-json.md", "{\n  \"title\": \"Json\"\n}\nBody.\n"),
+        ],
+    );
+    let dest = tempfile::tempdir().unwrap();
+    let report = feedwright::build(&options(src.path(), dest.path())).unwrap();
+    assert_eq!(report.stats.published, 1);
+    assert_eq!(report.stats.skipped, 1);
+    assert_eq!(report.stats.rejected, 2);
+    let atom = read(&dest.path().join("feed.xml"));
+    for absent in ["Draft", "Toml", "title =", "Json"] {
+        assert!(!atom.contains(absent), "{absent} in {atom}");
+    }
+    for (file, what) in [
+        ("2024-01-03-toml.md", "TOML"),
+        ("2024-01-04-json.md", "JSON"),
+    ] {
+        let n = report
+            .notices
+            .iter()
+            .find(|n| n.at.path.ends_with(file))
+            .expect("refused with a message");
+        assert!(n.message.contains(what) && n.at.line == Some(1), "{n}");
+    }
+}
