@@ -995,15 +995,13 @@ fn special(el: &Element, v: &Vocab, out: &mut Out) {
             }
         }
         (ITUNES, "category") => itunes_category(el, None, v, out),
-        (PODCAST, "locked") => {
-            if !matches!(text_of(el), "yes" | "no") {
-                out.error(
-                    el,
-                    "podcast-invalid-value",
-                    &format!("<{}> `{}` must be yes or no", el.qname, text_of(el)),
-                    v.spec,
-                );
-            }
+        (PODCAST, "locked") if !matches!(text_of(el), "yes" | "no") => {
+            out.error(
+                el,
+                "podcast-invalid-value",
+                &format!("<{}> `{}` must be yes or no", el.qname, text_of(el)),
+                v.spec,
+            );
         }
         (PODCAST, "funding") => {
             need_attrs(el, &["url"], v, out);
