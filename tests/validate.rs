@@ -908,3 +908,21 @@ fn rss_1_0_parts_need_their_elements_an_about_and_full_urls_and_rss_0_90_is_read
     let rss090 = "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns=\"http://my.netscape.com/rdf/simple/0.9/\"><channel><title>t</title><link>https://e.com/</link><description>d</description></channel><item><title>i</title><link>https://e.com/1</link></item></rdf:RDF>";
     assert_eq!(errors(rss090), vec![]);
 }
+
+#[test]
+fn a_creative_commons_license_must_be_a_full_url() {
+    let feed = |license: &str| {
+        ATOM_OK.replace(
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+            &format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:creativeCommons=\"http://backend.userland.com/creativeCommonsRssModule\"><creativeCommons:license>{license}</creativeCommons:license>"),
+        )
+    };
+    assert_eq!(
+        errors(&feed("https://creativecommons.org/licenses/by/4.0/")),
+        vec![]
+    );
+    assert_eq!(
+        errors(&feed("Attribution-NonCommercial")),
+        vec![("cc-invalid-url".to_string(), 1)]
+    );
+}

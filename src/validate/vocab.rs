@@ -2,7 +2,7 @@
 //! Podcasts requires it today), the Podcasting 2.0 `podcast:` namespace,
 //! Media RSS, Dublin Core elements and terms, `content`, `slash`, `wfw`, `sy`,
 //! GeoRSS-Simple, W3C `geo` (and the older `icbm`/`geourl`), Atom threading,
-//! OpenSearch and trackback.
+//! OpenSearch, trackback and Creative Commons.
 //!
 //! One table: each known element with the places it may appear, the rule its
 //! value follows and whether it may repeat. An element of a vocabulary listed
@@ -36,6 +36,7 @@ pub const OPENSEARCH: &str = "http://a9.com/-/spec/opensearch/1.1/";
 const OPENSEARCH10: &str = "http://a9.com/-/spec/opensearchrss/1.0/";
 pub const TRACKBACK: &str = "http://madskills.com/public/xml/rss/module/trackback/";
 const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+const CREATIVE_COMMONS: &str = "http://backend.userland.com/creativeCommonsRssModule";
 
 /// Where an element stands: directly in the channel (or Atom feed), or in an
 /// item (or Atom entry).
@@ -155,6 +156,12 @@ const VOCABS: &[Vocab] = &[
         ns: OPENSEARCH10,
         code: "opensearch",
         spec: "OpenSearch RSS 1.0",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: CREATIVE_COMMONS,
+        code: "cc",
+        spec: "Creative Commons RSS module",
         undefined: Severity::Error,
     },
     Vocab {
@@ -347,6 +354,8 @@ const DEFS: &[Def] = &[
     (WFW, "comment", I, Rule::FullUrl, false),
     (WFW, "commentRss", I, Rule::FullUrl, false),
     (WFW, "commentRSS", I, Rule::FullUrl, false),
+    // Creative Commons: the URL of the licence, channel or item.
+    (CREATIVE_COMMONS, "license", B, Rule::FullUrl, true),
     (TRACKBACK, "ping", I, Rule::FullUrl, false),
     (TRACKBACK, "about", I, Rule::FullUrl, true),
     // Syndication: the channel's update schedule.
