@@ -110,9 +110,19 @@ struct MetaArgs {
 
 #[derive(Args)]
 struct ValidateArgs {
-    /// Files to validate.
+    /// Files, or http(s) URLs to fetch and validate as served.
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// For URLs: also validate the sitemaps a robots.txt names and the parts
+    /// a sitemap index lists (a site's root URL starts at its /robots.txt).
+    #[arg(long)]
+    follow: bool,
+    /// For URLs: seconds allowed per document.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    timeout: u64,
+    /// With --follow: the most documents fetched.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    max_documents: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -605,8 +615,61 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     }
     let mut reporter = Reporter::new(args.format, TextTo::Stdout);
     let mut unreadable = 0;
+    let limits = feedwright::validate::fetch::Limits::default()
+        .timeout(std::time::Duration::from_secs(args.timeout))
+        .documents(args.max_documents);
     for file in &args.files {
         let name = file.display().to_string();
+        if name.starts_with("http://") || name.starts_with("https://") {
+            // Fetched and validated as served; with --follow, what it points at too.
+            let served = if args.follow {
+                feedwright::validate::fetch::validate_site(&[name.as_str()], &opts, &limits)
+            } else {
+                vec![feedwright::validate::fetch::validate_url(
+                    &name, &opts, &limits,
+                )]
+            };
+            for s in served {
+                let shown = s
+                    .final_url
+                    .as_ref()
+                    .map_or(s.url.clone(), |u| u.to_string());
+                let report = match s.result {
+                    Ok(report) => report,
+                    Err(why) => {
+                        unreadable += 1;
+                        let message = format!("could not fetch: {why}");
+                        if args.format == Format::Text {
+                            eprintln!("feedwright: {shown}: {message}");
+                        } else {
+                            reporter.report(
+                                Message::file(shown, Level::Error, "unreadable", message),
+                                None,
+                            )?;
+                        }
+                        continue;
+                    }
+                };
+                for d in report.diagnostics {
+                    let level = match d.severity {
+                        V::Error => Level::Error,
+                        V::Warning => Level::Warning,
+                        _ => continue,
+                    };
+                    let m = Message {
+                        file: shown.clone(),
+                        line: Some(d.line),
+                        column: Some(d.column),
+                        level,
+                        code: Some(d.code),
+                        message: d.message,
+                        spec: Some(d.spec),
+                    };
+                    reporter.report(m, None)?;
+                }
+            }
+            continue;
+        }
         let read = if name == "-" {
             read_limited(std::io::stdin().lock(), MAX_SITEMAP_BYTES)
         } else {

@@ -5,6 +5,7 @@ mod util;
 mod cli;
 mod cron;
 mod features;
+mod fetch;
 mod hostile;
 mod install;
 mod jekyll_compat;

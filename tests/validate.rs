@@ -389,9 +389,9 @@ fn json_feed_rules_report_their_codes_at_the_members_line() {
         [("jsonfeed-missing-content".to_string(), 7)]
     );
     let bad_date = JSON_OK.replace("2024-03-16T10:00:00+09:00", "16 March 2024");
-    assert_eq!(errors(&bad_date), [("jsonfeed-bad-date".to_string(), 7)]);
+    assert_eq!(errors(&bad_date), [("jsonfeed-bad-date".to_string(), 9)]);
     let no_id = JSON_OK.replace("\"id\": \"1\",", "");
-    assert_eq!(errors(&no_id), [("jsonfeed-missing-id".to_string(), 1)]);
+    assert_eq!(errors(&no_id), [("jsonfeed-missing-id".to_string(), 6)]);
     let relative = JSON_OK.replace("https://example.org/feed.json", "/feed.json");
     assert_eq!(errors(&relative), [("jsonfeed-bad-url".to_string(), 4)]);
     let bad_hub = JSON_OK.replace(
@@ -761,5 +761,168 @@ fn a_permalink_guid_is_judged_as_the_w3c_does() {
     assert_eq!(
         codes("<guid>https://e.com/a b</guid>"),
         vec!["error:rss-invalid-permalink"]
+    );
+}
+
+#[test]
+fn json_feed_findings_point_at_the_exact_member_even_on_one_line() {
+    // Minified, with a nested `id` and an `id` inside a string before the item's own.
+    let doc = r#"{"version":"https://jsonfeed.org/version/1.1","title":"T","feed_url":"https://e.com/f.json","items":[{"content_text":"\"id\": x","_x":{"id":"n"},"id":"1","date_published":"soon"},7,{"id":"2","content_text":"é","url":"nope"}]}"#;
+    let got: Vec<(String, usize, usize)> = validate_str(doc, &Options::default())
+        .diagnostics
+        .into_iter()
+        .map(|d| (d.code, d.line, d.column))
+        .collect();
+    let col = |needle: &str| doc.find(needle).unwrap() + 1;
+    // Columns count characters; everything before `"url"` is ASCII but the é.
+    assert_eq!(
+        got,
+        vec![
+            (
+                "jsonfeed-bad-date".to_string(),
+                1,
+                col("\"date_published\"")
+            ),
+            ("jsonfeed-bad-item".to_string(), 1, col(",7,") + 1),
+            ("jsonfeed-bad-url".to_string(), 1, col("\"url\"") - 1),
+        ]
+    );
+}
+
+#[test]
+fn rss_dates_read_names_in_any_case_military_zones_and_comments_as_rfc_822_allows() {
+    let feed = |extra: &str| {
+        format!("<rss version=\"2.0\"><channel><title>t</title><link>https://e.com/</link><description>d</description>{extra}</channel></rss>")
+    };
+    for date in [
+        "tHu, 09 fEb 2006 23:59:45 +0000",
+        "Thu, 09 Feb 2006 16:59:45 G",
+        "Thu, 09 Feb 2006 16:59:45 pDt",
+        "Thu, 09 (nested (comment) Mar)Feb(escaped comment\\) 2005) 2006()23:59:45 +0000",
+    ] {
+        assert_eq!(
+            errors(&feed(&format!("<pubDate>{date}</pubDate>"))),
+            vec![],
+            "{date}"
+        );
+    }
+    for date in [
+        "Thu, 09 Feb 2006 16:59:45 J",
+        "Thu, 09 Feb 2006 16:59:45 GM",
+    ] {
+        assert_eq!(
+            errors(&feed(&format!("<pubDate>{date}</pubDate>"))),
+            vec![("rss-invalid-date".to_string(), 1)],
+            "{date}"
+        );
+    }
+    // Midnight twice, and a name and address the wrong way round.
+    assert_eq!(
+        errors(&feed(
+            "<skipHours><hour>0</hour><hour>24</hour></skipHours>"
+        )),
+        vec![("rss-duplicate-value".to_string(), 1)]
+    );
+    assert_eq!(
+        errors(&feed("<webMaster>Me (me@example.com)</webMaster>")),
+        vec![("rss-invalid-email".to_string(), 1)]
+    );
+}
+
+#[test]
+fn html_in_content_a_relative_self_link_and_an_empty_sitemap_get_the_w3cs_warnings() {
+    let warnings = |doc: &str| -> Vec<(String, usize)> {
+        validate_str(doc, &Options::default())
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .map(|d| (d.code, d.line))
+            .collect()
+    };
+    let rss = |item: &str| {
+        format!("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>t</title><link>https://e.com/</link><description>d</description><atom:link rel=\"self\" href=\"https://e.com/rss.xml\"/>\n<item><title>i</title><guid>https://e.com/1</guid>\n{item}\n</item></channel></rss>")
+    };
+    for (item, code) in [
+        ("<description>&lt;script&gt;x()&lt;/script&gt;</description>", "html-unsafe-element"),
+        ("<description><![CDATA[<iframe src=\"https://e.com/\"></iframe>]]></description>", "html-unsafe-element"),
+        ("<content:encoded><![CDATA[<img src=\"https://e.com/a\" onload=\"x()\">]]></content:encoded>", "html-event-attribute"),
+        ("<description><![CDATA[<p style=\"background: url(javascript:x)\">a</p>]]></description>", "html-dangerous-style"),
+        ("<description><![CDATA[<a href=\"/about\">a</a>]]></description>", "html-relative-reference"),
+        ("<description><![CDATA[<blink>a</blink>]]></description>", "html-unsafe-element"),
+        ("<description><![CDATA[a <frobnicate> b]]></description>", "html-not-html"),
+    ] {
+        assert_eq!(warnings(&rss(item)), vec![(code.to_string(), 3)], "{item}");
+    }
+    // Atom resolves relative references against xml:base; without one they are warned about.
+    let atom = |base: &str| {
+        ATOM_OK
+            .replace("<feed ", &format!("<feed {base} "))
+            .replace("<link href=\"http://example.org/1\"/>", "<link href=\"http://example.org/1\"/><content type=\"html\">&lt;a href=\"/x\"&gt;x&lt;/a&gt;</content>")
+    };
+    assert_eq!(
+        warnings(&atom("")),
+        vec![("html-relative-reference".to_string(), 6)]
+    );
+    assert_eq!(warnings(&atom("xml:base=\"http://example.org/\"")), vec![]);
+    let relative_self =
+        ATOM_OK.replace("href=\"http://example.org/feed.xml\"", "href=\"/feed.xml\"");
+    assert_eq!(
+        warnings(&relative_self),
+        vec![("atom-relative-self".to_string(), 3)]
+    );
+    let empty = "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n</urlset>";
+    assert_eq!(warnings(empty), vec![("sitemap-empty".to_string(), 1)]);
+}
+
+#[test]
+fn rss_1_0_parts_need_their_elements_an_about_and_full_urls_and_rss_0_90_is_read() {
+    let rdf = |channel: &str, rest: &str| {
+        format!(
+            "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns=\"http://purl.org/rss/1.0/\">\n<channel rdf:about=\"https://e.com/\"><title>t</title><link>https://e.com/</link><description>d</description>{channel}</channel>\n{rest}\n</rdf:RDF>"
+        )
+    };
+    let items = "<items><rdf:Seq><rdf:li resource=\"https://e.com/1\"/></rdf:Seq></items>";
+    let item = |link: &str| {
+        format!("<item rdf:about=\"https://e.com/1\"><title>i</title><link>{link}</link></item>")
+    };
+    assert_eq!(errors(&rdf(items, &item("https://e.com/1"))), vec![]);
+    assert_eq!(
+        errors(&rdf("", &item("https://e.com/1"))),
+        vec![("rss1-missing-items".to_string(), 2)]
+    );
+    assert_eq!(
+        errors(&rdf(items, &item("not a url"))),
+        vec![("rss1-invalid-url".to_string(), 3)]
+    );
+    assert_eq!(
+        errors(&rdf(
+            items,
+            "<item><title>i</title><link>https://e.com/1</link></item>"
+        )),
+        vec![("rss1-missing-about".to_string(), 3)]
+    );
+    assert_eq!(
+        errors(&rdf(items, "<textinput rdf:about=\"https://e.com/s\"><title>s</title><link>https://e.com/s</link></textinput>")),
+        vec![("rss1-missing-description".to_string(), 3), ("rss1-missing-name".to_string(), 3)]
+    );
+    let rss090 = "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns=\"http://my.netscape.com/rdf/simple/0.9/\"><channel><title>t</title><link>https://e.com/</link><description>d</description></channel><item><title>i</title><link>https://e.com/1</link></item></rdf:RDF>";
+    assert_eq!(errors(rss090), vec![]);
+}
+
+#[test]
+fn a_creative_commons_license_must_be_a_full_url() {
+    let feed = |license: &str| {
+        ATOM_OK.replace(
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+            &format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:creativeCommons=\"http://backend.userland.com/creativeCommonsRssModule\"><creativeCommons:license>{license}</creativeCommons:license>"),
+        )
+    };
+    assert_eq!(
+        errors(&feed("https://creativecommons.org/licenses/by/4.0/")),
+        vec![]
+    );
+    assert_eq!(
+        errors(&feed("Attribution-NonCommercial")),
+        vec![("cc-invalid-url".to_string(), 1)]
     );
 }

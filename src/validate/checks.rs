@@ -118,6 +118,8 @@ pub enum Rfc822 {
 
 /// RFC 822 dates as RSS uses them (`Sat, 07 Sep 2002 00:00:01 GMT`), with
 /// RFC 2822's four-digit years; the weekday is optional but must be right.
+/// Names are read in any case (RFC 822 §3.4.7), and a zone may be any
+/// military letter but J (§5.1).
 pub fn rfc822(s: &str) -> Rfc822 {
     let s = s.trim();
     let (dow, rest) = match s.split_once(',') {
@@ -135,7 +137,7 @@ pub fn rfc822(s: &str) -> Rfc822 {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let Some(month) = MONTHS.iter().position(|m| *m == parts[1]) else {
+    let Some(month) = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(parts[1])) else {
         return Rfc822::Invalid;
     };
     let year: i32 = match (parts[2].len(), parts[2].parse::<i32>()) {
@@ -156,26 +158,14 @@ pub fn rfc822(s: &str) -> Rfc822 {
     if h > 23 || m > 59 || sec > 60 {
         return Rfc822::Invalid;
     }
-    let zone = parts[4];
+    let zone = parts[4].to_ascii_uppercase();
     let zone_ok = matches!(
-        zone,
-        "UT" | "GMT"
-            | "EST"
-            | "EDT"
-            | "CST"
-            | "CDT"
-            | "MST"
-            | "MDT"
-            | "PST"
-            | "PDT"
-            | "Z"
-            | "A"
-            | "M"
-            | "N"
-            | "Y"
-    ) || (zone.len() == 5
-        && matches!(zone.as_bytes()[0], b'+' | b'-')
-        && zone[1..].bytes().all(|b| b.is_ascii_digit()));
+        zone.as_str(),
+        "UT" | "GMT" | "EST" | "EDT" | "CST" | "CDT" | "MST" | "MDT" | "PST" | "PDT"
+    ) || (zone.len() == 1 && zone.as_bytes()[0].is_ascii_uppercase() && zone != "J")
+        || (zone.len() == 5
+            && matches!(zone.as_bytes()[0], b'+' | b'-')
+            && zone[1..].bytes().all(|b| b.is_ascii_digit()));
     if !zone_ok {
         return Rfc822::Invalid;
     }
@@ -186,7 +176,7 @@ pub fn rfc822(s: &str) -> Rfc822 {
         None => Rfc822::Valid,
         Some(d) => {
             const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-            match DAYS.iter().position(|x| *x == d) {
+            match DAYS.iter().position(|x| x.eq_ignore_ascii_case(d)) {
                 None => Rfc822::Invalid,
                 Some(i) if i == date.weekday().num_days_from_monday() as usize => Rfc822::Valid,
                 Some(_) => Rfc822::WrongWeekday,

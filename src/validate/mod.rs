@@ -15,6 +15,9 @@
 mod atom;
 pub(crate) mod checks;
 mod encoding;
+#[cfg(feature = "fetch")]
+pub mod fetch;
+mod html;
 mod json;
 mod robots;
 mod rss;
@@ -300,6 +303,7 @@ pub fn validate_str(text: &str, opts: &Options) -> Report {
         opts,
         checker: None,
         out: checks::Out::default(),
+        entries: 0,
     };
     let doc = match xml::parse_with(text, &mut sink) {
         Ok(d) => d,
@@ -310,6 +314,7 @@ pub fn validate_str(text: &str, opts: &Options) -> Report {
             }
         }
     };
+    let entries = sink.entries;
     let mut out = sink.out;
     out.list.extend(doc.notes);
     let root = &doc.root;
@@ -330,8 +335,24 @@ pub fn validate_str(text: &str, opts: &Options) -> Report {
             atom::validate_entry_document(root, opts, &mut out);
             Format::AtomEntry
         }
-        (sitemap::NS, "urlset") => Format::Sitemap,
-        (sitemap::NS, "sitemapindex") => Format::SitemapIndex,
+        (sitemap::NS, "urlset") => {
+            if entries == 0 {
+                // The XSD wants at least one; a crawler learns nothing from none.
+                out.warn(
+                    root,
+                    "sitemap-empty",
+                    "the sitemap lists no <url>; list the site's pages or stop publishing it",
+                    "sitemaps.org protocol; sitemap.xsd",
+                );
+            }
+            Format::Sitemap
+        }
+        (sitemap::NS, "sitemapindex") => {
+            if entries == 0 {
+                out.warn(root, "sitemap-empty", "the sitemap index lists no <sitemap>; list the site's sitemaps or stop publishing it", "sitemaps.org protocol; siteindex.xsd");
+            }
+            Format::SitemapIndex
+        }
         (_, "feed") | (_, "entry") => {
             out.error(
                 root,
@@ -386,6 +407,8 @@ struct SitemapSink<'a> {
     opts: &'a Options,
     checker: Option<sitemap::Checker>,
     out: checks::Out,
+    /// `<url>` or `<sitemap>` children seen.
+    entries: usize,
 }
 
 impl xml::Sink for SitemapSink<'_> {
@@ -401,21 +424,54 @@ impl xml::Sink for SitemapSink<'_> {
 
     fn child(&mut self, _root: &xml::Element, child: xml::Element) {
         if let Some(checker) = &mut self.checker {
+            self.entries += usize::from(
+                &*child.ns == sitemap::NS && matches!(child.name.as_str(), "url" | "sitemap"),
+            );
             checker.child(&child, &mut self.out);
         }
     }
 }
 
-/// The extension vocabularies' rules, where each format keeps its channel
-/// (or feed) and its items (or entries).
+/// The rules every feed format shares, where each format keeps its channel
+/// (or feed) and its items (or entries): the extension vocabularies, the HTML
+/// inside descriptions and content, and a relative self link.
 fn extensions(root: &xml::Element, format: Format, out: &mut checks::Out) {
     use vocab::Place;
+    // RSS has no xml:base: a relative reference in its HTML has no base but the feed's address.
+    let rss_html = |el: &xml::Element, out: &mut checks::Out| {
+        for c in el.children.iter().filter(|c| {
+            (c.ns.is_empty() || &*c.ns == rss::RSS1_NS) && c.name == "description"
+                || &*c.ns == vocab::CONTENT && c.name == "encoded"
+        }) {
+            html::check(c, &c.text, false, out);
+        }
+    };
+    let has_base = |el: &xml::Element| {
+        el.attrs
+            .iter()
+            .any(|a| &*a.ns == xml::XML_NS && a.name == "base")
+    };
+    let atom_html = |el: &xml::Element, based: bool, out: &mut checks::Out| {
+        for c in el.children.iter().filter(|c| {
+            &*c.ns == atom::NS
+                && matches!(
+                    c.name.as_str(),
+                    "title" | "subtitle" | "summary" | "content" | "rights"
+                )
+                && c.attr("type") == Some("html")
+        }) {
+            html::check(c, &c.text, based || has_base(c), out);
+        }
+    };
     match format {
         Format::Rss => {
             for channel in root.children_named("", "channel") {
                 vocab::check(channel, Place::Channel, false, out);
+                relative_self(channel, "rss-relative-self", out);
+                rss_html(channel, out);
                 for item in channel.children_named("", "item") {
                     vocab::check(item, Place::Item, false, out);
+                    rss_html(item, out);
                 }
             }
         }
@@ -425,15 +481,46 @@ fn extensions(root: &xml::Element, format: Format, out: &mut checks::Out) {
             }
             for item in root.children.iter().filter(|c| c.name == "item") {
                 vocab::check(item, Place::Item, true, out);
+                rss_html(item, out);
             }
         }
         Format::Atom => {
             vocab::check(root, Place::Channel, false, out);
+            relative_self(root, "atom-relative-self", out);
+            atom_html(root, has_base(root), out);
             for entry in root.children_named(atom::NS, "entry") {
                 vocab::check(entry, Place::Item, false, out);
+                atom_html(entry, has_base(root) || has_base(entry), out);
             }
         }
-        Format::AtomEntry => vocab::check(root, Place::Item, false, out),
+        Format::AtomEntry => {
+            vocab::check(root, Place::Item, false, out);
+            atom_html(root, has_base(root), out);
+        }
         _ => {}
+    }
+}
+
+/// A self link should name the feed's own address in full: it is what
+/// subscribers and hubs use, often away from the feed (RFC 4287 §4.2.7.2).
+fn relative_self(parent: &xml::Element, code: &str, out: &mut checks::Out) {
+    let self_link = parent
+        .children_named(atom::NS, "link")
+        .find(|l| l.attr("rel") == Some("self"));
+    if let Some(href) = self_link.and_then(|l| l.attr("href").map(|h| (l, h))) {
+        let (link, href) = href;
+        let absolute = href.split_once(':').is_some_and(|(s, _)| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
+        if !absolute {
+            out.warn(
+                link,
+                code,
+                &format!("the self link `{href}` is relative; write the feed's full URL"),
+                "RFC 4287 §4.2.7.2",
+            );
+        }
     }
 }

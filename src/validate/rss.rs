@@ -9,7 +9,8 @@ use super::Options;
 
 /// The RDF namespace (RSS 1.0 roots).
 pub const RDF_NS: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
-const RSS1_NS: &str = "http://purl.org/rss/1.0/";
+pub const RSS1_NS: &str = "http://purl.org/rss/1.0/";
+const RSS090_NS: &str = "http://my.netscape.com/rdf/simple/0.9/";
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 const SPEC: &str = "RSS 2.0 specification";
 const PROFILE: &str = "RSS Advisory Board best practices";
@@ -260,10 +261,20 @@ fn date(el: &Element, out: &mut Out) {
     // RFC 822 allows comments in parentheses anywhere.
     let mut text = String::new();
     let mut depth = 0usize;
+    let mut escaped = false;
     for c in el.text.chars() {
         match c {
+            // A quoted-pair (`\)`) inside a comment is part of the comment.
+            _ if escaped => escaped = false,
+            '\\' if depth > 0 => escaped = true,
             '(' => depth += 1,
-            ')' if depth > 0 => depth -= 1,
+            // A comment separates tokens as white space does (RFC 822 §3.4.3).
+            ')' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    text.push(' ');
+                }
+            }
             c if depth == 0 => text.push(c),
             _ => {}
         }
@@ -298,6 +309,19 @@ fn email(el: &Element, out: &mut Out) {
     // (`Name <address>`, mailto: links) are warnings, as in the W3C validator.
     let v = el.text.trim();
     let addr = v.split_once(' ').map_or(v, |(a, _)| a);
+    // `Name (address)` has the two the wrong way round: RSS 2.0 writes `address (Name)`.
+    if !is_email(addr) && v.contains('@') && v.ends_with(')') {
+        out.error(
+            el,
+            "rss-invalid-email",
+            &format!(
+                "<{}> `{v}` must start with the e-mail address, followed by the name in parentheses: `address (Name)`",
+                el.name
+            ),
+            SPEC,
+        );
+        return;
+    }
     if is_email(addr) {
         if !v.contains('(') {
             out.warn(
@@ -519,16 +543,16 @@ fn check_channel_child(c: &Element, out: &mut Out) {
             let mut seen = std::collections::HashSet::new();
             for h in c.children_named("", "hour") {
                 match h.text.trim().parse::<u32>() {
-                    Ok(v) if v <= 23 => {
-                        if !seen.insert(v) {
-                            out.error(
-                                h,
-                                "rss-duplicate-value",
-                                &format!("hour {v} is listed twice"),
-                                SPEC,
-                            );
-                        }
+                    // 24 is midnight too (warned about below), so it repeats a 0.
+                    Ok(v) if v <= 24 && !seen.insert(v % 24) => {
+                        out.error(
+                            h,
+                            "rss-duplicate-value",
+                            &format!("hour {v} is listed twice (0 and 24 are both midnight)"),
+                            SPEC,
+                        );
                     }
+                    Ok(v) if v <= 23 => {}
                     Ok(24) => out.warn(
                         h,
                         "rss-use-zero-for-midnight",
@@ -712,7 +736,14 @@ fn permalink_guid(c: &Element, permalink: bool, out: &mut Out) {
 
 /// Validates an RSS 1.0 (RDF) document's core: channel and items with title and link.
 pub fn validate_rdf(rdf: &Element, out: &mut Out) {
-    let Some(channel) = rdf.child(RSS1_NS, "channel") else {
+    // RSS 0.90 is RDF too, with its own namespace and no rdf:about or <items>.
+    let ns = if rdf.child(RSS090_NS, "channel").is_some() {
+        RSS090_NS
+    } else {
+        RSS1_NS
+    };
+    let rss10 = ns == RSS1_NS;
+    let Some(channel) = rdf.child(ns, "channel") else {
         out.error(
             rdf,
             "rss1-missing-channel",
@@ -721,36 +752,65 @@ pub fn validate_rdf(rdf: &Element, out: &mut Out) {
         );
         return;
     };
-    for name in ["title", "link", "description"] {
-        if channel.child(RSS1_NS, name).is_none() {
-            out.error(
-                channel,
-                &format!("rss1-missing-{name}"),
-                &format!("<channel> must contain a <{name}>"),
-                "RSS 1.0 §5.3",
-            );
-        }
-    }
-    for item in rdf.children_named(RSS1_NS, "item") {
-        for name in ["title", "link"] {
-            if item.child(RSS1_NS, name).is_none() {
+    let required: [(&str, &[&str], &str); 4] = [
+        (
+            "channel",
+            &["title", "link", "description", "items"],
+            "RSS 1.0 §5.3",
+        ),
+        ("item", &["title", "link"], "RSS 1.0 §5.5"),
+        ("image", &["title", "url", "link"], "RSS 1.0 §5.4"),
+        (
+            "textinput",
+            &["title", "description", "name", "link"],
+            "RSS 1.0 §5.6",
+        ),
+    ];
+    let parts = std::iter::once(channel).chain(
+        rdf.children
+            .iter()
+            .filter(|c| &*c.ns == ns && matches!(c.name.as_str(), "item" | "image" | "textinput")),
+    );
+    for part in parts {
+        let Some((_, names, spec)) = required.iter().find(|(n, _, _)| *n == part.name) else {
+            continue;
+        };
+        for name in names.iter().filter(|n| rss10 || **n != "items") {
+            if part.child(ns, name).is_none() {
                 out.error(
-                    item,
+                    part,
                     &format!("rss1-missing-{name}"),
-                    &format!("<item> must contain a <{name}>"),
-                    "RSS 1.0 §5.5",
+                    &format!("<{}> must contain a <{name}>", part.name),
+                    spec,
                 );
             }
         }
-    }
-    for image in rdf.children_named(RSS1_NS, "image") {
-        for name in ["title", "link", "url"] {
-            if image.child(RSS1_NS, name).is_none() {
+        if rss10
+            && !part
+                .attrs
+                .iter()
+                .any(|a| &*a.ns == RDF_NS && a.name == "about")
+        {
+            out.error(
+                part,
+                "rss1-missing-about",
+                &format!("<{}> must have an rdf:about naming its URI", part.name),
+                spec,
+            );
+        }
+        // Every `link` (and an image's `url`) is a full URL.
+        for link in part
+            .children
+            .iter()
+            .filter(|c| &*c.ns == ns && matches!(c.name.as_str(), "link" | "url"))
+        {
+            let v = link.text.trim();
+            if !is_absolute_iri(v) {
                 out.error(
-                    image,
-                    &format!("rss1-missing-{name}"),
-                    &format!("<image> must contain a <{name}>"),
-                    "RSS 1.0 §5.4",
+                    link,
+                    "rss1-invalid-url",
+                    &format!("<{}> `{v}` must be a full URL", link.name),
+                    spec,
                 );
             }
         }

@@ -2,7 +2,7 @@
 //! Podcasts requires it today), the Podcasting 2.0 `podcast:` namespace,
 //! Media RSS, Dublin Core elements and terms, `content`, `slash`, `wfw`, `sy`,
 //! GeoRSS-Simple, W3C `geo` (and the older `icbm`/`geourl`), Atom threading,
-//! OpenSearch and trackback.
+//! OpenSearch, trackback and Creative Commons.
 //!
 //! One table: each known element with the places it may appear, the rule its
 //! value follows and whether it may repeat. An element of a vocabulary listed
@@ -11,7 +11,7 @@
 //! and gets a warning. Namespaces not listed here are other people's
 //! extensions and are left alone, as RSS 2.0 and RFC 4287 §6 allow.
 
-use super::checks::{is_absolute_iri, is_email, is_language, is_mime_type, is_w3c_datetime, Out};
+use super::checks::{is_absolute_iri, is_email, is_mime_type, is_w3c_datetime, Out};
 use super::xml::Element;
 use super::Severity;
 
@@ -36,6 +36,7 @@ pub const OPENSEARCH: &str = "http://a9.com/-/spec/opensearch/1.1/";
 const OPENSEARCH10: &str = "http://a9.com/-/spec/opensearchrss/1.0/";
 pub const TRACKBACK: &str = "http://madskills.com/public/xml/rss/module/trackback/";
 const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+const CREATIVE_COMMONS: &str = "http://backend.userland.com/creativeCommonsRssModule";
 
 /// Where an element stands: directly in the channel (or Atom feed), or in an
 /// item (or Atom entry).
@@ -155,6 +156,12 @@ const VOCABS: &[Vocab] = &[
         ns: OPENSEARCH10,
         code: "opensearch",
         spec: "OpenSearch RSS 1.0",
+        undefined: Severity::Error,
+    },
+    Vocab {
+        ns: CREATIVE_COMMONS,
+        code: "cc",
+        spec: "Creative Commons RSS module",
         undefined: Severity::Error,
     },
     Vocab {
@@ -347,6 +354,8 @@ const DEFS: &[Def] = &[
     (WFW, "comment", I, Rule::FullUrl, false),
     (WFW, "commentRss", I, Rule::FullUrl, false),
     (WFW, "commentRSS", I, Rule::FullUrl, false),
+    // Creative Commons: the URL of the licence, channel or item.
+    (CREATIVE_COMMONS, "license", B, Rule::FullUrl, true),
     (TRACKBACK, "ping", I, Rule::FullUrl, false),
     (TRACKBACK, "about", I, Rule::FullUrl, true),
     // Syndication: the channel's update schedule.
@@ -602,7 +611,7 @@ fn positive(s: &str) -> bool {
 /// A GeoRSS/GML coordinate list: numbers separated by white space, in pairs.
 fn pairs(s: &str) -> Option<usize> {
     let nums: Vec<&str> = s.split_whitespace().collect();
-    (nums.len() % 2 == 0 && nums.iter().all(|n| is_decimal(n))).then_some(nums.len() / 2)
+    (nums.len().is_multiple_of(2) && nums.iter().all(|n| is_decimal(n))).then_some(nums.len() / 2)
 }
 
 /// `itunes:duration`: seconds, or `[H:]MM:SS` (Apple: "HH:MM:SS, H:MM:SS, MM:SS or M:SS").
@@ -656,7 +665,7 @@ fn value(el: &Element, rule: Rule, v: &Vocab, rdf: bool, out: &mut Out) {
             }
         }
         Rule::NonNegativeInt => {
-            if !(t.bytes().all(|b| b.is_ascii_digit()) && !t.is_empty()) {
+            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
                 bad(
                     "invalid-integer",
                     format!("<{}> `{t}` must be a whole number, 0 or more", el.qname),
@@ -751,10 +760,8 @@ fn value(el: &Element, rule: Rule, v: &Vocab, rdf: bool, out: &mut Out) {
             }
         }
         Rule::Language => {
-            // RFC 3066 / BCP 47: an ISO 639 code of two or three letters first (or i-/x-).
-            let primary = t.split('-').next().unwrap_or("");
-            let iso639 = (2..=3).contains(&primary.len()) || matches!(primary, "i" | "x");
-            if !is_language(t) || !iso639 {
+            // The one language rule: an ISO 639 code of two or three letters first (or i-/x-).
+            if !crate::lang::is_rss_language(t) {
                 bad(
                     "invalid-language",
                     format!(
@@ -846,7 +853,7 @@ fn value(el: &Element, rule: Rule, v: &Vocab, rdf: bool, out: &mut Out) {
             }
         }
         Rule::Points(min) => {
-            if !pairs(t).is_some_and(|n| n >= min) {
+            if pairs(t).is_none_or(|n| n < min) {
                 bad("invalid-coordinates", format!("<{}> `{t}` must be at least {min} `latitude longitude` pairs separated by spaces", el.qname));
             }
         }
@@ -997,15 +1004,13 @@ fn special(el: &Element, v: &Vocab, out: &mut Out) {
             }
         }
         (ITUNES, "category") => itunes_category(el, None, v, out),
-        (PODCAST, "locked") => {
-            if !matches!(text_of(el), "yes" | "no") {
-                out.error(
-                    el,
-                    "podcast-invalid-value",
-                    &format!("<{}> `{}` must be yes or no", el.qname, text_of(el)),
-                    v.spec,
-                );
-            }
+        (PODCAST, "locked") if !matches!(text_of(el), "yes" | "no") => {
+            out.error(
+                el,
+                "podcast-invalid-value",
+                &format!("<{}> `{}` must be yes or no", el.qname, text_of(el)),
+                v.spec,
+            );
         }
         (PODCAST, "funding") => {
             need_attrs(el, &["url"], v, out);
