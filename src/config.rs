@@ -179,6 +179,9 @@ pub struct SiteConfig {
     /// The site's `permalink` as written (a style name or a template): the
     /// suffix of page and collection URLs follows it.
     pub permalink_style: String,
+    /// jekyll-last-modified-at is among `plugins` (or `gems`): a post's
+    /// `last_modified_at` defaults to its file's last commit.
+    pub git_last_modified: bool,
     /// `_data/authors.{yml,yaml,json}` (jekyll-feed's `site.data.authors`).
     pub authors: Option<Mapping>,
     /// Warnings about the configuration (values dropped or mended).
@@ -536,6 +539,11 @@ impl SiteConfig {
             collections_dir,
             permalink_style: string("permalink")
                 .map_or_else(|| "date".into(), |p| p.trim().to_string()),
+            git_last_modified: ["plugins", "gems"].iter().any(|k| {
+                names(k)
+                    .iter()
+                    .any(|p| p.trim() == "jekyll-last-modified-at")
+            }),
             authors: None,
             notices,
         })

@@ -33,8 +33,10 @@ pub struct Context<'a> {
     pub config: &'a SiteConfig,
     /// Jekyll site or plain folder.
     pub kind: SiteKind,
-    /// The build's "now"; used only to report a post dated from its file time.
+    /// The build's "now": a post dated from its file time is never later.
     pub now: DateTime<FixedOffset>,
+    /// Commit dates, when the site is in a git work tree.
+    pub git: Option<&'a crate::source::GitDates>,
 }
 
 /// Everything the sitemap and feed selection need to know about a post:
@@ -62,6 +64,10 @@ pub struct PostMeta {
     pub tags: Vec<String>,
     /// False for `published: false`.
     pub published: bool,
+    /// True when the post's date came from its file or commit time and was
+    /// later than the build date, so "now" dated it: the cache never reuses
+    /// such a record.
+    pub clamped_to_now: bool,
     /// `draft: true`: jekyll-feed leaves such a post out of feeds, and Hugo
     /// does not publish it; feedwright leaves it out of every output.
     pub draft: bool,
@@ -351,7 +357,9 @@ pub fn read_meta(
         title = crate::text::truncate_chars(&title, MAX_TITLE_CHARS);
     }
 
-    // Dates: front matter, else the file name, else the file's modification time.
+    // Dates: front matter, else the file name, else the commit that added
+    // the file, else the file's modification time.
+    let mut clamped_to_now = false;
     let date = match yaml::get(&fm, "date") {
         Some(v) if !matches!(v, Value::Null) => {
             let raw = yaml::scalar_string(v).ok_or_else(|| {
@@ -393,18 +401,50 @@ pub fn read_meta(
                 })
             }
             None => {
-                // A file time after the build date (a checkout made today, a test's
-                // fixed date) must not hide the post as "future".
-                let t = mtime.map_or(cx.now, |m| m.min(cx.now));
-                warn(notices, None, format!(
-                    "no date in the front matter or the file name; using the file's modification time ({}). Add `date:` to the front matter to fix the post's date",
-                    t.to_rfc3339()
-                ));
+                // The commit that added the file dates it the same in every
+                // clone; the file time differs from one checkout to the next.
+                let committed = cx
+                    .git
+                    .and_then(|g| g.of(&file.relative_path))
+                    .and_then(|(added, _)| DateTime::from_timestamp(added, 0))
+                    .map(|t| t.fixed_offset());
+                let (t, from) = match committed {
+                    Some(t) => (t, None),
+                    None => (
+                        mtime.unwrap_or(cx.now),
+                        Some(if cx.git.is_some() {
+                            "the file is not committed yet, so its date is the file's modification time"
+                        } else {
+                            "the site is not in a git work tree, so its date is the file's modification time"
+                        }),
+                    ),
+                };
+                // A date after the build date (a checkout or commit made
+                // today, a test's fixed date) must not hide the post as
+                // "future"; such a record is never reused from the cache.
+                if t > cx.now {
+                    clamped_to_now = true;
+                }
+                let t = t.min(cx.now);
+                if let Some(from) = from {
+                    warn(notices, None, format!(
+                        "no date in the front matter or the file name; {from} ({}), which changes with every checkout. Pin it: add `date: {}` to the front matter, or commit the file in git",
+                        t.to_rfc3339(),
+                        dates::to_zone(tz, t).format("%Y-%m-%d %H:%M:%S %z")
+                    ));
+                }
                 dates::to_zone(tz, t)
             }
         },
     };
     let last_modified = match text_value("last_modified_at")? {
+        // jekyll-last-modified-at: the file's last commit.
+        None if config.git_last_modified => cx
+            .git
+            .and_then(|g| g.of(&file.relative_path))
+            .and_then(|(_, last)| DateTime::from_timestamp(last, 0))
+            .map(|t| dates::to_zone(tz, t.fixed_offset()))
+            .filter(|t| *t > date),
         None => None,
         Some(raw) => {
             let q =
@@ -641,6 +681,7 @@ pub fn read_meta(
         feed_categories,
         tags,
         published,
+        clamped_to_now,
         draft,
         in_sitemap,
         summary,
