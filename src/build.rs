@@ -298,6 +298,10 @@ fn fingerprint(
         n.at.hash(&mut h);
     }
     source.join("robots.txt").exists().hash(&mut h);
+    // A user's stylesheet is linked from the outputs while it exists.
+    for name in [crate::style::USER_FEED_XSL, crate::style::SITEMAP_XSL_PATH] {
+        source.join(name).is_file().hash(&mut h);
+    }
     h.finish()
 }
 
@@ -565,6 +569,15 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     } = feeds?;
     let (sitemap_files, news_absent) = sitemap?;
     files.extend(sitemap_files);
+    files.extend(
+        crate::style::Styles::for_site(config, &opts.source)
+            .files()
+            .iter()
+            .map(|(path, text)| Planned {
+                path: path.to_string(),
+                bytes: text.as_bytes().to_vec(),
+            }),
+    );
     check_distinct_paths(&crate::config::config_path(opts), &files)?;
     if config.news.is_some() {
         if let Some(t) = news_valid_until(opts.now, &posts) {
@@ -718,6 +731,7 @@ fn feed_files(
     rendered: &Rendered<'_>,
 ) -> Result<FeedFiles, Error> {
     let config_file = crate::config::config_path(opts);
+    let styles = crate::style::Styles::for_site(config, &opts.source);
     let sets = &rendered.sets;
     let entries = &rendered.entries;
     let mut empty = false;
@@ -806,7 +820,7 @@ fn feed_files(
                 })?;
                 files.push(Planned {
                     path: path.clone(),
-                    bytes: text.into_bytes(),
+                    bytes: styles.finish_feed(mime, text.into_bytes()),
                 });
             }
         }
@@ -825,6 +839,7 @@ fn sitemap_and_robots(
     kind: SiteKind,
     site_urls: &[SitemapUrl],
 ) -> Result<(Vec<Planned>, Option<String>), Error> {
+    let styles = crate::style::Styles::for_site(config, &opts.source);
     let mut files = Vec::new();
     let mut sitemaps = Vec::new();
     if let Some(path) = &config.outputs.sitemap {
@@ -858,7 +873,7 @@ fn sitemap_and_robots(
             .cloned()
             .collect();
         urls.extend(extra);
-        files.extend(sitemap_files(config, path, &urls)?);
+        files.extend(sitemap_files(config, &styles, path, &urls)?);
         sitemaps.push(path.as_str());
     }
     let mut news_absent = None;
@@ -873,7 +888,9 @@ fn sitemap_and_robots(
             };
             files.push(Planned {
                 path: news.path.clone(),
-                bytes: crate::sitemap::news_to_string(&publication, &urls).into_bytes(),
+                bytes: styles.finish_sitemap(
+                    crate::sitemap::news_to_string(&publication, &urls).into_bytes(),
+                ),
             });
             sitemaps.push(news.path.as_str());
         }
@@ -968,14 +985,15 @@ fn validate_all(dest: &Path, files: &[Planned]) -> Result<(), Error> {
 /// `feedwright.sitemap_gzip` is set).
 fn sitemap_files(
     config: &SiteConfig,
+    styles: &crate::style::Styles,
     path: &str,
     urls: &[SitemapUrl],
 ) -> Result<Vec<Planned>, Error> {
-    let parts = crate::sitemap::split(urls, crate::sitemap::Limits::default());
+    let parts = crate::sitemap::split(urls, styles.sitemap_limits());
     if parts.len() == 1 {
         return Ok(vec![Planned {
             path: path.to_string(),
-            bytes: crate::sitemap::to_string(urls).into_bytes(),
+            bytes: styles.finish_sitemap(crate::sitemap::to_string(urls).into_bytes()),
         }]);
     }
     let stem = path.strip_suffix(".xml").unwrap_or(path);
@@ -987,7 +1005,7 @@ fn sitemap_files(
         } else {
             format!("{stem}-{}.xml", i + 1)
         };
-        let xml = crate::sitemap::to_string(part).into_bytes();
+        let xml = styles.finish_sitemap(crate::sitemap::to_string(part).into_bytes());
         let bytes = if config.sitemap_gzip { gzip(&xml) } else { xml };
         index.push(SitemapUrl::new(
             config.site_url(&name).map_err(|e| Error::Config {
@@ -1004,7 +1022,7 @@ fn sitemap_files(
         0,
         Planned {
             path: path.to_string(),
-            bytes: index,
+            bytes: styles.finish_sitemap(index),
         },
     );
     Ok(files)

@@ -166,6 +166,11 @@ pub struct SiteConfig {
     pub news: Option<NewsConfig>,
     /// `exclude`: paths (relative to the source) to leave out.
     pub exclude: Vec<String>,
+    /// Write feedwright's stylesheets and link them from the feeds and
+    /// sitemaps (`feedwright.xsl`).
+    pub xsl: bool,
+    /// Indent the XML outputs (`feedwright.pretty`).
+    pub pretty: bool,
     /// `include`: names Jekyll reads although they start with `.` or `_`.
     pub include: Vec<String>,
     /// Front-matter `defaults:`, in the order written.
@@ -467,6 +472,19 @@ impl SiteConfig {
             }
         };
 
+        let switch = |key: &str| match fw_get(key) {
+            None => Ok(false),
+            Some(v) => yaml::as_bool(v).ok_or_else(|| {
+                err(
+                    key,
+                    format!(
+                        "`feedwright.{key}` must be true or false, but it is {}",
+                        yaml::kind(v)
+                    ),
+                )
+            }),
+        };
+        let (xsl, pretty) = (switch("xsl")?, switch("pretty")?);
         let author = map.get("author").and_then(|v| person_from_yaml(v, &base));
         let names = |key: &str| -> Vec<String> {
             match map.get(key) {
@@ -532,6 +550,8 @@ impl SiteConfig {
             hubs,
             news,
             exclude,
+            xsl,
+            pretty,
             include,
             defaults,
             collections,

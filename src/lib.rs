@@ -177,6 +177,8 @@ mod extract;
 mod output;
 #[cfg(feature = "site")]
 mod source;
+#[cfg(feature = "site")]
+mod style;
 #[cfg(feature = "websub")]
 mod websub;
 #[cfg(feature = "site")]

@@ -42,6 +42,23 @@ enum Command {
     Ping(PingArgs),
     /// Print the <link rel="alternate"> tags for a site's <head>, one per feed.
     Meta(MetaArgs),
+    /// Print a shell completion script (e.g. `feedwright completions bash > /usr/share/bash-completion/completions/feedwright`).
+    Completions(CompletionsArgs),
+    /// Print a man page in roff (e.g. `feedwright man > feedwright.1`; `feedwright man build > feedwright-build.1`).
+    Man(ManArgs),
+}
+
+#[derive(Args)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+#[derive(Args)]
+struct ManArgs {
+    /// A subcommand's page instead of the main one.
+    subcommand: Option<String>,
 }
 
 #[derive(Args)]
@@ -189,6 +206,8 @@ fn run() -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate(&args),
         Command::Ping(args) => ping(&args.site, args.timeout),
         Command::Meta(args) => meta(&args),
+        Command::Completions(args) => completions(args.shell),
+        Command::Man(args) => man(args.subcommand.as_deref()),
     }
 }
 
@@ -658,4 +677,45 @@ fn with_flag_hint(e: &feedwright::site::Error) -> String {
         }
         _ => e.to_string(),
     }
+}
+
+/// Completions generated from the clap definitions, so they never drift from the flags.
+fn completions(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
+    use clap::CommandFactory;
+    // Generated into memory: clap_complete panics on a failed write, and
+    // `feedwright completions bash | head` closes the pipe early.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "feedwright", &mut script);
+    std::io::stdout().lock().write_all(&script)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The man page of feedwright, or of one subcommand (`feedwright-build(1)`).
+fn man(subcommand: Option<&str>) -> anyhow::Result<ExitCode> {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let page = match subcommand {
+        None => cmd,
+        Some(name) => {
+            let names: Vec<String> = cmd
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .collect();
+            let Some(sub) = cmd.find_subcommand(name) else {
+                eprintln!(
+                    "feedwright: no subcommand `{name}`; man pages exist for {}",
+                    names.join(", ")
+                );
+                return Ok(ExitCode::from(EXIT_FATAL));
+            };
+            sub.clone()
+                .version(env!("CARGO_PKG_VERSION"))
+                .display_name(format!("feedwright-{name}"))
+                .bin_name(format!("feedwright {name}"))
+        }
+    };
+    let mut roff = Vec::new();
+    clap_mangen::Man::new(page).render(&mut roff)?;
+    std::io::stdout().lock().write_all(&roff)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -282,7 +282,11 @@ fn assert_sitemap_matches(site: &str) {
         // A static file's lastmod is its file time, which the checkout sets.
         let path = loc.split_once("://").map_or("", |(_, r)| r);
         let path = path.split_once('/').map_or("", |(_, p)| p);
-        let file = fixture(site).join(path.trim_start_matches("site/"));
+        let mut file = fixture(site).join(path.trim_start_matches("site/"));
+        if file.is_dir() {
+            // A folder URL is its index file.
+            file = file.join("index.html");
+        }
         let is_static = file.is_file() && !read(&file).starts_with("---");
         if lastmod.is_some() && !is_static {
             assert_eq!(&ours[loc], lastmod, "{site}: {loc}");
