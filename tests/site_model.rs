@@ -267,3 +267,56 @@ fn a_cached_build_equals_a_fresh_one_when_the_build_date_moves() {
     assert_eq!(cached, fresh);
     assert!(fresh.contains("2026-02-01T00:00:00"), "{fresh}");
 }
+
+/// Typos are reported, not silently ignored: near-misses of Jekyll's keys in
+/// `_config.yml` and front matter, and unknown keys of `feed:`,
+/// `feedwright:` and a post's `sitemap:` map, each with a did-you-mean.
+#[test]
+fn misspelt_keys_are_reported_with_a_did_you_mean() {
+    let src = site(
+        "url: https://example.com\ntimezon: Asia/Seoul\nfeed:\n  post_limit: 5\nfeedwright:\n  rs: false\ngithub_username: me\n",
+        &[(
+            "2024-01-01-a.md",
+            "---\ntitle: A\npublshed: false\ntoc: true\nsitemap:\n  prority: 0.5\n---\nA.\n",
+        )],
+    );
+    let dest = tempfile::tempdir().unwrap();
+    let report = feedwright::build(&options(src.path(), dest.path())).unwrap();
+    let said = |file: &str, line: usize, words: &str| {
+        assert!(
+            report.notices.iter().any(|n| n.at.path.ends_with(file)
+                && n.at.line == Some(line)
+                && n.message.contains(words)),
+            "no warning at {file}:{line} saying {words:?}: {:#?}",
+            report.notices
+        );
+    };
+    said("_config.yml", 2, "did you mean `timezone`?");
+    said(
+        "_config.yml",
+        4,
+        "`feed.post_limit` is not a key of `feed`, so it is ignored; did you mean `posts_limit`?",
+    );
+    said(
+        "_config.yml",
+        6,
+        "`feedwright.rs` is not a key of `feedwright`",
+    );
+    said("2024-01-01-a.md", 3, "did you mean `published`?");
+    said(
+        "2024-01-01-a.md",
+        5,
+        "`sitemap.prority` is not a key of `sitemap`, so it is ignored; did you mean `priority`?",
+    );
+    // Theme keys and custom front matter far from any known key are not typos.
+    assert_eq!(
+        report
+            .notices
+            .iter()
+            .filter(|n| n.message.contains("ignored"))
+            .count(),
+        5,
+        "{:#?}",
+        report.notices
+    );
+}

@@ -19,6 +19,34 @@ use crate::yaml::{self, Value};
 use chrono::{DateTime, FixedOffset};
 use dates::Quoting;
 
+/// Front-matter keys Jekyll, jekyll-feed, jekyll-sitemap and feedwright
+/// read: a key a letter or two away from one of these is most likely a typo.
+const FRONT_MATTER_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "published",
+    "permalink",
+    "categories",
+    "category",
+    "tags",
+    "tag",
+    "author",
+    "authors",
+    "lang",
+    "image",
+    "images",
+    "description",
+    "excerpt",
+    "excerpt_separator",
+    "last_modified_at",
+    "sitemap",
+    "layout",
+    "slug",
+    "draft",
+    "ref",
+    "translationKey",
+];
+
 /// Longest title kept, in characters; longer ones are shortened with a warning.
 pub const MAX_TITLE_CHARS: usize = 1000;
 /// Longest summary kept, in characters.
@@ -230,6 +258,33 @@ pub fn front_matter_end(bytes: &[u8]) -> Option<usize> {
     None
 }
 
+/// Warnings (key, message) for front-matter keys that are likely typos of
+/// ones Jekyll reads, and for unknown keys of a `sitemap:` map.
+fn misspelt_keys(fm: &yaml::Mapping) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for key in fm.keys().filter_map(Value::as_str) {
+        if let Some(known) = crate::config::near_miss(key, FRONT_MATTER_KEYS) {
+            out.push((key.to_string(), format!("`{key}` is not a front-matter key Jekyll or jekyll-feed reads, so it is ignored; did you mean `{known}`?")));
+        }
+    }
+    if let Some(Value::Mapping(m)) = yaml::get(fm, "sitemap") {
+        const KEYS: &[&str] = &["changefreq", "priority"];
+        for key in m.keys().filter_map(Value::as_str) {
+            if !KEYS.contains(&key) {
+                let hint = crate::config::near_miss(key, KEYS).map_or_else(
+                    || "the keys are changefreq and priority".to_string(),
+                    |k| format!("did you mean `{k}`?"),
+                );
+                out.push((
+                    "sitemap".to_string(),
+                    format!("`sitemap.{key}` is not a key of `sitemap`, so it is ignored; {hint}"),
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// Hugo's TOML (`+++`) and JSON (`{`) front matter: Jekyll reads neither
 /// and would publish it as the body's text, which must never reach a feed.
 fn refuse_other_front_matter(text: &str, path: &std::path::Path) -> Result<(), PostError> {
@@ -287,6 +342,7 @@ pub fn read_meta(
         at: Location::new(path, e.line.map(|l| l + parts.yaml_line - 1)),
         message: format!("front matter is not valid YAML: {}; fix the YAML (quote values that contain `: ` or start with a special character)", strip_position(&e.message)),
     })?;
+    let typos = misspelt_keys(&own);
     // Jekyll's front-matter `defaults`, under the post's own keys.
     let defaults = cx.config.defaults_for(&document_path(file, cx), "posts");
     let fm = if defaults.is_empty() {
@@ -306,6 +362,9 @@ pub fn read_meta(
             message,
         })
     };
+    for (key, message) in typos {
+        warn(notices, Some(&key), message);
+    }
     for key in repeated {
         warn(notices, Some(&key), format!("`{key}` is given more than once; the last value is used, as Jekyll does. Remove the others"));
     }
