@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # CI for the library kit (issue 19): the core stays small, builds alone and is
 # documented without warnings; the library example validates cleanly; the
-# Python package builds as a wheel, installs into a fresh virtual environment
-# and passes its pytest suite.
+# Python package builds as a wheel, installs into a fresh virtual environment,
+# passes its pytest suite, and its type stubs match the module (mypy's stubtest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -30,6 +30,9 @@ python3 -m venv "$work/build"
 # The repository's target folder: the dependencies `cargo test` built are reused.
 (cd python && CARGO_TARGET_DIR="$root/target" "$work/build/bin/maturin" build --quiet -o "$work/wheels")
 python3 -m venv "$work/test"
-"$work/test/bin/pip" install -q --disable-pip-version-check "$work"/wheels/feedwright-*.whl pytest
+"$work/test/bin/pip" install -q --disable-pip-version-check "$work"/wheels/feedwright-*.whl pytest mypy
 # Run from outside python/ so `import feedwright` is the installed wheel.
 (cd "$work" && "$work/test/bin/python" -m pytest -q "$root/python/tests")
+# The type stubs describe what the module really has.
+(cd "$work" && "$work/test/bin/python" -m mypy.stubtest feedwright._feedwright \
+  --allowlist "$root/python/stubtest-allowlist.txt")

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 /// One file a build produces.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Planned {
     /// Path relative to the destination, `/`-separated.
     pub path: String,
@@ -26,6 +27,7 @@ pub struct Planned {
 
 /// Counts for the summary line.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Stats {
     /// Post files found.
     pub read: usize,
@@ -45,6 +47,7 @@ pub struct Stats {
 
 /// A post left out on purpose.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Skipped {
     /// The post file.
     pub path: PathBuf,
@@ -83,6 +86,7 @@ impl std::fmt::Display for SkipReason {
 
 /// Everything a build would write, before it writes.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Plan {
     /// The destination folder.
     pub dest: PathBuf,
@@ -92,8 +96,6 @@ pub struct Plan {
     pub notices: Vec<Notice>,
     /// Counts.
     pub stats: Stats,
-    /// The published posts, oldest first (Jekyll's order).
-    pub posts: Vec<PostMeta>,
     /// Outputs this build must remove if an earlier build wrote them (a news
     /// sitemap with no recent posts), relative to the destination.
     pub remove: Vec<String>,
@@ -103,6 +105,7 @@ pub struct Plan {
 
 /// One feed file of a plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PlannedFeed {
     /// Path relative to the destination.
     pub path: String,
@@ -118,6 +121,7 @@ pub struct PlannedFeed {
 
 /// What a build did.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct BuildReport {
     /// The destination folder.
     pub dest: PathBuf,
@@ -384,10 +388,7 @@ fn read_record(
 
 /// A plan and what the cache keeps of it.
 struct Made {
-    /// The plan, without its `posts` (see `published`).
     plan: Plan,
-    /// The published posts' relative paths, oldest first.
-    published: Vec<String>,
     records: Vec<PostRecord>,
     /// The fingerprint of the inputs the records were read from (with a cache).
     inputs: Option<u64>,
@@ -397,18 +398,7 @@ struct Made {
 /// Builds every output in memory.
 pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
     let mut site = survey(opts)?;
-    let made = make(opts, &mut site, &NoProgress)?;
-    let mut by_path: std::collections::HashMap<&str, &PostMeta> = made
-        .records
-        .iter()
-        .filter_map(|r| Some((r.relative_path.as_str(), r.outcome.as_ref().ok()?.as_ref()?)))
-        .collect();
-    let posts = made
-        .published
-        .iter()
-        .filter_map(|p| by_path.remove(p.as_str()).cloned())
-        .collect();
-    Ok(Plan { posts, ..made.plan })
+    Ok(make(opts, &mut site, &NoProgress)?.plan)
 }
 
 fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result<Made, Error> {
@@ -609,11 +599,9 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
             files,
             notices,
             stats,
-            posts: Vec::new(),
             remove: news_absent.into_iter().collect(),
             feeds: feed_urls,
         },
-        published: posts.iter().map(|p| p.file.relative_path.clone()).collect(),
         records,
         inputs,
         valid_until,
@@ -1247,6 +1235,7 @@ fn build_locked(
 
 /// What [`check`] found.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct CheckReport {
     /// Published files that a build would change, with a short reason.
     pub stale: Vec<(PathBuf, &'static str)>,

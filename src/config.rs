@@ -15,6 +15,7 @@ pub(crate) use files::{config_path, DEFAULT_CONFIG_FILES};
 /// Everything a build needs to know, gathered once by the caller (the CLI
 /// parses its flags into this; the library never sees the command line).
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct BuildOptions {
     /// The site folder: a Jekyll site, or a plain folder of posts.
     pub source: PathBuf,

@@ -267,15 +267,13 @@ fn options(args: &SiteArgs) -> anyhow::Result<BuildOptions> {
         .filter(|c| !c.is_empty())
         .map(PathBuf::from)
         .collect();
-    Ok(BuildOptions {
-        source: args.source.clone(),
-        dest: args.dest.clone(),
-        config_files,
-        url: args.url.clone(),
-        now: build_date(args.build_date.as_deref())?,
-        cache: !args.no_cache,
-        lock_wait: std::time::Duration::from_secs(args.lock_wait),
-    })
+    let mut opts = BuildOptions::new(&args.source, build_date(args.build_date.as_deref())?);
+    opts.dest = args.dest.clone();
+    opts.config_files = config_files;
+    opts.url = args.url.clone();
+    opts.cache = !args.no_cache;
+    opts.lock_wait = std::time::Duration::from_secs(args.lock_wait);
+    Ok(opts)
 }
 
 /// Warnings and errors are printed even with `--quiet`: they are what a

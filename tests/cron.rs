@@ -9,10 +9,9 @@ use std::path::Path;
 use std::process::Command;
 
 fn cached(source: &Path, dest: &Path) -> BuildOptions {
-    BuildOptions {
-        cache: true,
-        ..options(source, dest)
-    }
+    let mut opts = options(source, dest);
+    opts.cache = true;
+    opts
 }
 
 fn mtimes(dir: &Path) -> Vec<std::time::SystemTime> {
@@ -129,10 +128,8 @@ fn a_future_post_appears_when_its_date_arrives_with_a_warm_cache() {
     let dest = tempfile::tempdir().unwrap();
     feedwright::build(&cached(src.path(), dest.path())).unwrap();
     assert!(!read(&dest.path().join("feed.xml")).contains("Tomorrow"));
-    let later = BuildOptions {
-        now: date("2026-11-26T00:00:00Z"),
-        ..cached(src.path(), dest.path())
-    };
+    let mut later = cached(src.path(), dest.path());
+    later.now = date("2026-11-26T00:00:00Z");
     let report = feedwright::build(&later).unwrap();
     assert!(!report.reused);
     assert!(read(&dest.path().join("feed.xml")).contains("Tomorrow"));

@@ -379,10 +379,21 @@ fn a_language_from_defaults_is_published_as_a_well_formed_tag() {
     let dest = tempfile::tempdir().unwrap();
     let plan =
         feedwright::plan(&options(&fixture("jekyll-model/permalinks"), dest.path())).unwrap();
-    let langs: BTreeMap<String, Option<String>> = plan
-        .posts
+    // Each entry's language, from the JSON Feed the plan writes.
+    let json = plan
+        .files
         .iter()
-        .map(|p| (p.url.to_string(), p.lang.clone()))
+        .find(|f| f.path == "feed.json")
+        .expect("a JSON Feed is planned");
+    let json: serde_json::Value = serde_json::from_slice(&json.bytes).unwrap();
+    let langs: BTreeMap<String, Option<String>> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| {
+            let lang = item["language"].as_str().map(String::from);
+            (item["url"].as_str().unwrap().to_string(), lang)
+        })
         .collect();
     assert_eq!(
         langs["https://example.org/guides/setup/"].as_deref(),

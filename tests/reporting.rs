@@ -592,6 +592,20 @@ fn running_inside_posts_suggests_the_site_root() {
         "{err}"
     );
     assert!(!err.contains("no URL"), "{err}");
+
+    // From the site root, `build _posts` gets `.`.
+    let out = feedwright()
+        .current_dir(dir.path())
+        .args(["build", "_posts", "--build-date", BUILD_DATE, "--dest"])
+        .arg(dest.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("_posts: is inside a Jekyll site's _posts folder, not a site; run feedwright on the site's root folder instead: ."),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -19,17 +19,12 @@ pub fn date(s: &str) -> DateTime<FixedOffset> {
 pub const BUILD_DATE: &str = "2026-11-24T00:00:00Z";
 
 pub fn options(source: &Path, dest: &Path) -> BuildOptions {
-    BuildOptions {
-        source: source.to_path_buf(),
-        dest: Some(dest.to_path_buf()),
-        config_files: Vec::new(),
-        url: None,
-        now: date(BUILD_DATE),
-        // Fixtures live in the repository: tests that exercise the cache
-        // copy a site to a temporary folder first.
-        cache: false,
-        lock_wait: std::time::Duration::from_secs(60),
-    }
+    let mut opts = BuildOptions::new(source, date(BUILD_DATE));
+    opts.dest = Some(dest.to_path_buf());
+    // Fixtures live in the repository: tests that exercise the cache
+    // copy a site to a temporary folder first.
+    opts.cache = false;
+    opts
 }
 
 /// Builds a fixture site into a fresh temporary folder.

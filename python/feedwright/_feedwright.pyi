@@ -2,7 +2,7 @@
 
 import datetime
 import os
-from typing import Iterable, List, Optional, Tuple, TypedDict, Union
+from typing import Iterable, List, Optional, Tuple, TypedDict, Union, final
 
 _Date = Union[datetime.datetime, datetime.date, str]
 
@@ -14,6 +14,7 @@ class BuildError(RuntimeError):
     """A site build stopped before writing anything (no site URL, a bad
     configuration value, an unwritable destination)."""
 
+# Typing only (not present at runtime): the dicts `validate` and `build_site` return.
 class Diagnostic(TypedDict):
     line: int
     column: int
@@ -28,12 +29,13 @@ class Notice(TypedDict):
     severity: str  # "error" or "warning"
     message: str
 
+@final
 class Entry:
     """One post. ``published`` and ``updated`` are datetimes (naive ones are
     read as UTC), dates or ISO 8601 text. ``id`` defaults to ``url``."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         url: str,
         title: str,
@@ -47,7 +49,7 @@ class Entry:
         image: Optional[str] = None,
         author: Optional[str] = None,
         language: Optional[str] = None,
-    ) -> None: ...
+    ) -> "Entry": ...
     @property
     def id(self) -> str: ...
     @property
@@ -55,6 +57,7 @@ class Entry:
     @property
     def title(self) -> str: ...
 
+@final
 class Feed:
     """A feed, written in every format. ``feed_url`` is where the Atom feed is
     published (and its id unless ``id`` is given); ``rss_url`` and ``json_url``
@@ -62,8 +65,8 @@ class Feed:
     With ``absolutize_urls`` (the default) relative links in entry content are
     resolved against each entry's URL."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         title: str,
         home_url: str,
@@ -77,7 +80,7 @@ class Feed:
         id: Optional[str] = None,
         updated: Optional[_Date] = None,
         absolutize_urls: bool = True,
-    ) -> None: ...
+    ) -> "Feed": ...
     def atom(self) -> str:
         """The feed as Atom 1.0. Raises FeedError if it would be invalid."""
     def rss(self) -> str:
@@ -87,6 +90,7 @@ class Feed:
     @property
     def entries(self) -> List[Entry]: ...
 
+@final
 class BuildReport:
     """What ``build_site`` did."""
 
@@ -123,5 +127,6 @@ def build_site(
     build_date: Optional[_Date] = None,
 ) -> BuildReport:
     """Builds a Jekyll site or folder of posts into ``dest`` (default
-    ``source/_site``): feeds, sitemap and robots.txt. Raises BuildError when
+    ``source/_site``): feeds, sitemap and robots.txt. ``build_date`` is "now"
+    (default ``SOURCE_DATE_EPOCH``, else the clock). Raises BuildError when
     nothing could be written; problems with single posts are in ``notices``."""

@@ -332,10 +332,27 @@ impl BuildReport {
     }
 }
 
+/// `SOURCE_DATE_EPOCH` (reproducible builds), as the command line reads it.
+fn source_date_epoch() -> PyResult<Option<DateTime<FixedOffset>>> {
+    let Ok(raw) = std::env::var("SOURCE_DATE_EPOCH") else {
+        return Ok(None);
+    };
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .and_then(|secs| DateTime::from_timestamp(secs, 0))
+        .map(|t| Some(t.fixed_offset()))
+        .ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "SOURCE_DATE_EPOCH `{raw}` is not a number of seconds since 1970"
+            ))
+        })
+}
+
 /// Builds a Jekyll site or folder of posts: feeds, sitemap and robots.txt
 /// into `dest` (default `source/_site`). `url` overrides the site's URL;
-/// `build_date` is "now" (a datetime, date or ISO 8601 text; default the
-/// clock). A post with a problem costs that post (see the report's
+/// `build_date` is "now" (a datetime, date or ISO 8601 text; default
+/// `SOURCE_DATE_EPOCH`, else the clock). A post with a problem costs that post (see the report's
 /// `notices`); BuildError is for what stops the whole build.
 #[pyfunction]
 #[pyo3(signature = (source, dest=None, url=None, build_date=None))]
@@ -346,7 +363,10 @@ fn build_site<'py>(
     url: Option<String>,
     build_date: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<BuildReport> {
-    let now = opt_date("build_date", build_date)?.unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+    let now = match opt_date("build_date", build_date)? {
+        Some(now) => now,
+        None => source_date_epoch()?.unwrap_or_else(|| chrono::Utc::now().fixed_offset()),
+    };
     let mut opts = feedwright::site::BuildOptions::new(source, now);
     opts.dest = dest;
     opts.url = url;

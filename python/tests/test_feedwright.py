@@ -140,3 +140,16 @@ def test_build_site_without_a_url_raises_build_error_with_the_message(tmp_path):
         feedwright.build_site(tmp_path / "site", dest=tmp_path / "out", build_date="2024-03-17")
     report = feedwright.build_site(tmp_path / "site", dest=tmp_path / "out", url="https://example.com", build_date="2024-03-17")
     assert report.published == 1
+
+
+def test_build_site_takes_now_from_source_date_epoch(tmp_path, monkeypatch):
+    write_site(tmp_path / "site", "title: Site\nurl: https://example.com\n")
+    # 2024-03-15T00:00:00Z: the post dated that day is not yet in the future.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1710460800")
+    report = feedwright.build_site(tmp_path / "site", dest=tmp_path / "out")
+    assert report.published == 1
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1710374400")  # a day earlier: the post is in the future
+    assert feedwright.build_site(tmp_path / "site", dest=tmp_path / "out2").published == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH `soon`"):
+        feedwright.build_site(tmp_path / "site", dest=tmp_path / "out3")

@@ -239,7 +239,7 @@ fn json(messages: &[Message]) -> serde_json::Value {
 /// command.ts escapes them: `%`, CR and LF in the message; those and `:`
 /// and `,` in properties, which a file name may hold.
 pub fn github_command(m: &Message) -> String {
-    let mut props = format!("file={}", escape_property(&m.file));
+    let mut props = format!("file={}", escape_property(workspace_relative(&m.file)));
     if let Some(l) = m.line {
         props.push_str(&format!(",line={l}"));
         if let Some(c) = m.column {
@@ -288,7 +288,7 @@ fn sarif(messages: &[Message]) -> serde_json::Value {
             };
             let mut location = serde_json::json!({
                 "physicalLocation": {
-                    "artifactLocation": { "uri": artifact_uri(&m.file) },
+                    "artifactLocation": { "uri": artifact_uri(workspace_relative(&m.file)) },
                 }
             });
             if let Some(line) = m.line {
@@ -338,6 +338,17 @@ fn sarif(messages: &[Message]) -> serde_json::Value {
             "results": results,
         }]
     })
+}
+
+/// A path as annotations name it: `./_posts/a.md` (a build of `.`) is
+/// `_posts/a.md`, the form GitHub and code scanning match against the
+/// checkout's files.
+fn workspace_relative(file: &str) -> &str {
+    let mut f = file;
+    while let Some(rest) = f.strip_prefix("./") {
+        f = rest.trim_start_matches('/');
+    }
+    f
 }
 
 /// A file name as a SARIF `artifactLocation.uri`: a relative reference for a
@@ -502,6 +513,15 @@ mod tests {
             cmd,
             "::error file=a%2Cb%3Ac%25.xml,line=3,col=7,title=x-y::50%25 off%0D%0Anext line"
         );
+    }
+
+    #[test]
+    fn annotations_name_a_path_under_dot_as_the_checkout_does() {
+        let cmd = github_command(&message("./_posts/a.md", "bad"));
+        assert!(cmd.starts_with("::error file=_posts/a.md,line=3"), "{cmd}");
+        assert_eq!(workspace_relative(".//./x/y.xml"), "x/y.xml");
+        assert_eq!(workspace_relative("../x.xml"), "../x.xml");
+        assert_eq!(artifact_uri(workspace_relative("./a b.md")), "a%20b.md");
     }
 
     #[test]

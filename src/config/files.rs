@@ -127,16 +127,54 @@ fn check_source(source: &Path, default_config: bool) -> Result<(), Error> {
             .position(|a| a.file_name().is_some_and(|n| n == "_posts"))
         {
             let root = full.ancestors().nth(depth + 1).unwrap_or(Path::new("/"));
-            // From `.`, say `..`: the path a person would type.
-            let suggestion = if source == Path::new(".") {
-                vec![".."; depth + 1].join("/")
-            } else {
-                root.display().to_string()
-            };
+            let suggestion =
+                up_from(source, depth + 1).unwrap_or_else(|| root.display().to_string());
             return Err(fail(format!(
                 "is inside a Jekyll site's _posts folder, not a site; run feedwright on the site's root folder instead: {suggestion}"
             )));
         }
     }
     Ok(())
+}
+
+/// `source` with `levels` folders taken off, as a person would type it
+/// (`.` → `..`, `_posts` → `.`, `site/_posts/2024` → `site`); `None` for a
+/// path with `..` or an absolute one, where the absolute root reads better.
+fn up_from(source: &Path, levels: usize) -> Option<String> {
+    use std::path::Component;
+    let mut parts = Vec::new();
+    for c in source.components() {
+        match c {
+            Component::Normal(p) => parts.push(p.to_string_lossy()),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    let kept = parts.len().saturating_sub(levels);
+    let ups = levels.saturating_sub(parts.len());
+    parts.truncate(kept);
+    parts.extend(std::iter::repeat_n("..".into(), ups));
+    Some(if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::up_from;
+    use std::path::Path;
+
+    #[test]
+    fn the_site_root_is_suggested_as_a_person_would_type_it() {
+        let up = |p: &str, n| up_from(Path::new(p), n);
+        assert_eq!(up(".", 1).as_deref(), Some(".."));
+        assert_eq!(up(".", 2).as_deref(), Some("../.."));
+        assert_eq!(up("_posts", 1).as_deref(), Some("."));
+        assert_eq!(up("site/_posts/2024", 2).as_deref(), Some("site"));
+        assert_eq!(up("./_posts/2024", 3).as_deref(), Some(".."));
+        assert_eq!(up("../_posts", 1), None);
+        assert_eq!(up("/srv/site/_posts", 1), None);
+    }
 }

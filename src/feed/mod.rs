@@ -36,7 +36,10 @@ pub enum FeedErrorKind {
     InvalidId,
     /// Two entries have the same id (or, in RSS, the same URL, its `guid`).
     DuplicateId,
-    /// A language is not a language tag (BCP 47: `en`, `en-US`, `zh-Hant`).
+    /// A language is not a language tag (BCP 47 with a two- or three-letter
+    /// language, as RSS also requires: `en`, `en-US`, `zh-Hant-TW`; not
+    /// `english`, not the POSIX locale `en_US`, for which the message
+    /// suggests `en-US`).
     InvalidLanguage,
     /// An author has no name.
     EmptyName,
@@ -104,7 +107,10 @@ impl fmt::Display for FeedError {
             FeedErrorKind::EmptyTitle => f.write_str("the title is empty; every feed and entry needs a title readers can see"),
             FeedErrorKind::InvalidId => write!(f, "the id `{v}` is not an absolute URI; use the post's permanent URL or a `tag:` URI"),
             FeedErrorKind::DuplicateId => write!(f, "`{v}` is also the id of an earlier entry; readers would show only one of them, so give each entry its own"),
-            FeedErrorKind::InvalidLanguage => write!(f, "`{v}` is not a language tag; write one such as `en`, `en-US` or `ko`"),
+            FeedErrorKind::InvalidLanguage => match crate::lang::normalize(v) {
+                Some(tag) => write!(f, "`{v}` is not a language tag; write `{tag}`"),
+                None => write!(f, "`{v}` is not a language tag; write one such as `en`, `en-US` or `ko`"),
+            },
             FeedErrorKind::EmptyName => f.write_str("an author's name is empty; give the person a name"),
             FeedErrorKind::MissingDate => f.write_str("an Atom feed needs a date, and this one has no entries to take it from; set the feed's `empty_updated`"),
             FeedErrorKind::Io => match &self.io {
@@ -133,7 +139,11 @@ pub(crate) enum Format {
 /// are the validator's (one rule per spec concept), so what passes here
 /// passes `validate` too.
 pub(crate) fn check(feed: &Feed, format: Format) -> Result<(), FeedError> {
-    use crate::validate::checks::{is_absolute_iri, is_language};
+    use crate::validate::checks::is_absolute_iri;
+    // The one language rule (`lang`), in the form every format accepts: a
+    // tag RSS refuses (`english` is well-formed BCP 47, but no language)
+    // is refused for Atom and JSON Feed too, since one Feed is all three.
+    let is_language = crate::lang::is_rss_language;
     use FeedErrorKind::*;
     let meta = &feed.meta;
     let blank = |s: &str| crate::text::xml_safe(s).trim().is_empty();
