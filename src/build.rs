@@ -173,7 +173,7 @@ struct Site {
     found: source::Discovery,
     /// Pages, static files and collection documents (a Jekyll site only).
     site_files: Vec<source::SiteFile>,
-    /// Commit dates, when the source is in a git work tree.
+    /// Commit dates, when the source is in a git work tree (read by `make`).
     git: Option<source::GitDates>,
     /// What shapes a record: the configuration, source and destination.
     key: u64,
@@ -259,14 +259,13 @@ fn survey(opts: &BuildOptions) -> Result<Site, Error> {
             (f.size, f.modified)
         })
     });
-    let git = source::git_dates(&opts.source);
     Ok(Site {
         config,
         dest,
         kind,
         found,
         site_files,
-        git,
+        git: None,
         key,
         inputs,
         cache,
@@ -404,6 +403,8 @@ pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
 fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result<Made, Error> {
     // Records, and so the cache, in walk order.
     site.found.sort();
+    // Here, not in `survey`: an unchanged re-run never runs git.
+    site.git = source::git_dates(&opts.source);
     let site = &*site;
     let config = &site.config;
     let dest = site.dest.clone();

@@ -759,8 +759,17 @@ fn site_file(
     if !meta.is_file() {
         return None;
     }
+    // Only files that can be listed need their first line read: a page
+    // whose output is HTML, or a static file jekyll-sitemap lists. Images,
+    // fonts and scripts are never opened (a cron re-run walks them all).
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let listable = MARKDOWN_EXTENSIONS.contains(&ext.as_str())
+        || matches!(ext.as_str(), "html" | "htm" | "xhtml" | "pdf" | "xml" | "json" | "txt");
     Some(SiteFile {
-        front_matter: has_yaml_header(&path),
+        front_matter: listable && has_yaml_header(&path),
         size: meta.len(),
         modified: meta.modified().ok(),
         path,
