@@ -216,6 +216,24 @@ impl SiteConfig {
             .last()
             .cloned()
             .unwrap_or_else(|| opts.source.join("_config.yml"));
+        // Ruby's YAML keeps the last of a repeated key, and so does the
+        // merge above; say so, file by file.
+        for file in &files {
+            let Ok(text) = std::fs::read_to_string(file) else {
+                continue;
+            };
+            if let Ok((_, repeated)) =
+                yaml::parse_mapping_noting(text.trim_start_matches('\u{feff}'))
+            {
+                for key in repeated {
+                    config.notices.push(Notice {
+                        severity: Severity::Warning,
+                        at: Location::new(file, find_key_line(file, &key)),
+                        message: format!("`{key}` is given more than once; the last value is used, as Jekyll does. Remove the others"),
+                    });
+                }
+            }
+        }
         let data_dir = map
             .get("data_dir")
             .and_then(yaml::scalar_string)

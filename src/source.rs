@@ -767,7 +767,10 @@ fn site_file(
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     let listable = MARKDOWN_EXTENSIONS.contains(&ext.as_str())
-        || matches!(ext.as_str(), "html" | "htm" | "xhtml" | "pdf" | "xml" | "json" | "txt");
+        || matches!(
+            ext.as_str(),
+            "html" | "htm" | "xhtml" | "pdf" | "xml" | "json" | "txt"
+        );
     Some(SiteFile {
         front_matter: listable && has_yaml_header(&path),
         size: meta.len(),

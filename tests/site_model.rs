@@ -274,7 +274,7 @@ fn a_cached_build_equals_a_fresh_one_when_the_build_date_moves() {
 #[test]
 fn misspelt_keys_are_reported_with_a_did_you_mean() {
     let src = site(
-        "url: https://example.com\ntimezon: Asia/Seoul\nfeed:\n  post_limit: 5\nfeedwright:\n  rs: false\ngithub_username: me\n",
+        "url: https://example.com\ntimezon: Asia/Seoul\nfeed:\n  post_limit: 5\nfeedwright:\n  rs: false\ngithub_username: me\ntitle: One\ntitle: Two\n",
         &[(
             "2024-01-01-a.md",
             "---\ntitle: A\npublshed: false\ntoc: true\nsitemap:\n  prority: 0.5\n---\nA.\n",
@@ -303,6 +303,12 @@ fn misspelt_keys_are_reported_with_a_did_you_mean() {
         "`feedwright.rs` is not a key of `feedwright`",
     );
     said("2024-01-01-a.md", 3, "did you mean `published`?");
+    said(
+        "_config.yml",
+        8,
+        "`title` is given more than once; the last value is used",
+    );
+    assert!(read(&dest.path().join("feed.xml")).contains("<title>Two</title>"));
     said(
         "2024-01-01-a.md",
         5,
