@@ -173,6 +173,8 @@ struct Site {
     found: source::Discovery,
     /// Pages, static files and collection documents (a Jekyll site only).
     site_files: Vec<source::SiteFile>,
+    /// Commit dates, when the source is in a git work tree (read by `make`).
+    git: Option<source::GitDates>,
     /// What shapes a record: the configuration, source and destination.
     key: u64,
     /// `key` plus every post file's name, size and modification time; known
@@ -263,6 +265,7 @@ fn survey(opts: &BuildOptions) -> Result<Site, Error> {
         kind,
         found,
         site_files,
+        git: None,
         key,
         inputs,
         cache,
@@ -400,6 +403,8 @@ pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
 fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result<Made, Error> {
     // Records, and so the cache, in walk order.
     site.found.sort();
+    // Here, not in `survey`: an unchanged re-run never runs git.
+    site.git = source::git_dates(&opts.source);
     let site = &*site;
     let config = &site.config;
     let dest = site.dest.clone();
@@ -409,6 +414,7 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
         config,
         kind,
         now: opts.now,
+        git: site.git.as_ref(),
     };
 
     let cached = site.cache.as_ref().map(Cache::posts).unwrap_or_default();
@@ -425,7 +431,8 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
                     Some(r)
                         if file.modified.is_some()
                             && r.size == file.size
-                            && r.modified == file.modified =>
+                            && r.modified == file.modified
+                            && !matches!(&r.outcome, Ok(Some(m)) if m.clamped_to_now) =>
                     {
                         (r.clone(), true)
                     }
@@ -450,6 +457,13 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
 
     let mut notices = found.notices.clone();
     notices.extend(config.notices.iter().cloned());
+    if site.git.as_ref().is_some_and(|g| g.shallow) {
+        notices.push(Notice {
+            severity: Severity::Warning,
+            at: Location::new(&opts.source, None),
+            message: "this is a shallow git clone, so posts dated by their commits get the date of the oldest commit it holds; clone the whole history (actions/checkout: `fetch-depth: 0`)".into(),
+        });
+    }
     let mut stats = Stats {
         read: found.len(),
         from_cache: hits.iter().filter(|&&hit| hit).count(),
@@ -473,7 +487,13 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
                 valid_until = Some(valid_until.map_or(meta.date, |t| t.min(meta.date)));
                 skip(SkipReason::Future(meta.date))
             }
-            Ok(Some(meta)) => posts.push(meta),
+            Ok(Some(meta)) => {
+                if meta.clamped_to_now {
+                    // Dated by "now": the outputs change with the build date.
+                    valid_until = Some(valid_until.map_or(opts.now, |t| t.min(opts.now)));
+                }
+                posts.push(meta)
+            }
             Ok(None) => skip(SkipReason::NoFrontMatter),
             Err(e) => {
                 stats.rejected_posts.push(e.at.path.clone());

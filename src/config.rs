@@ -185,6 +185,9 @@ pub struct SiteConfig {
     /// The site's `permalink` as written (a style name or a template): the
     /// suffix of page and collection URLs follows it.
     pub permalink_style: String,
+    /// jekyll-last-modified-at is among `plugins` (or `gems`): a post's
+    /// `last_modified_at` defaults to its file's last commit.
+    pub git_last_modified: bool,
     /// `_data/authors.{yml,yaml,json}` (jekyll-feed's `site.data.authors`).
     pub authors: Option<Mapping>,
     /// Warnings about the configuration (values dropped or mended).
@@ -213,6 +216,24 @@ impl SiteConfig {
             .last()
             .cloned()
             .unwrap_or_else(|| opts.source.join("_config.yml"));
+        // Ruby's YAML keeps the last of a repeated key, and so does the
+        // merge above; say so, file by file.
+        for file in &files {
+            let Ok(text) = std::fs::read_to_string(file) else {
+                continue;
+            };
+            if let Ok((_, repeated)) =
+                yaml::parse_mapping_noting(text.trim_start_matches('\u{feff}'))
+            {
+                for key in repeated {
+                    config.notices.push(Notice {
+                        severity: Severity::Warning,
+                        at: Location::new(file, find_key_line(file, &key)),
+                        message: format!("`{key}` is given more than once; the last value is used, as Jekyll does. Remove the others"),
+                    });
+                }
+            }
+        }
         let data_dir = map
             .get("data_dir")
             .and_then(yaml::scalar_string)
@@ -515,6 +536,31 @@ impl SiteConfig {
                 }
             }
         });
+        for (k, _) in map {
+            let Some(k) = k.as_str() else { continue };
+            if let Some(known) = near_miss(k, JEKYLL_CONFIG_KEYS) {
+                warn(k, format!("`{k}` is not a key Jekyll knows, so it is ignored; did you mean `{known}`?"));
+            }
+        }
+        for (name, known) in [("feed", JEKYLL_FEED_KEYS), ("feedwright", FEEDWRIGHT_KEYS)] {
+            if let Some(m) = map.get(name).and_then(Value::as_mapping) {
+                for (k, _) in m {
+                    let Some(k) = k.as_str() else { continue };
+                    if !known.contains(&k) {
+                        let hint = near_miss(k, known).map_or_else(
+                            || format!("the keys are {}", known.join(", ")),
+                            |n| format!("did you mean `{n}`?"),
+                        );
+                        warn(
+                            k,
+                            format!(
+                                "`{name}.{k}` is not a key of `{name}`, so it is ignored; {hint}"
+                            ),
+                        );
+                    }
+                }
+            }
+        }
         let defaults = defaults(map.get("defaults"), &mut warn);
         let (collections, posts_permalink) = collections(map.get("collections"), &mut warn);
         let collections_dir = string("collections_dir")
@@ -557,6 +603,11 @@ impl SiteConfig {
             collections_dir,
             permalink_style: string("permalink")
                 .map_or_else(|| "date".into(), |p| p.trim().to_string()),
+            git_last_modified: ["plugins", "gems"].iter().any(|k| {
+                names(k)
+                    .iter()
+                    .any(|p| p.trim() == "jekyll-last-modified-at")
+            }),
             authors: None,
             notices,
         })
@@ -662,6 +713,113 @@ impl SiteConfig {
     pub fn site_url_text(&self, path: &str) -> Result<String, crate::model::UrlError> {
         self.base.join_path_text(path)
     }
+}
+
+/// Jekyll's own configuration keys (`Configuration::DEFAULTS`) and the ones
+/// jekyll-feed, jekyll-sitemap and jekyll-seo-tag read: a key a letter or
+/// two away from one of these is most likely a typo of it.
+const JEKYLL_CONFIG_KEYS: &[&str] = &[
+    "source",
+    "destination",
+    "collections_dir",
+    "cache_dir",
+    "plugins_dir",
+    "layouts_dir",
+    "data_dir",
+    "includes_dir",
+    "collections",
+    "safe",
+    "include",
+    "exclude",
+    "keep_files",
+    "encoding",
+    "markdown_ext",
+    "strict_front_matter",
+    "show_drafts",
+    "limit_posts",
+    "future",
+    "unpublished",
+    "whitelist",
+    "plugins",
+    "markdown",
+    "highlighter",
+    "lsi",
+    "excerpt_separator",
+    "incremental",
+    "detach",
+    "port",
+    "host",
+    "baseurl",
+    "show_dir_listing",
+    "permalink",
+    "paginate_path",
+    "timezone",
+    "quiet",
+    "verbose",
+    "defaults",
+    "liquid",
+    "kramdown",
+    "url",
+    "title",
+    "description",
+    "author",
+    "lang",
+    "locale",
+    "feed",
+    "feedwright",
+    "paginate",
+    "gems",
+    "theme",
+    "name",
+    "logo",
+    "social",
+    "twitter",
+    "facebook",
+    "webmaster_verifications",
+    "tagline",
+    "date_format",
+];
+
+/// jekyll-feed's `feed:` keys.
+const JEKYLL_FEED_KEYS: &[&str] = &[
+    "path",
+    "posts_limit",
+    "excerpt_only",
+    "categories",
+    "tags",
+    "collections",
+    "disable_in_development",
+];
+
+/// feedwright's own `feedwright:` keys.
+const FEEDWRIGHT_KEYS: &[&str] = &[
+    "rss",
+    "json",
+    "sitemap",
+    "sitemap_gzip",
+    "changefreq",
+    "priority",
+    "hub",
+    "icon",
+    "favicon",
+    "news",
+    "xsl",
+    "pretty",
+];
+
+/// The known key `key` most likely misspells: not itself known, and within
+/// one edit (keys up to five letters) or two (longer ones) of a known key.
+pub fn near_miss(key: &str, known: &[&'static str]) -> Option<&'static str> {
+    if known.contains(&key) || key.len() < 3 {
+        return None;
+    }
+    let limit = if key.len() <= 5 { 1 } else { 2 };
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(key, k), *k))
+        .filter(|(d, _)| *d > 0 && *d <= limit)
+        .min()
+        .map(|(_, k)| k)
 }
 
 /// Ruby's `Utils.deep_merge_hashes`: `over`'s values win; maps in both are merged.

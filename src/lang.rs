@@ -134,6 +134,7 @@ pub fn is_rss_language(tag: &str) -> bool {
 /// encoding and modifier (`en_US.UTF-8`, `de_DE@euro`). The case of each
 /// subtag is made conventional: language lower, script title, region upper.
 /// The result is always a tag RSS accepts too ([`is_rss_language`]).
+#[cfg_attr(not(feature = "site"), allow(dead_code))]
 pub fn normalize(raw: &str) -> Option<String> {
     let s = raw.trim();
     let s = s.split(['.', '@']).next().unwrap_or("");

@@ -525,6 +525,77 @@ fn system_time(secs: i64, nanos: u32) -> Option<SystemTime> {
     whole?.checked_add(Duration::from_nanos(u64::from(nanos)))
 }
 
+/// When each file of a git work tree was added and last changed, by commit
+/// time: what dates a post that has no date anywhere, and (with
+/// jekyll-last-modified-at) its `last_modified_at`, the same in every clone
+/// whatever its file times.
+#[derive(Debug, Default)]
+pub struct GitDates {
+    /// Path relative to the source → (first commit, last commit), Unix seconds.
+    files: std::collections::HashMap<String, (i64, i64)>,
+    /// A shallow clone: the oldest commit it holds stands for all history.
+    pub shallow: bool,
+}
+
+impl GitDates {
+    /// (added, last changed) of the file at `relative` (from the source).
+    pub fn of(&self, relative: &str) -> Option<(i64, i64)> {
+        self.files.get(relative).copied()
+    }
+}
+
+/// Reads the commit dates of every file under `source`, in one `git log`
+/// pass (one process for the whole site, not one per file). `None` when
+/// `source` is not inside a git work tree or git cannot be run.
+///
+/// The git command line rather than a library: it is what made the
+/// checkout, so it reads every repository format and configuration the
+/// user's clone has, and it costs the build no dependency.
+pub fn git_dates(source: &Path) -> Option<GitDates> {
+    // Cheap first: no `.git` above the source, no process at all.
+    let abs = source.canonicalize().ok()?;
+    if !abs.ancestors().any(|a| a.join(".git").exists()) {
+        return None;
+    }
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(&abs)
+            .args(["-c", "core.quotepath=off"])
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+    };
+    let shallow = git(&["rev-parse", "--is-shallow-repository"])?;
+    let shallow = String::from_utf8_lossy(&shallow.stdout).trim() == "true";
+    // Newest first: a file's first sighting is its last change, its last
+    // sighting the commit that added it.
+    let log = git(&[
+        "log",
+        "--format=%x01%ct",
+        "--name-only",
+        "--relative",
+        "--",
+        ".",
+    ])?;
+    let mut files: std::collections::HashMap<String, (i64, i64)> = Default::default();
+    let mut time = None;
+    for line in String::from_utf8_lossy(&log.stdout).lines() {
+        if let Some(t) = line.strip_prefix('\u{1}') {
+            time = t.trim().parse::<i64>().ok();
+        } else if let (Some(t), false) = (time, line.is_empty()) {
+            files
+                .entry(line.to_string())
+                .and_modify(|e| e.0 = t)
+                .or_insert((t, t));
+        }
+    }
+    Some(GitDates { files, shallow })
+}
+
 /// A file of a Jekyll site other than a post, as Jekyll's reader sorts it:
 /// a page (front matter, outside collections), a document of an `output`
 /// collection, or a static file.
@@ -688,8 +759,20 @@ fn site_file(
     if !meta.is_file() {
         return None;
     }
+    // Only files that can be listed need their first line read: a page
+    // whose output is HTML, or a static file jekyll-sitemap lists. Images,
+    // fonts and scripts are never opened (a cron re-run walks them all).
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let listable = MARKDOWN_EXTENSIONS.contains(&ext.as_str())
+        || matches!(
+            ext.as_str(),
+            "html" | "htm" | "xhtml" | "pdf" | "xml" | "json" | "txt"
+        );
     Some(SiteFile {
-        front_matter: has_yaml_header(&path),
+        front_matter: listable && has_yaml_header(&path),
         size: meta.len(),
         modified: meta.modified().ok(),
         path,

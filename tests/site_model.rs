@@ -135,3 +135,194 @@ fn drafts_are_left_out_and_toml_or_json_front_matter_is_refused() {
         assert!(n.message.contains(what) && n.at.line == Some(1), "{n}");
     }
 }
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_DATE", "2024-05-06T07:08:09Z")
+        .env("GIT_COMMITTER_DATE", "2024-05-06T07:08:09Z")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The user's undated post, committed in git: two clones whose files have
+/// different times publish byte-identical outputs, dated by the commit
+/// that added the post (not by either checkout), without a warning.
+#[test]
+fn an_undated_post_in_git_is_dated_by_its_commit_the_same_in_every_clone() {
+    let origin = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("user-post"), origin.path());
+    git(origin.path(), &["init", "-q"]);
+    git(origin.path(), &["add", "."]);
+    git(origin.path(), &["commit", "-q", "-m", "post"]);
+    let clones = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for (name, time) in [("a", 1_600_000_000), ("b", 1_700_000_000)] {
+        let clone = clones.path().join(name);
+        git(
+            clones.path(),
+            &["clone", "-q", origin.path().to_str().unwrap(), name],
+        );
+        for e in std::fs::read_dir(&clone).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_file() {
+                std::fs::File::options()
+                    .write(true)
+                    .open(e.path())
+                    .unwrap()
+                    .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(time))
+                    .unwrap();
+            }
+        }
+        let dest = clones.path().join(format!("{name}-out"));
+        let mut opts = options(&clone, &dest);
+        opts.url = Some("https://newsdao.kr".into());
+        let report = feedwright::build(&opts).unwrap();
+        assert_eq!(report.stats.published, 1);
+        assert!(
+            !report
+                .notices
+                .iter()
+                .any(|n| n.message.contains("modification time")),
+            "{:#?}",
+            report.notices
+        );
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dest)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                (
+                    e.file_name().into_string().unwrap(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        outputs.push(files);
+    }
+    assert!(!outputs[0].is_empty());
+    assert_eq!(
+        outputs[0], outputs[1],
+        "two clones, two file times, one output"
+    );
+    let atom = String::from_utf8(
+        outputs[0]
+            .iter()
+            .find(|(n, _)| n == "feed.xml")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    assert!(
+        atom.contains("<published>2024-05-06T07:08:09+00:00</published>"),
+        "{atom}"
+    );
+}
+
+/// A post dated by a file time later than the build date is dated "now"; a
+/// cached build at a later build date must equal a fresh one, so such a
+/// record is never reused.
+#[test]
+fn a_cached_build_equals_a_fresh_one_when_the_build_date_moves() {
+    let src = fixture_copy("user-post");
+    let post = std::fs::read_dir(src.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    // A file time after both build dates.
+    std::fs::File::options()
+        .write(true)
+        .open(&post)
+        .unwrap()
+        .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(4_000_000_000))
+        .unwrap();
+    let build = |now: &str, cache: bool| {
+        let dest = tempfile::tempdir().unwrap();
+        let mut opts = options(src.path(), dest.path());
+        opts.url = Some("https://newsdao.kr".into());
+        opts.now = date(now);
+        opts.cache = cache;
+        feedwright::build(&opts).unwrap();
+        let feed = read(&dest.path().join("feed.xml"));
+        (dest, feed)
+    };
+    let (_d1, first) = build("2026-01-01T00:00:00Z", true);
+    assert!(first.contains("2026-01-01T00:00:00"), "{first}");
+    let (_d2, cached) = build("2026-02-01T00:00:00Z", true);
+    let (_d3, fresh) = build("2026-02-01T00:00:00Z", false);
+    assert_eq!(cached, fresh);
+    assert!(fresh.contains("2026-02-01T00:00:00"), "{fresh}");
+}
+
+/// Typos are reported, not silently ignored: near-misses of Jekyll's keys in
+/// `_config.yml` and front matter, and unknown keys of `feed:`,
+/// `feedwright:` and a post's `sitemap:` map, each with a did-you-mean.
+#[test]
+fn misspelt_keys_are_reported_with_a_did_you_mean() {
+    let src = site(
+        "url: https://example.com\ntimezon: Asia/Seoul\nfeed:\n  post_limit: 5\nfeedwright:\n  rs: false\ngithub_username: me\ntitle: One\ntitle: Two\n",
+        &[(
+            "2024-01-01-a.md",
+            "---\ntitle: A\npublshed: false\ntoc: true\nsitemap:\n  prority: 0.5\n---\nA.\n",
+        )],
+    );
+    let dest = tempfile::tempdir().unwrap();
+    let report = feedwright::build(&options(src.path(), dest.path())).unwrap();
+    let said = |file: &str, line: usize, words: &str| {
+        assert!(
+            report.notices.iter().any(|n| n.at.path.ends_with(file)
+                && n.at.line == Some(line)
+                && n.message.contains(words)),
+            "no warning at {file}:{line} saying {words:?}: {:#?}",
+            report.notices
+        );
+    };
+    said("_config.yml", 2, "did you mean `timezone`?");
+    said(
+        "_config.yml",
+        4,
+        "`feed.post_limit` is not a key of `feed`, so it is ignored; did you mean `posts_limit`?",
+    );
+    said(
+        "_config.yml",
+        6,
+        "`feedwright.rs` is not a key of `feedwright`",
+    );
+    said("2024-01-01-a.md", 3, "did you mean `published`?");
+    said(
+        "_config.yml",
+        8,
+        "`title` is given more than once; the last value is used",
+    );
+    assert!(read(&dest.path().join("feed.xml")).contains("<title>Two</title>"));
+    said(
+        "2024-01-01-a.md",
+        5,
+        "`sitemap.prority` is not a key of `sitemap`, so it is ignored; did you mean `priority`?",
+    );
+    // Theme keys and custom front matter far from any known key are not typos.
+    assert_eq!(
+        report
+            .notices
+            .iter()
+            .filter(|n| n.message.contains("ignored"))
+            .count(),
+        5,
+        "{:#?}",
+        report.notices
+    );
+}

@@ -19,6 +19,34 @@ use crate::yaml::{self, Value};
 use chrono::{DateTime, FixedOffset};
 use dates::Quoting;
 
+/// Front-matter keys Jekyll, jekyll-feed, jekyll-sitemap and feedwright
+/// read: a key a letter or two away from one of these is most likely a typo.
+const FRONT_MATTER_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "published",
+    "permalink",
+    "categories",
+    "category",
+    "tags",
+    "tag",
+    "author",
+    "authors",
+    "lang",
+    "image",
+    "images",
+    "description",
+    "excerpt",
+    "excerpt_separator",
+    "last_modified_at",
+    "sitemap",
+    "layout",
+    "slug",
+    "draft",
+    "ref",
+    "translationKey",
+];
+
 /// Longest title kept, in characters; longer ones are shortened with a warning.
 pub const MAX_TITLE_CHARS: usize = 1000;
 /// Longest summary kept, in characters.
@@ -33,8 +61,10 @@ pub struct Context<'a> {
     pub config: &'a SiteConfig,
     /// Jekyll site or plain folder.
     pub kind: SiteKind,
-    /// The build's "now"; used only to report a post dated from its file time.
+    /// The build's "now": a post dated from its file time is never later.
     pub now: DateTime<FixedOffset>,
+    /// Commit dates, when the site is in a git work tree.
+    pub git: Option<&'a crate::source::GitDates>,
 }
 
 /// Everything the sitemap and feed selection need to know about a post:
@@ -62,6 +92,10 @@ pub struct PostMeta {
     pub tags: Vec<String>,
     /// False for `published: false`.
     pub published: bool,
+    /// True when the post's date came from its file or commit time and was
+    /// later than the build date, so "now" dated it: the cache never reuses
+    /// such a record.
+    pub clamped_to_now: bool,
     /// `draft: true`: jekyll-feed leaves such a post out of feeds, and Hugo
     /// does not publish it; feedwright leaves it out of every output.
     pub draft: bool,
@@ -224,6 +258,33 @@ pub fn front_matter_end(bytes: &[u8]) -> Option<usize> {
     None
 }
 
+/// Warnings (key, message) for front-matter keys that are likely typos of
+/// ones Jekyll reads, and for unknown keys of a `sitemap:` map.
+fn misspelt_keys(fm: &yaml::Mapping) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for key in fm.keys().filter_map(Value::as_str) {
+        if let Some(known) = crate::config::near_miss(key, FRONT_MATTER_KEYS) {
+            out.push((key.to_string(), format!("`{key}` is not a front-matter key Jekyll or jekyll-feed reads, so it is ignored; did you mean `{known}`?")));
+        }
+    }
+    if let Some(Value::Mapping(m)) = yaml::get(fm, "sitemap") {
+        const KEYS: &[&str] = &["changefreq", "priority"];
+        for key in m.keys().filter_map(Value::as_str) {
+            if !KEYS.contains(&key) {
+                let hint = crate::config::near_miss(key, KEYS).map_or_else(
+                    || "the keys are changefreq and priority".to_string(),
+                    |k| format!("did you mean `{k}`?"),
+                );
+                out.push((
+                    "sitemap".to_string(),
+                    format!("`sitemap.{key}` is not a key of `sitemap`, so it is ignored; {hint}"),
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// Hugo's TOML (`+++`) and JSON (`{`) front matter: Jekyll reads neither
 /// and would publish it as the body's text, which must never reach a feed.
 fn refuse_other_front_matter(text: &str, path: &std::path::Path) -> Result<(), PostError> {
@@ -281,6 +342,7 @@ pub fn read_meta(
         at: Location::new(path, e.line.map(|l| l + parts.yaml_line - 1)),
         message: format!("front matter is not valid YAML: {}; fix the YAML (quote values that contain `: ` or start with a special character)", strip_position(&e.message)),
     })?;
+    let typos = misspelt_keys(&own);
     // Jekyll's front-matter `defaults`, under the post's own keys.
     let defaults = cx.config.defaults_for(&document_path(file, cx), "posts");
     let fm = if defaults.is_empty() {
@@ -300,6 +362,9 @@ pub fn read_meta(
             message,
         })
     };
+    for (key, message) in typos {
+        warn(notices, Some(&key), message);
+    }
     for key in repeated {
         warn(notices, Some(&key), format!("`{key}` is given more than once; the last value is used, as Jekyll does. Remove the others"));
     }
@@ -351,7 +416,9 @@ pub fn read_meta(
         title = crate::text::truncate_chars(&title, MAX_TITLE_CHARS);
     }
 
-    // Dates: front matter, else the file name, else the file's modification time.
+    // Dates: front matter, else the file name, else the commit that added
+    // the file, else the file's modification time.
+    let mut clamped_to_now = false;
     let date = match yaml::get(&fm, "date") {
         Some(v) if !matches!(v, Value::Null) => {
             let raw = yaml::scalar_string(v).ok_or_else(|| {
@@ -393,18 +460,50 @@ pub fn read_meta(
                 })
             }
             None => {
-                // A file time after the build date (a checkout made today, a test's
-                // fixed date) must not hide the post as "future".
-                let t = mtime.map_or(cx.now, |m| m.min(cx.now));
-                warn(notices, None, format!(
-                    "no date in the front matter or the file name; using the file's modification time ({}). Add `date:` to the front matter to fix the post's date",
-                    t.to_rfc3339()
-                ));
+                // The commit that added the file dates it the same in every
+                // clone; the file time differs from one checkout to the next.
+                let committed = cx
+                    .git
+                    .and_then(|g| g.of(&file.relative_path))
+                    .and_then(|(added, _)| DateTime::from_timestamp(added, 0))
+                    .map(|t| t.fixed_offset());
+                let (t, from) = match committed {
+                    Some(t) => (t, None),
+                    None => (
+                        mtime.unwrap_or(cx.now),
+                        Some(if cx.git.is_some() {
+                            "the file is not committed yet, so its date is the file's modification time"
+                        } else {
+                            "the site is not in a git work tree, so its date is the file's modification time"
+                        }),
+                    ),
+                };
+                // A date after the build date (a checkout or commit made
+                // today, a test's fixed date) must not hide the post as
+                // "future"; such a record is never reused from the cache.
+                if t > cx.now {
+                    clamped_to_now = true;
+                }
+                let t = t.min(cx.now);
+                if let Some(from) = from {
+                    warn(notices, None, format!(
+                        "no date in the front matter or the file name; {from} ({}), which changes with every checkout. Pin it: add `date: {}` to the front matter, or commit the file in git",
+                        t.to_rfc3339(),
+                        dates::to_zone(tz, t).format("%Y-%m-%d %H:%M:%S %z")
+                    ));
+                }
                 dates::to_zone(tz, t)
             }
         },
     };
     let last_modified = match text_value("last_modified_at")? {
+        // jekyll-last-modified-at: the file's last commit.
+        None if config.git_last_modified => cx
+            .git
+            .and_then(|g| g.of(&file.relative_path))
+            .and_then(|(_, last)| DateTime::from_timestamp(last, 0))
+            .map(|t| dates::to_zone(tz, t.fixed_offset()))
+            .filter(|t| *t > date),
         None => None,
         Some(raw) => {
             let q =
@@ -641,6 +740,7 @@ pub fn read_meta(
         feed_categories,
         tags,
         published,
+        clamped_to_now,
         draft,
         in_sitemap,
         summary,
