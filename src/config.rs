@@ -813,13 +813,35 @@ pub fn near_miss(key: &str, known: &[&'static str]) -> Option<&'static str> {
     if known.contains(&key) || key.len() < 3 {
         return None;
     }
+    // Every post's own keys pass through here, and a site's posts repeat the
+    // same few (`feature_text` in each of 100,000 posts): each thread answers
+    // a key once.
+    thread_local! {
+        static ANSWERS: std::cell::RefCell<std::collections::HashMap<(usize, String), Option<&'static str>>> =
+            Default::default();
+    }
+    let list = known.as_ptr() as usize;
+    if let Some(answer) = ANSWERS.with(|a| a.borrow().get(&(list, key.to_string())).copied()) {
+        return answer;
+    }
     let limit = if key.len() <= 5 { 1 } else { 2 };
-    known
+    // An edit distance is never below the difference in length.
+    let chars = key.chars().count();
+    let answer = known
         .iter()
+        .filter(|k| k.chars().count().abs_diff(chars) <= limit)
         .map(|k| (strsim::damerau_levenshtein(key, k), *k))
         .filter(|(d, _)| *d > 0 && *d <= limit)
         .min()
-        .map(|(_, k)| k)
+        .map(|(_, k)| k);
+    ANSWERS.with(|a| {
+        let mut a = a.borrow_mut();
+        // Bounded: a site whose every post has keys of its own gains nothing.
+        if a.len() < 4096 {
+            a.insert((list, key.to_string()), answer);
+        }
+    });
+    answer
 }
 
 /// Ruby's `Utils.deep_merge_hashes`: `over`'s values win; maps in both are merged.
@@ -1185,4 +1207,49 @@ fn find_key_line(path: &Path, key: &str) -> Option<usize> {
     text.lines()
         .position(|l| l.trim_start().starts_with(&format!("{key}:")))
         .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `near_miss` without the length filter: the rule it shortcuts.
+    fn near_miss_plain(key: &str, known: &[&'static str]) -> Option<&'static str> {
+        if known.contains(&key) || key.len() < 3 {
+            return None;
+        }
+        let limit = if key.len() <= 5 { 1 } else { 2 };
+        known
+            .iter()
+            .map(|k| (strsim::damerau_levenshtein(key, k), *k))
+            .filter(|(d, _)| *d > 0 && *d <= limit)
+            .min()
+            .map(|(_, k)| k)
+    }
+
+    #[test]
+    fn near_miss_suggests_the_key_a_typo_meant() {
+        assert_eq!(near_miss("timezon", JEKYLL_CONFIG_KEYS), Some("timezone"));
+        assert_eq!(near_miss("timezone", JEKYLL_CONFIG_KEYS), None);
+        assert_eq!(near_miss("feature_text", JEKYLL_CONFIG_KEYS), None);
+    }
+
+    proptest! {
+        #[test]
+        fn the_length_filter_never_changes_a_suggestion(
+            key in "[a-z_]{0,14}|[가-힣a-z]{1,8}",
+            pick in 0usize..200,
+            edit in "[a-z_]?",
+        ) {
+            // Keys near known ones as well as random ones.
+            let mut key = key;
+            if pick < JEKYLL_CONFIG_KEYS.len() {
+                key = format!("{}{edit}", &JEKYLL_CONFIG_KEYS[pick][1..]);
+            }
+            for known in [JEKYLL_CONFIG_KEYS, FEEDWRIGHT_KEYS] {
+                prop_assert_eq!(near_miss(&key, known), near_miss_plain(&key, known));
+            }
+        }
+    }
 }
