@@ -173,6 +173,9 @@ struct Site {
     found: source::Discovery,
     /// Pages, static files and collection documents (a Jekyll site only).
     site_files: Vec<source::SiteFile>,
+    /// The documents of each collection with a feed (`feed.collections`), in
+    /// `config.collection_feeds` order.
+    feed_docs: Vec<Vec<source::SiteFile>>,
     /// Commit dates, when the source is in a git work tree (read by `make`).
     git: Option<source::GitDates>,
     /// What shapes a record: the configuration, source and destination.
@@ -226,13 +229,7 @@ fn survey(opts: &BuildOptions) -> Result<Site, Error> {
                 .collections
                 .iter()
                 .filter(|c| c.output)
-                .map(|c| {
-                    let dir = match config.collections_dir.as_str() {
-                        "" => format!("_{}", c.label),
-                        d => format!("{d}/_{}", c.label),
-                    };
-                    (c.label.clone(), dir)
-                })
+                .map(|c| (c.label.clone(), collection_dir(&config, &c.label)))
                 .collect();
             source::discover_site_files(
                 &opts.source,
@@ -244,12 +241,33 @@ fn survey(opts: &BuildOptions) -> Result<Site, Error> {
         }
         SiteKind::Plain => Vec::new(),
     };
-    // The sitemap lists them: a change to one must not let a manifest vouch
-    // for old outputs.
+    let feed_docs: Vec<Vec<source::SiteFile>> = match kind {
+        SiteKind::Jekyll => config
+            .collection_feeds
+            .iter()
+            .map(
+                |f| match config.collections.iter().find(|c| c.label == f.label) {
+                    Some(c) => source::discover_collection(
+                        &opts.source,
+                        &config.exclude,
+                        &config.include,
+                        &c.label,
+                        &collection_dir(&config, &c.label),
+                    ),
+                    // Not a collection: jekyll-feed's `site[label]` is nil, an empty feed.
+                    None => Vec::new(),
+                },
+            )
+            .collect(),
+        SiteKind::Plain => Vec::new(),
+    };
+    // The sitemap and the collection feeds list them: a change to one must
+    // not let a manifest vouch for old outputs.
     let key = cache::hash_of((
         key,
         site_files
             .iter()
+            .chain(feed_docs.iter().flatten())
             .map(|f| (&f.relative, f.size, f.modified))
             .collect::<Vec<_>>(),
     ));
@@ -265,11 +283,20 @@ fn survey(opts: &BuildOptions) -> Result<Site, Error> {
         kind,
         found,
         site_files,
+        feed_docs,
         git: None,
         key,
         inputs,
         cache,
     })
+}
+
+/// A collection's folder, relative to the source.
+fn collection_dir(config: &SiteConfig, label: &str) -> String {
+    match config.collections_dir.as_str() {
+        "" => format!("_{label}"),
+        d => format!("{d}/_{label}"),
+    }
 }
 
 /// `key` plus every post file's name, size and modification time (`times`
@@ -412,6 +439,7 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     let found = &site.found;
     let cx = Context {
         config,
+        collection: None,
         kind,
         now: opts.now,
         git: site.git.as_ref(),
@@ -533,10 +561,12 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     // the feeds are built, and built again only if a post was rejected.
     // The sitemap, the longer job, runs on this thread at once; the feeds
     // wait for the other core to take them (it may still be asleep).
+    let docs = read_feed_docs(opts, site, &cx, &mut notices, &mut valid_until);
+    let docs: Vec<Vec<&PostMeta>> = docs.iter().map(|d| d.iter().collect()).collect();
     let (sitemap, (mut rendered, feeds)) = rayon::join(
         || sitemap_and_robots(opts, config, &dest, &posts, kind, &site_urls),
         || {
-            let rendered = render_feed_posts(opts, config, &posts);
+            let rendered = render_feed_posts(opts, config, &posts, &docs);
             let feeds = feed_files(opts, config, &dest, &rendered);
             (rendered, feeds)
         },
@@ -636,10 +666,91 @@ struct Rendered<'a> {
     failed: Vec<PathBuf>,
 }
 
+/// The documents of each collection with a feed (`feed.collections`), read
+/// as Jekyll reads a collection: published, not future (unless `future`),
+/// oldest first; jekyll-feed leaves out drafts.
+fn read_feed_docs(
+    opts: &BuildOptions,
+    site: &Site,
+    cx: &Context<'_>,
+    notices: &mut Vec<Notice>,
+    valid_until: &mut Option<DateTime<FixedOffset>>,
+) -> Vec<Vec<PostMeta>> {
+    let config = &site.config;
+    let config_file = crate::config::config_path(opts);
+    config
+        .collection_feeds
+        .iter()
+        .zip(&site.feed_docs)
+        .map(|(feed, files)| {
+            let Some(collection) = config.collections.iter().find(|c| c.label == feed.label)
+            else {
+                notices.push(Notice {
+                    severity: Severity::Warning,
+                    at: Location::new(&config_file, None),
+                    message: format!(
+                        "`feed.collections` names `{}`, which is not in `collections`; its feed is empty, as jekyll-feed's. Add it to `collections` or remove it",
+                        feed.label
+                    ),
+                });
+                return Vec::new();
+            };
+            let cx = Context {
+                collection: Some(collection),
+                ..*cx
+            };
+            let mut docs = Vec::new();
+            for f in files {
+                let file = source::PostFile {
+                    path: f.path.clone(),
+                    relative_path: f.relative.clone(),
+                    path_categories: Vec::new(),
+                    size: f.size,
+                    modified: f.modified,
+                };
+                let mtime = f
+                    .modified
+                    .map(|t| DateTime::<chrono::Utc>::from(t).fixed_offset());
+                let outcome = std::fs::read(&f.path)
+                    .map_err(|e| crate::error::PostError {
+                        at: Location::new(&f.path, None),
+                        message: format!("could not read the file ({e}); check its permissions"),
+                    })
+                    .and_then(|bytes| extract::read_meta(&file, &bytes, mtime, &cx, notices));
+                match outcome {
+                    Ok(Some(meta)) if meta.published && !meta.draft => {
+                        if meta.date > opts.now && !config.future {
+                            *valid_until = Some(valid_until.map_or(meta.date, |t| t.min(meta.date)));
+                        } else {
+                            if meta.clamped_to_now {
+                                *valid_until = Some(valid_until.map_or(opts.now, |t| t.min(opts.now)));
+                            }
+                            docs.push(meta);
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => notices.push(Notice {
+                        severity: Severity::Error,
+                        at: e.at,
+                        message: format!("left out of the feed of collection `{}`: {}", feed.label, e.message),
+                    }),
+                }
+            }
+            docs.sort_by(|a, b| {
+                a.date
+                    .cmp(&b.date)
+                    .then_with(|| a.file.relative_path.cmp(&b.file.relative_path))
+            });
+            docs
+        })
+        .collect()
+}
+
 fn render_feed_posts<'a>(
     opts: &BuildOptions,
     config: &SiteConfig,
     posts: &[&'a PostMeta],
+    docs: &[Vec<&'a PostMeta>],
 ) -> Rendered<'a> {
     let config_file = crate::config::config_path(opts);
     let mut entries = std::collections::HashMap::new();
@@ -651,8 +762,17 @@ fn render_feed_posts<'a>(
             .filter(|p| !failed.contains(p.file.relative_path.as_str()))
             .copied()
             .collect();
+        let live_docs: Vec<Vec<&PostMeta>> = docs
+            .iter()
+            .map(|d| {
+                d.iter()
+                    .filter(|p| !failed.contains(p.file.relative_path.as_str()))
+                    .copied()
+                    .collect()
+            })
+            .collect();
         let mut collisions = Vec::new();
-        let sets = crate::feed::gather::feed_sets(config, &live, &mut collisions);
+        let sets = crate::feed::gather::feed_sets(config, &live, &live_docs, &mut collisions);
         // A post in several feeds is read and rendered once.
         let mut wanted: Vec<&PostMeta> = sets
             .iter()
@@ -674,6 +794,7 @@ fn render_feed_posts<'a>(
                 notices,
                 failed: posts
                     .iter()
+                    .chain(docs.iter().flatten())
                     .filter(|p| failed.contains(p.file.relative_path.as_str()))
                     .map(|p| p.file.path.clone())
                     .collect(),

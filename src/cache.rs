@@ -226,6 +226,7 @@ mod tests {
             kind: SiteKind::Jekyll,
             now,
             git: None,
+            collection: None,
         };
         let mut names: Vec<_> = std::fs::read_dir(root.join("fixtures/jekyll-site/_posts"))
             .unwrap()

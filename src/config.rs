@@ -75,6 +75,18 @@ pub struct CategoryFeed {
     pub path: String,
 }
 
+/// A feed of one collection's documents (jekyll-feed's `feed.collections`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CollectionFeed {
+    /// The collection's label.
+    pub label: String,
+    /// The Atom feed's path: the collection's `path`, else jekyll-feed's
+    /// `feed/<label>.xml`.
+    pub path: String,
+    /// Its categories' feeds, each at `feed/<label>/<category>.xml`.
+    pub categories: Vec<CategoryFeed>,
+}
+
 /// Which tags get feeds (jekyll-feed's `feed.tags`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TagFeeds {
@@ -155,6 +167,8 @@ pub struct SiteConfig {
     pub priority: Option<Priority>,
     /// Feeds per category.
     pub category_feeds: Vec<CategoryFeed>,
+    /// Feeds per collection other than `posts` (`feed.collections`).
+    pub collection_feeds: Vec<CollectionFeed>,
     /// Feeds per tag, when enabled.
     pub tag_feeds: Option<TagFeeds>,
     /// WebSub hubs (`feedwright.hub`: a URL or a list).
@@ -342,7 +356,14 @@ impl SiteConfig {
             },
         };
 
-        let feed = map.get("feed").and_then(Value::as_mapping);
+        // jekyll-feed's `normalize_posts_meta`: `feed.collections.posts`'
+        // `path` and `categories` stand for `feed.path` and `feed.categories`
+        // when those are not set.
+        let feed_owned = map
+            .get("feed")
+            .and_then(Value::as_mapping)
+            .map(with_posts_collection);
+        let feed = feed_owned.as_ref();
         let fw = map.get("feedwright").and_then(Value::as_mapping);
         let posts_limit = feed
             .and_then(|f| f.get("posts_limit"))
@@ -445,6 +466,8 @@ impl SiteConfig {
         let category_feeds = category_feeds(feed.and_then(|f| f.get("categories")))
             .map_err(|m| err("categories", m))?;
         let tag_feeds = tag_feeds(feed.and_then(|f| f.get("tags"))).map_err(|m| err("tags", m))?;
+        let collection_feeds = collection_feeds(feed.and_then(|f| f.get("collections")))
+            .map_err(|m| err("collections", m))?;
         let news = match fw_get("news") {
             None | Some(Value::Bool(false)) => None,
             Some(Value::Mapping(m)) => {
@@ -590,6 +613,7 @@ impl SiteConfig {
             changefreq,
             priority,
             category_feeds,
+            collection_feeds,
             tag_feeds,
             hubs,
             news,
@@ -1011,6 +1035,113 @@ fn category_feeds(v: Option<&Value>) -> Result<Vec<CategoryFeed>, String> {
         }
         check_output_path(&f.path)
             .map_err(|m| format!("the feed of category `{}`: {m}", f.category))?;
+    }
+    Ok(feeds)
+}
+
+/// `feed` with `feed.collections.posts`' `path` and `categories` filled in
+/// where `feed` itself has none (jekyll-feed's `normalize_posts_meta`).
+fn with_posts_collection(feed: &Mapping) -> Mapping {
+    let mut feed = feed.clone();
+    let posts = match feed.get("collections") {
+        Some(Value::Mapping(c)) => c.get("posts").and_then(Value::as_mapping).cloned(),
+        _ => None,
+    };
+    for key in ["path", "categories"] {
+        let set = feed.get(key).is_some_and(|v| !v.is_null());
+        if let Some(v) = posts
+            .as_ref()
+            .and_then(|p| p.get(key))
+            .filter(|v| !v.is_null())
+        {
+            if !set {
+                feed.insert(Value::String(key.into()), v.clone());
+            }
+        }
+    }
+    feed
+}
+
+/// jekyll-feed's `feed.collections`: a list of labels, or a map from label
+/// to `{path, categories}`. `posts` is the main feed (see
+/// [`with_posts_collection`]), so it is not listed here.
+fn collection_feeds(v: Option<&Value>) -> Result<Vec<CollectionFeed>, String> {
+    let label_of = |k: &Value| {
+        yaml::scalar_string(k)
+            .map(|l| l.trim().to_string())
+            .filter(|l| {
+                !l.is_empty() && !l.contains(['/', '\\']) && !l.chars().any(char::is_control)
+            })
+            .ok_or_else(|| {
+                format!(
+                    "`feed.collections` must name collections, but it has `{}`",
+                    yaml::scalar_string(k)
+                        .unwrap_or_else(|| yaml::kind(k).into())
+                        .escape_debug()
+                )
+            })
+    };
+    let default_path = |l: &str| format!("feed/{l}.xml");
+    let feeds: Vec<CollectionFeed> = match v {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .map(|i| {
+                let label = label_of(i)?;
+                Ok(CollectionFeed {
+                    path: default_path(&label),
+                    label,
+                    categories: Vec::new(),
+                })
+            })
+            .collect::<Result<_, String>>()?,
+        Some(Value::Mapping(m)) => m
+            .iter()
+            .map(|(k, v)| {
+                let label = label_of(k)?;
+                let meta = v.as_mapping();
+                let path = meta
+                    .and_then(|m| m.get("path"))
+                    .and_then(yaml::scalar_string)
+                    .map(|p| p.trim().trim_start_matches('/').to_string())
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or_else(|| default_path(&label));
+                let categories = category_feeds(meta.and_then(|m| m.get("categories")))
+                    .map_err(|m| format!("`{label}`: {m}"))?
+                    .into_iter()
+                    .map(|c| CategoryFeed {
+                        // jekyll-feed's `feed_path`: within a collection a
+                        // category's feed is always `feed/<label>/<category>.xml`.
+                        path: format!("feed/{label}/{}.xml", c.category),
+                        category: c.category,
+                    })
+                    .collect();
+                Ok(CollectionFeed {
+                    label,
+                    path,
+                    categories,
+                })
+            })
+            .collect::<Result<_, String>>()?,
+        Some(v) => {
+            return Err(format!(
+                "`feed.collections` must be a list of collection names or a map, but it is {}",
+                yaml::kind(v)
+            ))
+        }
+    };
+    let feeds: Vec<CollectionFeed> = feeds.into_iter().filter(|f| f.label != "posts").collect();
+    for f in &feeds {
+        check_output_path(&f.path)
+            .map_err(|m| format!("the feed of collection `{}`: {m}", f.label))?;
+        for c in &f.categories {
+            check_output_path(&c.path).map_err(|m| {
+                format!(
+                    "the feed of category `{}` of `{}`: {m}",
+                    c.category, f.label
+                )
+            })?;
+        }
     }
     Ok(feeds)
 }

@@ -750,6 +750,30 @@ pub fn discover_site_files(
     out
 }
 
+/// The documents (files with front matter) of one collection, whether or
+/// not it has `output: true`: jekyll-feed's collection feeds list them all.
+pub fn discover_collection(
+    source: &Path,
+    exclude: &[String],
+    include: &[String],
+    label: &str,
+    dir: &str,
+) -> Vec<SiteFile> {
+    let filter = EntryFilter::new(exclude, include);
+    let mut out = Vec::new();
+    walk_collection(
+        &source.join(dir),
+        dir,
+        "",
+        &filter,
+        &(label.to_string(), dir.to_string()),
+        &mut out,
+    );
+    out.retain(|f| f.front_matter);
+    out.sort_by(|a, b| a.relative.cmp(&b.relative));
+    out
+}
+
 fn site_file(
     path: PathBuf,
     relative: String,

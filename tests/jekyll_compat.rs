@@ -200,12 +200,20 @@ const SITES: &[&str] = &[
     "jekyll-model/permalinks",
     "jekyll-model/authors",
     "jekyll-model/sitemap",
+    "jekyll-model/collections",
 ];
 
 fn assert_entries_match(site: &str) {
     let (dest, _) = build_fixture(site);
-    let golden = golden_entries(&read(&fixture(&format!("golden/{site}/feed.xml"))));
-    let ours = our_entries(&read(&dest.path().join("feed.xml")));
+    assert_feed_matches(site, dest.path(), "feed.xml");
+}
+
+/// The feed at `path` (the same in Jekyll's output and ours) has
+/// jekyll-feed's entries, by id, link, instants, terms, author and title.
+fn assert_feed_matches(site: &str, dest: &std::path::Path, path: &str) {
+    let golden = golden_entries(&read(&fixture(&format!("golden/{site}/{path}"))));
+    let ours = our_entries(&read(&dest.join(path)));
+    let site = format!("{site}/{path}");
     assert!(!golden.is_empty(), "{site}: the golden feed has entries");
     assert_eq!(
         ours.keys().collect::<Vec<_>>(),
@@ -236,6 +244,44 @@ fn atom_entries_match_jekyll_feed_ids_links_instants_categories_authors_and_titl
     for site in SITES {
         assert_entries_match(site);
     }
+}
+
+/// jekyll-feed's `feed.collections`: a feed per collection (at
+/// `feed/<label>.xml` or its `path`, `output: false` collections too) and
+/// per category within one (`feed/<label>/<category>.xml`), each with
+/// jekyll-feed's title and the collection's documents only.
+#[test]
+fn collection_feeds_match_jekyll_feed_paths_titles_and_entries() {
+    let site = "jekyll-model/collections";
+    let (dest, _) = build_fixture(site);
+    let feeds = ["feed/guides.xml", "feed/guides/setup.xml", "notes.atom"];
+    for path in feeds {
+        assert_feed_matches(site, dest.path(), path);
+        let golden = read(&fixture(&format!("golden/{site}/{path}")));
+        let golden_doc = strict_parse(&golden);
+        let ours = read(&dest.path().join(path));
+        let doc = strict_parse(&ours);
+        for name in ["title", "id"] {
+            assert_eq!(
+                child_text(doc.root_element(), name),
+                child_text(golden_doc.root_element(), name),
+                "{path}: feed {name}"
+            );
+        }
+        let ids = |d: &roxmltree::Document| -> Vec<String> {
+            children(d.root_element(), "entry")
+                .map(|e| child_text(e, "id").unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(ids(&doc), ids(&golden_doc), "{path}: jekyll-feed's order");
+    }
+    // No other feed beside them: the posts' categories get none here.
+    let written: Vec<String> = std::fs::read_dir(dest.path().join("feed/guides"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".xml"))
+        .collect();
+    assert_eq!(written, ["setup.xml"]);
 }
 
 #[test]

@@ -208,3 +208,59 @@ fn a_failing_writer_comes_back_as_an_io_error() {
         assert!(std::error::Error::source(&e).is_some(), "{e}");
     }
 }
+
+/// jekyll-feed writes a post's `lang` as `xml:lang` on `<entry>`; readers
+/// take the language of everything in the entry (title, summary, content)
+/// from there, so it must not sit on `<content>` alone.
+#[test]
+fn an_entry_language_is_written_on_the_atom_entry_element_as_jekyll_feed_does() {
+    let atom = feed(vec![
+        post("ko/")
+            .language("ko")
+            .content_html("<p>안녕 &amp; bye</p>"),
+        post("plain/"),
+        post("zh/").language("zh-Hant-TW"),
+    ])
+    .language("en")
+    .to_atom()
+    .unwrap();
+    let doc = roxmltree::Document::parse(&atom).unwrap();
+    let xml_lang = ("http://www.w3.org/XML/1998/namespace", "lang");
+    let langs: Vec<(String, Option<&str>)> = doc
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name("entry"))
+        .map(|entry| {
+            let id = entry
+                .children()
+                .find(|n| n.has_tag_name("id"))
+                .and_then(|n| n.text())
+                .unwrap()
+                .to_string();
+            let content_lang = entry
+                .children()
+                .find(|n| n.has_tag_name("content"))
+                .and_then(|n| n.attribute(xml_lang));
+            assert_eq!(content_lang, None, "{id}: language left on <content>");
+            if id.ends_with("/ko/") {
+                let content = entry.children().find(|n| n.has_tag_name("content"));
+                assert_eq!(
+                    content.and_then(|n| n.text()),
+                    Some("<p>안녕 &amp; bye</p>")
+                );
+            }
+            (id, entry.attribute(xml_lang))
+        })
+        .collect();
+    assert_eq!(
+        langs,
+        [
+            ("https://example.com/ko/".to_string(), Some("ko")),
+            ("https://example.com/plain/".to_string(), None),
+            ("https://example.com/zh/".to_string(), Some("zh-Hant-TW")),
+        ]
+    );
+    assert_eq!(doc.root_element().attribute(xml_lang), Some("en"));
+    let report = validate_str(&atom, &Options::default());
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+}

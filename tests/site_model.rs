@@ -326,3 +326,75 @@ fn misspelt_keys_are_reported_with_a_did_you_mean() {
         report.notices
     );
 }
+
+/// jekyll-feed's `feed.collections` as a list: each label's feed at
+/// `feed/<label>.xml`, an undated document dated by the build (Jekyll's
+/// `site.time`); `collections.posts.path` moves the main feed (its
+/// `normalize_posts_meta`); a label that is no collection gets an empty feed
+/// and a warning naming `_config.yml`.
+#[test]
+fn feed_collections_as_a_list_and_the_posts_entry_follow_jekyll_feed() {
+    let src = site(
+        "url: https://example.com\ncollections:\n  notes:\n    output: false\nfeed:\n  collections:\n    - notes\n    - missing\n",
+        &[("2024-01-01-a.md", "---\ntitle: A\n---\nA.\n")],
+    );
+    std::fs::create_dir(src.path().join("_notes")).unwrap();
+    std::fs::write(
+        src.path().join("_notes/undated.md"),
+        "---\ntitle: Undated\n---\nA note.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.path().join("_notes/no-front-matter.md"),
+        "Not a document.\n",
+    )
+    .unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let opts = options(src.path(), dest.path());
+    let report = feedwright::build(&opts).unwrap();
+    let notes = read(&dest.path().join("feed/notes.xml"));
+    let doc = strict_parse(&notes);
+    let entries: Vec<_> = children(doc.root_element(), "entry").collect();
+    assert_eq!(entries.len(), 1, "{notes}");
+    assert_eq!(
+        child_text(entries[0], "id"),
+        Some("https://example.com/notes/undated")
+    );
+    assert_eq!(
+        child_text(entries[0], "published").map(date),
+        Some(opts.now),
+        "dated by the build"
+    );
+    assert_eq!(
+        child_text(doc.root_element(), "title"),
+        Some("example.com | Notes")
+    );
+    let missing = strict_parse(&read(&dest.path().join("feed/missing.xml")))
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name("entry"))
+        .count();
+    assert_eq!(missing, 0);
+    assert!(
+        report
+            .notices
+            .iter()
+            .any(|n| n.at.path.ends_with("_config.yml")
+                && n.message
+                    .contains("`missing`, which is not in `collections`")),
+        "{:#?}",
+        report.notices
+    );
+
+    // `feed.collections.posts.path` stands for `feed.path`.
+    std::fs::write(
+        src.path().join("_config.yml"),
+        "url: https://example.com\nfeed:\n  collections:\n    posts:\n      path: /atom.xml\n",
+    )
+    .unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    feedwright::build(&options(src.path(), dest.path())).unwrap();
+    assert!(dest.path().join("atom.xml").exists());
+    assert!(!dest.path().join("feed.xml").exists());
+    assert!(!dest.path().join("feed/posts.xml").exists());
+}

@@ -65,6 +65,8 @@ pub struct Context<'a> {
     pub now: DateTime<FixedOffset>,
     /// Commit dates, when the site is in a git work tree.
     pub git: Option<&'a crate::source::GitDates>,
+    /// The collection the documents read belong to; `None` for posts.
+    pub collection: Option<&'a crate::config::Collection>,
 }
 
 /// Everything the sitemap and feed selection need to know about a post:
@@ -344,7 +346,8 @@ pub fn read_meta(
     })?;
     let typos = misspelt_keys(&own);
     // Jekyll's front-matter `defaults`, under the post's own keys.
-    let defaults = cx.config.defaults_for(&document_path(file, cx), "posts");
+    let kind = cx.collection.map_or("posts", |c| c.label.as_str());
+    let defaults = cx.config.defaults_for(&document_path(file, cx), kind);
     let fm = if defaults.is_empty() {
         own
     } else {
@@ -458,6 +461,12 @@ pub fn read_meta(
                     at: Location::new(path, None),
                     message: "the date in the file name is not a real date; rename the file".into(),
                 })
+            }
+            // Jekyll dates a document of another collection `site.time`:
+            // the build date, so the outputs change with it.
+            None if cx.collection.is_some() => {
+                clamped_to_now = true;
+                dates::to_zone(tz, cx.now)
             }
             None => {
                 // The commit that added the file dates it the same in every
@@ -630,15 +639,21 @@ pub fn read_meta(
 
     // The permalink, as Jekyll 4.3 picks it: the post's own (or its
     // `defaults`'), else the `posts` collection's, else the site's.
-    let template = match text_value("permalink")? {
-        Some(p) => p,
-        None => config.posts_template(),
+    let template = match (text_value("permalink")?, cx.collection) {
+        (Some(p), _) => p,
+        (None, None) => config.posts_template(),
+        // `Collection#url_template`.
+        (None, Some(c)) => c
+            .permalink
+            .clone()
+            .unwrap_or_else(|| "/:collection/:path:output_ext".into()),
     };
+    let folder = format!("_{kind}");
     let basename = stem;
     let collection_path = match cx.kind {
         SiteKind::Jekyll => file
             .relative_path
-            .split_once("_posts")
+            .split_once(folder.as_str())
             .map_or(file.relative_path.as_str(), |(_, r)| r),
         SiteKind::Plain => file.relative_path.as_str(),
     };
@@ -653,7 +668,7 @@ pub fn read_meta(
         categories: &categories,
         date,
         output_ext: ".html",
-        collection: "posts",
+        collection: kind,
     };
     let url_path =
         permalink::expand(&template, &placeholders).map_err(|e| bad("permalink", e.to_string()))?;

@@ -170,7 +170,11 @@ fn document(
     let tz = config.timezone;
     let date_of = |key: &str| -> Option<DateTime<FixedOffset>> {
         let raw = yaml::scalar_string(get(key)?)?;
-        dates::parse_front_matter_date(&raw, dates::Quoting::Quoted, tz).ok()
+        // Unquoted, YAML reads a time without an offset as UTC (as posts'
+        // dates are read); quoted, Jekyll reads it in the site's zone.
+        let quoting =
+            super::key_line(parts.front_matter, key).map_or(dates::Quoting::Quoted, |(_, q)| q);
+        dates::parse_front_matter_date(&raw, quoting, tz).ok()
     };
     let last_modified = date_of("last_modified_at");
     let permalink = get("permalink").and_then(yaml::scalar_string);

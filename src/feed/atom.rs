@@ -98,7 +98,9 @@ fn document(feed: &Feed) -> atom::Feed {
                 } else {
                     e.content_html.as_deref().map(|html| atom::Content {
                         base: Some(e.url.to_string()),
-                        lang: e.language.as_deref().map(text),
+                        // The language goes on `<entry>` (see `with_entry_languages`),
+                        // which `<content>` inherits, as jekyll-feed writes it.
+                        lang: None,
                         value: Some(text(html)),
                         src: None,
                         content_type: Some("html".into()),
@@ -176,9 +178,54 @@ pub fn write<W: std::io::Write>(feed: &Feed, out: W) -> Result<W, FeedError> {
     super::check(feed, super::Format::Atom)?;
     // The writer's only failure is the output's (the XML is built from
     // checked, XML-safe values).
-    document(feed)
-        .write_to(out)
-        .map_err(|e| FeedError::io(std::io::Error::other(e)))
+    let io = |e: atom::Error| FeedError::io(std::io::Error::other(e));
+    let doc = document(feed);
+    if feed.entries.iter().all(|e| e.language.is_none()) {
+        return doc.write_to(out).map_err(io);
+    }
+    let xml = doc.write_to(Vec::new()).map_err(io)?;
+    with_entry_languages(
+        &xml,
+        feed.entries.iter().map(|e| e.language.as_deref()),
+        out,
+    )
+    .map_err(|e| FeedError::io(std::io::Error::other(e)))
+}
+
+/// Copies an Atom document event by event, giving its n-th `<entry>` the n-th
+/// language as `xml:lang`, where jekyll-feed writes a post's `lang`.
+/// `atom_syndication`'s `Entry` has no language, so the attribute is added to
+/// the parsed start tag rather than to the text.
+fn with_entry_languages<'a, W: std::io::Write>(
+    xml: &[u8],
+    mut languages: impl Iterator<Item = Option<&'a str>>,
+    out: W,
+) -> Result<W, quick_xml::Error> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut writer = quick_xml::Writer::new(out);
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event()? {
+            Event::Eof => break,
+            Event::Start(start) => {
+                let mut start = start.into_owned();
+                if depth == 1 && start.name().as_ref() == b"entry" {
+                    if let Some(lang) = languages.next().flatten() {
+                        start.push_attribute(("xml:lang", text(lang).as_str()));
+                    }
+                }
+                depth += 1;
+                writer.write_event(Event::Start(start))?;
+            }
+            Event::End(end) => {
+                depth = depth.saturating_sub(1);
+                writer.write_event(Event::End(end))?;
+            }
+            event => writer.write_event(event)?,
+        }
+    }
+    Ok(writer.into_inner())
 }
 
 /// A feed as an Atom 1.0 document, after checking it (see [`super::FeedError`]).

@@ -26,6 +26,14 @@ pub enum Scope {
     Category(String),
     /// The posts with one tag.
     Tag(String),
+    /// The documents of a collection other than `posts`, or of one category
+    /// within it (jekyll-feed's `feed.collections`).
+    Collection {
+        /// The collection's label.
+        label: String,
+        /// The category, for a category's feed.
+        category: Option<String>,
+    },
 }
 
 /// One feed: its scope, title, paths and posts (newest first, at most
@@ -119,27 +127,30 @@ pub fn tag_file_names<'a>(
 }
 
 /// The feeds of a site, main feed first, then categories in configuration
-/// order, then tags by name. `posts` are oldest first; `collisions` receives
-/// a message per renamed tag feed.
+/// order, then tags by name, then each collection's (`docs`, in
+/// `config.collection_feeds` order) followed by its categories'. `posts` and
+/// `docs` are oldest first; `collisions` receives a message per renamed tag feed.
 pub fn feed_sets<'a>(
     config: &SiteConfig,
     posts: &[&'a PostMeta],
+    docs: &[Vec<&'a PostMeta>],
     collisions: &mut Vec<String>,
 ) -> Vec<FeedSet<'a>> {
-    let newest = |keep: &dyn Fn(&PostMeta) -> bool| -> Vec<&'a PostMeta> {
-        posts
-            .iter()
+    let newest_of = |of: &[&'a PostMeta], keep: &dyn Fn(&PostMeta) -> bool| -> Vec<&'a PostMeta> {
+        of.iter()
             .rev()
             .filter(|p| keep(p))
             .take(config.posts_limit)
             .copied()
             .collect()
     };
+    let newest = |keep: &dyn Fn(&PostMeta) -> bool| newest_of(posts, keep);
     let o = &config.outputs;
     let beside = |atom_path: &str| {
         let stem = atom_path.strip_suffix(".xml").unwrap_or(atom_path);
         FeedPaths {
-            atom: o.atom.as_ref().map(|_| format!("{stem}.xml")),
+            // The configured path itself (`notes.atom` too), as jekyll-feed writes it.
+            atom: o.atom.as_ref().map(|_| atom_path.to_string()),
             rss: o.rss.as_ref().map(|_| format!("{stem}.rss")),
             json: o.json.as_ref().map(|_| format!("{stem}.json")),
         }
@@ -180,6 +191,30 @@ pub fn feed_sets<'a>(
                 paths: beside(&format!("{}{name}.xml", t.dir)),
                 scope: Scope::Tag(tag),
                 posts,
+            });
+        }
+    }
+    for (feed, docs) in config.collection_feeds.iter().zip(docs) {
+        // jekyll-feed's title: "<site> | <Collection>", then " | <Category>".
+        let title = format!("{} | {}", config.title, capitalize(&feed.label));
+        sets.push(FeedSet {
+            scope: Scope::Collection {
+                label: feed.label.clone(),
+                category: None,
+            },
+            title: title.clone(),
+            paths: beside(&feed.path),
+            posts: newest_of(docs, &|_| true),
+        });
+        for c in &feed.categories {
+            sets.push(FeedSet {
+                scope: Scope::Collection {
+                    label: feed.label.clone(),
+                    category: Some(c.category.clone()),
+                },
+                title: format!("{title} | {}", capitalize(&c.category)),
+                paths: beside(&c.path),
+                posts: newest_of(docs, &|p| p.categories.contains(&c.category)),
             });
         }
     }
