@@ -16,6 +16,7 @@ fuzz_target!(|input: (&str, &str, Vec<String>)| {
         categories: &categories,
         date,
         output_ext: ".html",
+        collection: "posts",
     };
     let Ok(path) = expand(template, &p) else { return };
     let base = AbsUrl::parse("https://example.com/blog/").unwrap();

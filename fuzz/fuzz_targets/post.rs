@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
         size: data.len() as u64,
         modified: None,
     };
-    let cx = Context { config, kind: SiteKind::Jekyll, now };
+    let cx = Context { config, kind: SiteKind::Jekyll, now, git: None, collection: None };
     let mut notices = Vec::new();
     let Ok(Some(meta)) = read_meta(&file, data, Some(now), &cx, &mut notices) else {
         return;
