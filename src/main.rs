@@ -650,21 +650,11 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
                         continue;
                     }
                 };
-                for d in report.diagnostics {
-                    let level = match d.severity {
-                        V::Error => Level::Error,
-                        V::Warning => Level::Warning,
-                        _ => continue,
-                    };
-                    let m = Message {
-                        file: shown.clone(),
-                        line: Some(d.line),
-                        column: Some(d.column),
-                        level,
-                        code: Some(d.code),
-                        message: d.message,
-                        spec: Some(d.spec),
-                    };
+                for m in report
+                    .diagnostics
+                    .into_iter()
+                    .filter_map(|d| Message::diagnostic(&shown, d))
+                {
                     reporter.report(m, None)?;
                 }
             }
@@ -697,21 +687,10 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
             diagnostics.insert(0, feedwright::validate::Diagnostic::new(1, 1, V::Error, "too-large", "the document is larger than 50 MiB uncompressed (the sitemap limit); only the first 50 MiB were read", "sitemaps.org protocol"));
         }
         let mut source = Source::new(&bytes);
-        for d in diagnostics {
-            let level = match d.severity {
-                V::Error => Level::Error,
-                V::Warning => Level::Warning,
-                _ => continue,
-            };
-            let m = Message {
-                file: name.clone(),
-                line: Some(d.line),
-                column: Some(d.column),
-                level,
-                code: Some(d.code),
-                message: d.message,
-                spec: Some(d.spec),
-            };
+        for m in diagnostics
+            .into_iter()
+            .filter_map(|d| Message::diagnostic(&name, d))
+        {
             reporter.report(m, Some(&mut source))?;
         }
     }

@@ -69,6 +69,25 @@ impl Message {
         }
     }
 
+    /// A validator finding in `file`; `None` for the severities that are
+    /// not shown (informational notes).
+    pub fn diagnostic(file: &str, d: feedwright::validate::Diagnostic) -> Option<Message> {
+        let level = match d.severity {
+            feedwright::Severity::Error => Level::Error,
+            feedwright::Severity::Warning => Level::Warning,
+            _ => return None,
+        };
+        Some(Message {
+            file: file.to_string(),
+            line: Some(d.line),
+            column: Some(d.column),
+            level,
+            code: Some(d.code),
+            message: d.message,
+            spec: Some(d.spec),
+        })
+    }
+
     /// A build's notice about a post or file.
     pub fn notice(n: &feedwright::site::Notice) -> Message {
         let level = match n.severity {
