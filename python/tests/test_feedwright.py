@@ -15,15 +15,21 @@ SITE = "https://example.com/"
 
 
 def test_the_whole_task_in_a_few_lines_gives_four_clean_documents():
-    # The task of the README, line for line: three posts -> Atom, RSS, JSON Feed, sitemap -> validated.
-    posts = [("links", "Links", dt.datetime(2024, 3, 16, 9, tzinfo=UTC)), ("cats", "Cats", dt.datetime(2024, 3, 15, 9, tzinfo=UTC)),
+    # The task, in 15 lines of at most 100 columns: three posts -> Atom, RSS, JSON Feed,
+    # sitemap -> validated.
+    posts = [("links", "Links", dt.datetime(2024, 3, 16, 9, tzinfo=UTC)),
+             ("cats", "Cats", dt.datetime(2024, 3, 15, 9, tzinfo=UTC)),
              ("hello", "Hello & welcome", dt.datetime(2024, 3, 14, 9, tzinfo=UTC))]
-    entries = [feedwright.Entry(id=f"{SITE}{slug}/", url=f"{SITE}{slug}/", title=title, published=when, summary=title,
-                                content_html=f'<p>{title}</p><img src="{slug}.png" alt="">', tags=["demo"], image=f"{SITE}{slug}.png")
+    entries = [feedwright.Entry(id=f"{SITE}{slug}/", url=f"{SITE}{slug}/", title=title,
+                                published=when, summary=title, tags=["demo"],
+                                content_html=f'<p>{title}</p><img src="{slug}.png" alt="">',
+                                image=f"{SITE}{slug}.png")
                for slug, title, when in posts]
-    feed = feedwright.Feed(title="Example", home_url=SITE, feed_url=SITE + "feed.xml", rss_url=SITE + "rss.xml",
-                           json_url=SITE + "feed.json", description="Notes", language="en", entries=entries)
-    documents = [feed.atom(), feed.rss(), feed.json(), feedwright.sitemap([(e.url, when) for e, (_, _, when) in zip(entries, posts)])]
+    feed = feedwright.Feed(title="Example", home_url=SITE, feed_url=SITE + "feed.xml",
+                           rss_url=SITE + "rss.xml", json_url=SITE + "feed.json",
+                           description="Notes", language="en", entries=entries)
+    documents = [feed.atom(), feed.rss(), feed.json(),
+                 feedwright.sitemap([(e.url, when) for e, (_, _, when) in zip(entries, posts)])]
     findings = [feedwright.validate(d) for d in documents]
 
     assert findings == [[], [], [], []]
