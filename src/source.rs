@@ -805,13 +805,18 @@ fn site_file(
     })
 }
 
-fn walk_pages(dir: &Path, rel: &str, dest: &Path, filter: &EntryFilter, out: &mut Vec<SiteFile>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
+/// A folder's entries in name order, as Jekyll walks them; an unreadable
+/// folder has none.
+fn sorted_entries(dir: &Path) -> Vec<std::fs::DirEntry> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(Result::ok).collect())
+        .unwrap_or_default();
     entries.sort_by_key(|e| e.file_name());
-    for e in entries {
+    entries
+}
+
+fn walk_pages(dir: &Path, rel: &str, dest: &Path, filter: &EntryFilter, out: &mut Vec<SiteFile>) {
+    for e in sorted_entries(dir) {
         let name = e.file_name().to_string_lossy().into_owned();
         let path = e.path();
         // Folder links are followed by Jekyll, but they can loop: not here.
@@ -843,12 +848,7 @@ fn walk_collection(
     label: &(String, String),
     out: &mut Vec<SiteFile>,
 ) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
+    for e in sorted_entries(dir) {
         let name = e.file_name().to_string_lossy().into_owned();
         let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
         // Jekyll filters a collection's entries by their path inside it.

@@ -364,22 +364,15 @@ fn robots_txt_matches_jekyll_sitemap() {
 #[test]
 fn values_jekyll_reads_leniently_are_published_with_a_warning_each() {
     let (_, report) = build_fixture("jekyll-model/permalinks");
-    let warned = |file: &str, line: usize, words: &str| {
-        assert!(
-            report.notices.iter().any(|n| n.at.path.ends_with(file)
-                && n.at.line == Some(line)
-                && n.message.contains(words)),
-            "no warning at {file}:{line} saying {words:?}: {:#?}",
-            report.notices
-        );
-    };
-    warned(
+    assert_notice(
+        &report,
         "2024-03-04-repeated-key.md",
         2,
         "`title` is given more than once",
     );
-    warned("2024-03-05-odd-zone.md", 3, "`+/-0900`");
-    warned(
+    assert_notice(&report, "2024-03-05-odd-zone.md", 3, "`+/-0900`");
+    assert_notice(
+        &report,
         "2024-06-30-day-past-month-end.md",
         3,
         "runs it into the next month (2024-07-01)",

@@ -282,34 +282,29 @@ fn misspelt_keys_are_reported_with_a_did_you_mean() {
     );
     let dest = tempfile::tempdir().unwrap();
     let report = feedwright::build(&options(src.path(), dest.path())).unwrap();
-    let said = |file: &str, line: usize, words: &str| {
-        assert!(
-            report.notices.iter().any(|n| n.at.path.ends_with(file)
-                && n.at.line == Some(line)
-                && n.message.contains(words)),
-            "no warning at {file}:{line} saying {words:?}: {:#?}",
-            report.notices
-        );
-    };
-    said("_config.yml", 2, "did you mean `timezone`?");
-    said(
+    assert_notice(&report, "_config.yml", 2, "did you mean `timezone`?");
+    assert_notice(
+        &report,
         "_config.yml",
         4,
         "`feed.post_limit` is not a key of `feed`, so it is ignored; did you mean `posts_limit`?",
     );
-    said(
+    assert_notice(
+        &report,
         "_config.yml",
         6,
         "`feedwright.rs` is not a key of `feedwright`",
     );
-    said("2024-01-01-a.md", 3, "did you mean `published`?");
-    said(
+    assert_notice(&report, "2024-01-01-a.md", 3, "did you mean `published`?");
+    assert_notice(
+        &report,
         "_config.yml",
         8,
         "`title` is given more than once; the last value is used",
     );
     assert!(read(&dest.path().join("feed.xml")).contains("<title>Two</title>"));
-    said(
+    assert_notice(
+        &report,
         "2024-01-01-a.md",
         5,
         "`sitemap.prority` is not a key of `sitemap`, so it is ignored; did you mean `priority`?",

@@ -124,3 +124,14 @@ pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     }
     out
 }
+
+/// Asserts that the build said something at `file:line` containing `words`.
+pub fn assert_notice(report: &feedwright::BuildReport, file: &str, line: usize, words: &str) {
+    assert!(
+        report.notices.iter().any(|n| n.at.path.ends_with(file)
+            && n.at.line == Some(line)
+            && n.message.contains(words)),
+        "no notice at {file}:{line} saying {words:?}: {:#?}",
+        report.notices
+    );
+}
