@@ -9,6 +9,7 @@ mod fetch;
 mod hostile;
 mod install;
 mod jekyll_compat;
+mod kramdown;
 mod library;
 mod outputs;
 mod plain_folder;

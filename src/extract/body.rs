@@ -13,9 +13,10 @@ pub fn markdown_to_html(md: &str) -> String {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_FOOTNOTES;
+    let (md, kramdown) = crate::render::kramdown::prepare(md);
     let mut out = String::with_capacity(md.len() + md.len() / 4);
-    html::push_html(&mut out, Parser::new_ext(md, opts));
-    out
+    html::push_html(&mut out, Parser::new_ext(&md, opts));
+    kramdown.finish(&out)
 }
 
 /// The text of an HTML fragment, as a reader sees it: tags removed (with

@@ -1,0 +1,3 @@
+//! Rendering a post's body as Jekyll does: Liquid, then Markdown as kramdown writes it.
+
+pub(crate) mod kramdown;
