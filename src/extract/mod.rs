@@ -880,7 +880,7 @@ pub fn render_entry(
     let text = decode(bytes, path)?;
     let parts = split(&text, path)?;
     let content = if meta.markdown {
-        body::markdown_to_html(parts.body)
+        crate::render::markdown::markdown_to_html(parts.body, &config.kramdown)
     } else {
         parts.body.to_string()
     };
@@ -907,7 +907,7 @@ pub fn render_entry(
                 .unwrap_or(&config.excerpt_separator);
             let source = body::excerpt_source(parts.body, separator, meta.markdown);
             let html = if meta.markdown {
-                body::markdown_to_html(&source)
+                crate::render::markdown::markdown_to_html(&source, &config.kramdown)
             } else {
                 source
             };

@@ -6,16 +6,17 @@
 //! (`{::comment}`, `{::nomarkdown}`, `{::options /}`), end-of-block markers (`^`), header ids
 //! (`## Title {#id}`), `markdown="1"` on HTML blocks and backslash escapes of its own.
 //!
-//! Two passes wrap the renderer. [`prepare`] reads the source once, line by line (code is left
+//! Two passes wrap the renderer. [`before_parse`] reads the source once, line by line (code is left
 //! alone), takes out what the renderer would print as text and leaves in its place a marker, an
 //! HTML comment `<!--kd:N-->` that any CommonMark renderer passes through: on a line of its own it
-//! ends a paragraph as kramdown's IAL line does. [`Kramdown::finish`] then walks the rendered
+//! ends a paragraph as kramdown's IAL line does. [`after_render`] then walks the rendered
 //! HTML once and does what each marker stands for: attributes onto the element the IAL belongs
 //! to (the one that just closed, the next one, or the enclosing one), raw text back in place,
 //! and the abbreviations wrapped in `<abbr>`. The rules are kramdown 2.4's
 //! (lib/kramdown/parser/kramdown/extensions.rb, abbreviation.rb, eob.rb, escaped_chars.rb and
 //! kramdown-parser-gfm's escapes).
 
+use super::markdown::KramdownOptions;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -216,9 +217,9 @@ enum Marker {
     Boundary,
 }
 
-/// What [`prepare`] learnt from a post's source, for [`Kramdown::finish`].
+/// What [`before_parse`] learnt from a post's source, for [`after_render`].
 #[derive(Debug, Default)]
-pub(crate) struct Kramdown {
+pub(crate) struct Pass {
     markers: Vec<Marker>,
     /// Attribute list definitions by name (`{:name: .class}`).
     alds: HashMap<String, Ial>,
@@ -229,14 +230,14 @@ pub(crate) struct Kramdown {
 const MARKER_OPEN: &str = "<!--kd:";
 const MARKER_CLOSE: &str = "-->";
 
-impl Kramdown {
+impl Pass {
     fn mark(&mut self, marker: Marker) -> String {
         self.markers.push(marker);
         format!("{MARKER_OPEN}{}{MARKER_CLOSE}", self.markers.len() - 1)
     }
 
-    /// Whether [`Kramdown::finish`] has anything to do.
-    pub(crate) fn is_empty(&self) -> bool {
+    /// Whether [`after_render`] has anything to do.
+    fn is_empty(&self) -> bool {
         self.markers.is_empty() && self.abbrevs.is_empty()
     }
 }
@@ -258,9 +259,27 @@ enum Prev {
 }
 
 /// The source pass: the Markdown the renderer reads (kramdown syntax replaced by markers,
-/// escapes kramdown does not know made literal) and what [`Kramdown::finish`] needs.
-pub(crate) fn prepare(md: &str) -> (Cow<'_, str>, Kramdown) {
-    let mut kd = Kramdown::default();
+/// escapes kramdown does not know made literal) and what [`after_render`] needs.
+pub(crate) fn before_parse<'a>(
+    md: &'a str,
+    _opts: &KramdownOptions,
+    pass: &mut Pass,
+) -> Cow<'a, str> {
+    let (source, learnt) = prepare(md);
+    *pass = learnt;
+    source
+}
+
+/// The HTML pass: each marker's work done and the marker removed, abbreviations wrapped.
+pub(crate) fn after_render(html: String, _opts: &KramdownOptions, pass: &Pass) -> String {
+    if pass.is_empty() {
+        return html;
+    }
+    pass.finish(&html)
+}
+
+fn prepare(md: &str) -> (Cow<'_, str>, Pass) {
+    let mut kd = Pass::default();
     if !might_have_syntax(md) {
         return (Cow::Borrowed(md), kd);
     }
@@ -485,7 +504,7 @@ pub(crate) fn prepare(md: &str) -> (Cow<'_, str>, Kramdown) {
     (Cow::Owned(out), kd)
 }
 
-/// A cheap look for anything [`prepare`] would change.
+/// A cheap look for anything [`before_parse`] would change.
 fn might_have_syntax(md: &str) -> bool {
     md.contains("{:")
         || md.contains("*[")
@@ -697,7 +716,7 @@ const KRAMDOWN_ESCAPES: &[u8] = b"\\.*_+`<>()[]{}#!:|\"'$=-~";
 /// code spans and `$$` math left alone. A code span that closes on a later line gives where
 /// the scan resumes.
 fn spans(
-    kd: &mut Kramdown,
+    kd: &mut Pass,
     lines: &[String],
     i: usize,
     from: usize,
@@ -712,9 +731,7 @@ fn spans(
         match b[j] {
             b'\\' => match b.get(j + 1) {
                 Some(&c)
-                    if c.is_ascii_punctuation()
-                        && !KRAMDOWN_ESCAPES.contains(&c)
-                        && !html_line =>
+                    if c.is_ascii_punctuation() && !KRAMDOWN_ESCAPES.contains(&c) && !html_line =>
                 {
                     out.push_str(&line[copied..j]);
                     out.push_str("\\\\");
@@ -1108,9 +1125,9 @@ const RAW_TEXT: &[&str] = &[
     "script", "style", "math", "option", "textarea", "pre", "code", "kbd", "samp", "var",
 ];
 
-impl Kramdown {
+impl Pass {
     /// The HTML pass: each marker's work done and the marker removed, abbreviations wrapped.
-    pub(crate) fn finish(&self, html: &str) -> String {
+    fn finish(&self, html: &str) -> String {
         if self.is_empty() {
             return html.to_string();
         }
@@ -1416,7 +1433,7 @@ mod tests {
 
     /// The Markdown renderer with both passes around it.
     fn render(md: &str) -> String {
-        crate::extract::body::markdown_to_html(md)
+        crate::render::markdown::markdown_to_html(md, &KramdownOptions::default())
     }
 
     fn attrs(text: &str) -> Vec<(String, String)> {
@@ -1640,12 +1657,12 @@ mod tests {
 
     #[test]
     fn a_marker_without_its_element_prints_its_text_or_nothing() {
-        let kd = Kramdown {
+        let kd = Pass {
             markers: vec![
                 Marker::AfterSpan(Ial::parse(".x"), "{: .x}".into()),
                 Marker::AfterBlock(Ial::parse(".y")),
             ],
-            ..Kramdown::default()
+            ..Pass::default()
         };
         assert_eq!(
             kd.finish("<p>a <!--kd:0--></p>\ntext\n<!--kd:1-->\n"),

@@ -1,3 +1,5 @@
-//! Rendering a post's body as Jekyll does: Liquid, then Markdown as kramdown writes it.
+//! A post's body as Jekyll renders it: Liquid, then Markdown as kramdown
+//! renders it (`markdown`, with kramdown's syntax beyond GFM in `kramdown`).
 
 pub(crate) mod kramdown;
+pub(crate) mod markdown;
