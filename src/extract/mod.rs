@@ -13,7 +13,7 @@ pub mod permalink;
 use crate::config::SiteConfig;
 use crate::error::{Location, Notice, PostError, Severity};
 use crate::model::{AbsUrl, Entry, Person};
-use crate::sitemap::{ChangeFreq, Priority};
+use crate::model::{ChangeFreq, Priority};
 use crate::source::{split_dated_name, PostFile, SiteKind, MARKDOWN_EXTENSIONS};
 use crate::yaml::{self, Value};
 use chrono::{DateTime, FixedOffset};
