@@ -215,6 +215,9 @@ enum Marker {
     Raw(String),
     /// A block boundary that prints nothing (`^`, a definition, `{::options /}`).
     Boundary,
+    /// The next element, if a paragraph, loses its `<p>` tags (a definition list's term, and
+    /// its definition when no blank line comes before it: kramdown's transparent paragraph).
+    Unwrap,
 }
 
 /// What [`before_parse`] learnt from a post's source, for [`after_render`].
@@ -284,6 +287,9 @@ fn prepare(md: &str) -> (Cow<'_, str>, Pass) {
         return (Cow::Borrowed(md), kd);
     }
     let mut lines: Vec<String> = md.split('\n').map(str::to_string).collect();
+    if md.contains("\n:") || md.contains("\n :") || md.contains("\n  :") || md.contains("\n   :") {
+        lines = definition_lists(lines, &mut kd);
+    }
     let mut out = String::with_capacity(md.len() + 64);
     let mut prev = Prev::Boundary;
     let mut fence: Option<(u8, usize)> = None;
@@ -514,6 +520,172 @@ fn might_have_syntax(md: &str) -> bool {
         || md.starts_with('^')
         || md.contains("\n^")
         || md.contains("\n ^")
+        || md.contains("\n:")
+        || md.contains("\n :")
+        || md.contains("\n  :")
+        || md.contains("\n   :")
+}
+
+/// kramdown's `DEFINITION_LIST_START` (`^ {0,3}:[\t| ]`): where the definition's text starts.
+fn definition_start(line: &str) -> Option<usize> {
+    let t = line.trim_start_matches(' ');
+    let indent = line.len() - t.len();
+    let rest = t.strip_prefix(':')?;
+    (indent <= 3 && rest.starts_with(['\t', ' ', '|'])).then(|| {
+        let ws = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        indent + 1 + ws
+    })
+}
+
+/// Whether a line can start a paragraph (and so be a definition list's term).
+fn starts_paragraph(line: &str) -> bool {
+    let t = line.trim_start_matches(' ');
+    line.len() - t.len() <= 3
+        && !t.is_empty()
+        && !t.starts_with(['#', '>', '<', '|', '{', '\t'])
+        && !is_list_start(t)
+        && opens_fence(t).is_none()
+        && definition_start(line).is_none()
+        && !t.starts_with("[^")
+}
+
+/// Definition lists (kramdown's `parse_definition_list`): each line of the paragraph before
+/// `: definition` is a term. They become `<dl>`, `<dt>` and `<dd>` lines with the terms and
+/// definitions between blank lines, so the renderer reads those as Markdown; a term, and a
+/// definition with no blank line before it, lose the paragraph around them (`Unwrap`).
+fn definition_lists(lines: Vec<String>, kd: &mut Pass) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(lines.len() + 16);
+    let mut fence: Option<(u8, usize)> = None;
+    // Where the paragraph before this line starts in `out`, if it can hold terms; and whether
+    // one blank line then followed it.
+    let mut para: Option<usize> = None;
+    let mut para_ok = false;
+    let mut blank_after_para = false;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].strip_suffix('\r').unwrap_or(&lines[i]);
+        if let Some((ch, len)) = fence {
+            if closes_fence(line, ch, len) {
+                fence = None;
+            }
+            out.push(lines[i].clone());
+            i += 1;
+            continue;
+        }
+        if let Some(f) = opens_fence(line.trim_start_matches(' ')) {
+            fence = Some(f);
+            para = None;
+            out.push(lines[i].clone());
+            i += 1;
+            continue;
+        }
+        let def = definition_start(line);
+        if let (Some(start), Some(first), true) = (def, para, para_ok) {
+            let terms: Vec<String> = out
+                .drain(first..)
+                .filter(|l| !l.trim().is_empty())
+                .collect();
+            let mut first_as_para = blank_after_para;
+            // A list right after another (blank lines between) continues it, as kramdown joins them.
+            let blanks = out.iter().rev().take_while(|l| l.trim().is_empty()).count();
+            let mut new = if out.len() > blanks && out[out.len() - blanks - 1] == "</dl>" {
+                out.truncate(out.len() - blanks - 1);
+                Vec::new()
+            } else {
+                vec!["<dl>".to_string(), String::new()]
+            };
+            for t in &terms {
+                new.extend(["<dt>".to_string(), String::new(), kd.mark(Marker::Unwrap)]);
+                new.extend([
+                    t.trim().to_string(),
+                    String::new(),
+                    "</dt>".into(),
+                    String::new(),
+                ]);
+            }
+            let mut k = i;
+            let mut start = start;
+            loop {
+                let indent = start.min(lines[k].len());
+                let mut item = vec![lines[k][start..].to_string()];
+                let mut last_blank = false;
+                let mut next_as_para = false;
+                k += 1;
+                let mut next = None;
+                while k < lines.len() {
+                    let l = lines[k].strip_suffix('\r').unwrap_or(&lines[k]);
+                    if let Some(s) = definition_start(l) {
+                        next = Some(s);
+                        break;
+                    }
+                    if l.trim().is_empty() {
+                        item.push(String::new());
+                        last_blank = true;
+                        next_as_para = true;
+                    } else if columns(l) >= indent {
+                        item.push(l[l.len() - l.trim_start().len()..].to_string());
+                        last_blank = false;
+                        next_as_para = false;
+                    } else if !last_blank && !l.trim_start().starts_with("{:") {
+                        item.push(l.to_string());
+                        next_as_para = false;
+                    } else {
+                        break;
+                    }
+                    k += 1;
+                }
+                while item.last().is_some_and(|l| l.trim().is_empty()) {
+                    item.pop();
+                }
+                new.extend(["<dd>".to_string(), String::new()]);
+                if !first_as_para {
+                    new.push(kd.mark(Marker::Unwrap));
+                }
+                new.extend(item);
+                new.extend([String::new(), "</dd>".to_string(), String::new()]);
+                match next {
+                    Some(s) => {
+                        start = s;
+                        first_as_para = next_as_para;
+                    }
+                    None => break,
+                }
+            }
+            new.push("</dl>".into());
+            out.extend(new);
+            // The blank lines the definitions ended with are read again.
+            while k > i && lines[k - 1].trim().is_empty() {
+                k -= 1;
+            }
+            if k < lines.len() && !lines[k].trim().is_empty() {
+                out.push(String::new());
+            }
+            i = k;
+            para = None;
+            continue;
+        }
+        if line.trim().is_empty() {
+            blank_after_para = para.is_some()
+                && !blank_after_para
+                && out.last().is_some_and(|l| !l.trim().is_empty());
+            if !blank_after_para {
+                para = None;
+            }
+        } else {
+            if para.is_none() || blank_after_para {
+                para = Some(out.len());
+                para_ok = starts_paragraph(line);
+            } else {
+                // A list, heading, quote or HTML block ends the paragraph: no terms above it.
+                let t = line.trim_start_matches(' ');
+                para_ok &= !is_list_start(t) && !t.starts_with(['#', '>', '<', '|']);
+            }
+            blank_after_para = false;
+        }
+        out.push(lines[i].clone());
+        i += 1;
+    }
+    out
 }
 
 /// Columns of leading white space, tabs to the next multiple of four.
@@ -1141,6 +1313,9 @@ impl Pass {
             None => targets.push((at, ial.clone())),
         };
         let mut stack: Vec<(String, usize)> = Vec::new();
+        // Paragraphs whose tags go (a definition's first paragraph): their start tags' places.
+        let mut unwrapped: Vec<usize> = Vec::new();
+        let mut unwrap_next = false;
         // The element that closed last: where its start tag is, where it ended.
         let mut last_closed: Option<(usize, usize)> = None;
         let mut before: Vec<&Ial> = Vec::new();
@@ -1201,6 +1376,7 @@ impl Pass {
                         }
                     }
                     Some(Marker::Raw(s)) => replacement = s.clone(),
+                    Some(Marker::Unwrap) => unwrap_next = true,
                     Some(Marker::Boundary) | None => {}
                 }
                 if !replacement.is_empty() {
@@ -1252,6 +1428,9 @@ impl Pass {
                 if let Some(k) = stack.iter().rposition(|(n, _)| *n == name) {
                     let start = stack[k].1;
                     stack.truncate(k);
+                    if unwrapped.contains(&start) {
+                        edits.push((at, end, String::new()));
+                    }
                     last_closed = Some((start, end));
                     if RAW_TEXT.contains(&name.as_str()) {
                         raw_depth = raw_depth.saturating_sub(1);
@@ -1260,6 +1439,10 @@ impl Pass {
             } else {
                 for ial in before.drain(..) {
                     target(at, ial, &mut targets);
+                }
+                if std::mem::take(&mut unwrap_next) && name == "p" {
+                    edits.push((at, end, String::new()));
+                    unwrapped.push(at);
                 }
                 if VOID.contains(&name.as_str()) || html[..end].ends_with("/>") {
                     last_closed = Some((at, end));
@@ -1668,5 +1851,35 @@ mod tests {
             kd.finish("<p>a <!--kd:0--></p>\ntext\n<!--kd:1-->\n"),
             "<p>a {: .x}</p>\ntext\n"
         );
+    }
+
+    #[test]
+    fn a_definition_list_has_a_term_per_line_and_plain_definitions() {
+        assert_eq!(
+            render("Sun\nStar\n: the star *we* orbit\n: a second one\n\nAfter.\n").replace('\n', ""),
+            "<dl><dt>Sun</dt><dt>Star</dt><dd>the star <em>we</em> orbit</dd><dd>a second one</dd></dl><p>After.</p>"
+        );
+    }
+
+    #[test]
+    fn a_definition_after_a_blank_line_is_a_paragraph_and_may_hold_blocks() {
+        assert_eq!(
+            render("Term\n\n: First para\n\n  Second para\n\n  * item\n").replace('\n', ""),
+            "<dl><dt>Term</dt><dd><p>First para</p><p>Second para</p><ul><li>item</li></ul></dd></dl>"
+        );
+    }
+
+    #[test]
+    fn a_definition_takes_lazy_lines_and_a_list_after_its_colon() {
+        assert_eq!(
+            render("Names\n: 1. one\n: lazy start\nmore text\n").replace('\n', ""),
+            "<dl><dt>Names</dt><dd><ol><li>one</li></ol></dd><dd>lazy startmore text</dd></dl>"
+        );
+    }
+
+    #[test]
+    fn a_colon_line_in_code_is_no_definition() {
+        let html = render("```\nterm\n: code\n```\n\n    term\n    : indented code\n");
+        assert!(!html.contains("<dl>") && html.contains(": code"), "{html}");
     }
 }
