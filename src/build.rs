@@ -563,10 +563,22 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     // wait for the other core to take them (it may still be asleep).
     let docs = read_feed_docs(opts, site, &cx, &mut notices, &mut valid_until);
     let docs: Vec<Vec<&PostMeta>> = docs.iter().map(|d| d.iter().collect()).collect();
+    // Liquid's `site` (with every post's URL and `_data/`), once per build.
+    let liquid = (kind == SiteKind::Jekyll).then(|| {
+        crate::render::liquid::SiteContext::new(
+            config,
+            &crate::config::raw_config(opts),
+            &opts.source,
+            &posts,
+            &site.site_files,
+            opts.now,
+            &mut notices,
+        )
+    });
     let (sitemap, (mut rendered, feeds)) = rayon::join(
         || sitemap_and_robots(opts, config, &dest, &posts, kind, &site_urls),
         || {
-            let rendered = render_feed_posts(opts, config, &posts, &docs);
+            let rendered = render_feed_posts(opts, config, &posts, &docs, liquid.as_ref());
             let feeds = feed_files(opts, config, &dest, &rendered);
             (rendered, feeds)
         },
@@ -751,6 +763,7 @@ fn render_feed_posts<'a>(
     config: &SiteConfig,
     posts: &[&'a PostMeta],
     docs: &[Vec<&'a PostMeta>],
+    liquid: Option<&crate::render::liquid::SiteContext>,
 ) -> Rendered<'a> {
     let config_file = crate::config::config_path(opts);
     let mut entries = std::collections::HashMap::new();
@@ -809,7 +822,7 @@ fn render_feed_posts<'a>(
                         at: Location::new(&meta.file.path, None),
                         message: format!("could not read the file again ({e})"),
                     })
-                    .and_then(|bytes| extract::render_entry(meta, &bytes, config, &mut notices));
+                    .and_then(|bytes| extract::render_entry(meta, &bytes, config, liquid, &mut notices));
                 (entry, notices)
             })
             .collect();

@@ -1,0 +1,3 @@
+//! A post's body as Jekyll renders it: Liquid, then Markdown.
+
+pub(crate) mod liquid;
