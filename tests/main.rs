@@ -10,6 +10,7 @@ mod hostile;
 mod install;
 mod jekyll_compat;
 mod library;
+mod liquid;
 mod outputs;
 mod plain_folder;
 mod props;

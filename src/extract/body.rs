@@ -4,20 +4,6 @@ use lol_html::{doc_text, element, HtmlRewriter, Settings};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-/// Renders a Markdown body to HTML, CommonMark with the GitHub extensions
-/// (tables, strikethrough, task lists, footnotes), raw HTML passed through as
-/// kramdown does.
-pub fn markdown_to_html(md: &str) -> String {
-    use pulldown_cmark::{html, Options, Parser};
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES;
-    let mut out = String::with_capacity(md.len() + md.len() / 4);
-    html::push_html(&mut out, Parser::new_ext(md, opts));
-    out
-}
-
 /// The text of an HTML fragment, as a reader sees it: tags removed (with
 /// `script`, `style` and comments), entities decoded, white space collapsed.
 pub fn plain_text(html: &str) -> String {
@@ -91,7 +77,7 @@ pub fn excerpt_source<'a>(body: &'a str, separator: &str, markdown: bool) -> Str
     }
     for chunk in body.split("\n\n") {
         let html = if markdown {
-            markdown_to_html(chunk)
+            crate::render::markdown::markdown_to_html(chunk, &Default::default())
         } else {
             chunk.to_string()
         };
@@ -134,20 +120,11 @@ mod tests {
     fn excerpt_stops_at_a_custom_separator() {
         let body = "Intro.\n\nStill intro.<!--more-->\n\nAfter.";
         assert_eq!(
-            plain_text(&markdown_to_html(&excerpt_source(
-                body,
-                "<!--more-->",
-                true
-            ))),
+            plain_text(&crate::render::markdown::markdown_to_html(
+                &excerpt_source(body, "<!--more-->", true),
+                &Default::default()
+            )),
             "Intro. Still intro."
-        );
-    }
-
-    #[test]
-    fn markdown_keeps_raw_html() {
-        assert!(
-            markdown_to_html("<figure><img src=\"a.png\"></figure>\n\n*hi*")
-                .contains("<figure><img src=\"a.png\"></figure>")
         );
     }
 }

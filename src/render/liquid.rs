@@ -46,6 +46,8 @@ pub(crate) struct Shared {
     baseurl: String,
     /// For dates given as text.
     tz: chrono_tz::Tz,
+    /// For `markdownify`.
+    kramdown: crate::render::markdown::KramdownOptions,
     /// Every post, for `post_url`.
     posts: Vec<PostRef>,
     /// Site path (posts, pages, static files) → URL path, for `link`.
@@ -153,6 +155,7 @@ impl SiteContext {
             url,
             baseurl,
             tz: config.timezone,
+            kramdown: config.kramdown.clone(),
             posts: refs,
             files,
             includes: Mutex::new(HashMap::new()),
@@ -242,41 +245,87 @@ impl SiteContext {
                 message,
             })
         };
-        let scanned = scan::scan(text, &self.lang, &|n| tag_kind(&self.lang, n));
+        let mut scanned = scan::scan(text, &self.lang, &|n| tag_kind(&self.lang, n));
         for (line, message) in &scanned.warnings {
             warn(Some(*line), message.clone());
         }
-        let elements = match liquid_core::parser::parse(&scanned.template, &self.lang) {
-            Ok(e) => e,
-            Err(e) => {
-                let msg = e.to_string();
-                let line = error_line(&msg).map(|l| scanned.source_line(text, l));
-                warn(line, format!("the Liquid here could not be run ({}), so every Liquid tag in this post was removed; Jekyll stops on such an error. Fix the tag", brief(&msg)));
-                return scanned.stripped;
-            }
-        };
-        let template = Template::new(elements);
         let runtime = RuntimeBuilder::new().set_globals(&self.globals).build();
         let runtime = StackFrame::new(runtime, &page.root);
         let runtime = Lax(runtime);
         {
             let mut state = runtime.registers().get_mut::<PostState>();
-            state.calls = Arc::new(scanned.calls);
+            state.calls = Arc::new(std::mem::take(&mut scanned.calls));
             state.lang = Some(self.lang.clone());
             state.dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         }
         let mut out = Vec::with_capacity(text.len() + text.len() / 4);
-        let result = liquid_core::Renderable::render_to(&template, &mut out, &runtime);
+        // Part by part (each holds whole blocks): an error costs its part
+        // the Liquid in it, never the post's other parts.
+        for seg in &scanned.segments {
+            let stripped = &scanned.stripped[seg.stripped.clone()];
+            let elements = match liquid_core::parser::parse(&scanned.template[seg.template.clone()], &self.lang) {
+                Ok(e) => e,
+                Err(e) => {
+                    let msg = e.to_string();
+                    let line = seg.line + error_line(&msg).unwrap_or(1) - 1;
+                    warn(Some(line), format!("this Liquid could not be run ({}), so its tags were removed; Jekyll stops on such an error. Fix the tag (a block left open?)", brief(&msg)));
+                    out.extend_from_slice(stripped.as_bytes());
+                    continue;
+                }
+            };
+            let mut part = Vec::new();
+            let result = elements
+                .iter()
+                .try_for_each(|e| e.render_to(&mut part, &runtime));
+            match result {
+                Ok(()) => out.extend_from_slice(&part),
+                Err(e) => {
+                    warn(Some(seg.line), format!("this Liquid could not be run ({}), so its tags were removed; Jekyll stops on such an error. Fix the tag", brief(&e.to_string())));
+                    out.extend_from_slice(stripped.as_bytes());
+                }
+            }
+        }
         let warnings = std::mem::take(&mut runtime.registers().get_mut::<PostState>().warnings);
         for (line, message) in warnings {
             warn(Some(line), message);
         }
-        match result {
-            Ok(()) => String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-            Err(e) => {
-                warn(None, format!("the Liquid in this post could not be run ({}), so every Liquid tag in it was removed; Jekyll stops on such an error. Fix the tag", brief(&e.to_string())));
-                scan::scan(text, &self.lang, &|n| tag_kind(&self.lang, n)).stripped
-            }
+        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+/// The files Liquid may read besides posts (`_includes/`, `_data/`, or
+/// where `includes_dir` and `data_dir` put them): (path, size, modified),
+/// so a change to one is a change to the site's input.
+pub(crate) fn inputs(
+    source: &Path,
+    raw: &Mapping,
+) -> Vec<(String, u64, Option<std::time::SystemTime>)> {
+    let mut out = Vec::new();
+    for (key, default) in [("includes_dir", "_includes"), ("data_dir", "_data")] {
+        let dir = raw
+            .get(key)
+            .and_then(yaml::scalar_string)
+            .unwrap_or_else(|| default.into());
+        walk(&source.join(dir.trim()), &mut out);
+    }
+    out.sort();
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<(String, u64, Option<std::time::SystemTime>)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let Ok(meta) = e.metadata() else { continue };
+        if meta.is_dir() {
+            walk(&e.path(), out);
+        } else {
+            out.push((
+                e.path().to_string_lossy().into_owned(),
+                meta.len(),
+                meta.modified().ok(),
+            ));
         }
     }
 }
@@ -466,17 +515,24 @@ fn error_line(msg: &str) -> Option<usize> {
 
 /// The gist of an engine error: its first line, without pest's drawing.
 fn brief(msg: &str) -> String {
-    let line = msg
+    let lines: Vec<&str> = msg
         .lines()
-        .map(str::trim)
-        .find(|l| {
+        .map(|l| l.trim().trim_start_matches("liquid:").trim())
+        .filter(|l| {
             !l.is_empty()
                 && !l.starts_with("-->")
                 && !l.starts_with('|')
                 && !l.chars().next().is_some_and(|c| c.is_ascii_digit())
         })
-        .unwrap_or("")
-        .trim_start_matches("= ");
-    line.trim_start_matches("liquid: ").to_string()
+        .collect();
+    let line = lines
+        .iter()
+        .find(|l| l.starts_with("= "))
+        .or(lines.first())
+        .copied()
+        .unwrap_or("a syntax error");
+    line.trim_start_matches("= ").to_string()
 }
 
+#[cfg(test)]
+mod tests;

@@ -211,7 +211,7 @@ pub(super) fn apply(
             };
             Value::scalar(out)
         }
-        "markdownify" => Value::scalar(crate::extract::body::markdown_to_html(&s())),
+        "markdownify" => Value::scalar(crate::render::markdown::markdown_to_html(&s(), &shared.kramdown)),
         "smartify" => Value::scalar(smartify(&s())),
         // Stylesheets have no place in a feed entry.
         "sassify" | "scssify" => input.to_value(),
@@ -274,7 +274,7 @@ pub(super) fn apply(
             let mut hits = items.into_iter().filter(|item| {
                 let mut scope = Object::new();
                 scope.insert(KString::from(var.clone()), item.clone());
-                let frame = StackFrame::new(runtime, &scope);
+                let frame = super::Lax(StackFrame::new(runtime, &scope));
                 let mut out = Vec::new();
                 cond.render_to(&mut out, &frame).is_ok() && out == b"1"
             });
@@ -447,13 +447,17 @@ fn compare(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
 /// `Time.parse` reads (in the site's time zone when it names none).
 fn date_of(input: &dyn ValueView, tz: chrono_tz::Tz) -> Option<DateTime<FixedOffset>> {
     let scalar = input.as_scalar()?;
-    if let Some(d) = scalar.to_date_time() {
-        if let Some(d) = value::to_chrono(&d) {
-            return Some(d);
-        }
-    }
     let t = scalar.to_kstr();
-    crate::extract::dates::parse_front_matter_date(t.trim(), crate::extract::dates::Quoting::Plain, tz).ok()
+    let parsed = crate::extract::dates::parse_front_matter_date(
+        t.trim(),
+        crate::extract::dates::Quoting::Quoted,
+        tz,
+    )
+    .ok()
+    .or_else(|| scalar.to_date_time().and_then(|d| value::to_chrono(&d)))?;
+    // Jekyll's `time(input)` ends in `localtime`, and Jekyll sets the
+    // process's zone to the site's.
+    Some(parsed.with_timezone(&tz).fixed_offset())
 }
 
 /// Jekyll's `stringify_date`.

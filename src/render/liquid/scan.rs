@@ -42,23 +42,53 @@ pub(super) struct Scanned {
     pub calls: Vec<(&'static str, String, usize)>,
     /// What was removed: (0-based line, message).
     pub warnings: Vec<(usize, String)>,
-    /// (offset in `template`, offset in the source), at each piece written.
-    map: Vec<(usize, usize)>,
+    /// The template cut where no block is open: each part is parsed and
+    /// run on its own, so an error costs only its part.
+    pub segments: Vec<Segment>,
+}
+
+/// A part of the template that holds whole blocks.
+#[derive(Debug, Clone)]
+pub(super) struct Segment {
+    /// Its range in [`Scanned::template`].
+    pub template: std::ops::Range<usize>,
+    /// The same text without Liquid, in [`Scanned::stripped`].
+    pub stripped: std::ops::Range<usize>,
+    /// 0-based source line where it starts.
+    pub line: usize,
 }
 
 impl Scanned {
-    /// The 0-based source line of a 1-based line of `template`.
-    pub fn source_line(&self, text: &str, template_line: usize) -> usize {
-        let offset = self
-            .template
-            .split_inclusive('\n')
-            .take(template_line.saturating_sub(1))
-            .map(str::len)
-            .sum::<usize>();
-        let i = self.map.partition_point(|&(t, _)| t <= offset);
-        let (t, s) = if i == 0 { (0, 0) } else { self.map[i - 1] };
-        let at = (s + (offset - t)).min(text.len());
-        line_of(text, at)
+    /// Starts a new segment at the current end (when none is open).
+    fn cut(&mut self, line: usize, trim_left: bool) {
+        // `{%-` trims the white space before it, which must stay in the
+        // same part as the tag for the engine to see it.
+        let mut end = if trim_left {
+            self.template.trim_end_matches([' ', '\n', '\r']).len()
+        } else {
+            self.template.len()
+        };
+        if let Some(last) = self.segments.last_mut() {
+            end = end.max(last.template.start);
+            if last.template.start == end && last.stripped.start == self.stripped.len() {
+                last.line = line;
+                return;
+            }
+            last.template.end = end;
+            last.stripped.end = self.stripped.len();
+        }
+        self.segments.push(Segment {
+            template: end..self.template.len(),
+            stripped: self.stripped.len()..self.stripped.len(),
+            line,
+        });
+    }
+
+    fn finish(&mut self) {
+        if let Some(last) = self.segments.last_mut() {
+            last.template.end = self.template.len();
+            last.stripped.end = self.stripped.len();
+        }
     }
 }
 
@@ -165,16 +195,7 @@ fn parses(snippet: &str, lang: &Language) -> Result<(), String> {
 }
 
 fn first_line(msg: &str) -> String {
-    // The crate's messages carry pest's drawing of the position; the
-    // message's own line is what a person needs.
-    let m = msg.trim();
-    m.lines()
-        .find(|l| {
-            let l = l.trim();
-            !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|') && !l.starts_with('=')
-        })
-        .map(|l| l.trim().trim_start_matches("= ").to_string())
-        .unwrap_or_else(|| m.to_string())
+    super::brief(msg)
 }
 
 /// The position after the end tag of a `raw` or `comment` block opened
@@ -195,9 +216,11 @@ fn block_end(text: &str, from: usize, end_name: &str) -> Option<(usize, usize)> 
 /// Scans `text`; `kind` says how each tag name is handled.
 pub(super) fn scan(text: &str, lang: &Language, kind: &dyn Fn(&str) -> TagKind) -> Scanned {
     let mut s = Scanned::default();
+    s.cut(0, false);
     let mut at = 0;
-    let push = |s: &mut Scanned, piece: &str, from: usize, stripped: bool| {
-        s.map.push((s.template.len(), from));
+    // Open blocks: a segment ends only where none is.
+    let mut depth = 0usize;
+    let push = |s: &mut Scanned, piece: &str, _from: usize, stripped: bool| {
         s.template.push_str(piece);
         if stripped {
             s.stripped.push_str(piece);
@@ -228,6 +251,9 @@ pub(super) fn scan(text: &str, lang: &Language, kind: &dyn Fn(&str) -> TagKind) 
             continue;
         };
         let after = start + t.all.len();
+        if depth == 0 {
+            s.cut(line, t.trim_left);
+        }
         if !is_tag {
             let (markup, dropped) = known_filters(t.inner, lang);
             for f in dropped {
@@ -265,8 +291,8 @@ pub(super) fn scan(text: &str, lang: &Language, kind: &dyn Fn(&str) -> TagKind) 
                     let right = token(text, inner_end, true).is_some_and(|c| c.trim_right);
                     if t.trim_left || right {
                         // Keep the whitespace control the comment asked for.
-                        push(&mut s, &delimit(true, t.trim_left, right, " comment "), start, false);
-                        push(&mut s, "{% endcomment %}", block_end, false);
+                        let out = delimit(true, t.trim_left, right, " comment ");
+                        push(&mut s, &format!("{out}{{% endcomment %}}"), start, false);
                     }
                 }
                 at = block_end;
@@ -286,8 +312,12 @@ pub(super) fn scan(text: &str, lang: &Language, kind: &dyn Fn(&str) -> TagKind) 
                     _ => "endhighlight",
                 };
                 let inner = if name == "endhighlight" {
+                    depth = depth.saturating_sub(1);
                     " endhighlight ".to_string()
                 } else {
+                    if name == "highlight" {
+                        depth += 1;
+                    }
                     s.calls.push((name, markup.to_string(), line));
                     format!(" {name} {n} ")
                 };
@@ -319,7 +349,14 @@ pub(super) fn scan(text: &str, lang: &Language, kind: &dyn Fn(&str) -> TagKind) 
                     _ => None,
                 };
                 match check.map_or(Ok(()), |c| parses(&c, lang)) {
-                    Ok(()) => push(&mut s, &out, start, false),
+                    Ok(()) => {
+                        if k == TagKind::EngineBlock {
+                            depth += 1;
+                        } else if name.starts_with("end") {
+                            depth = depth.saturating_sub(1);
+                        }
+                        push(&mut s, &out, start, false)
+                    }
                     Err(e) => s.warnings.push((
                         line,
                         format!("`{}` could not be run ({e}); it was removed", t.all.trim()),
@@ -329,5 +366,6 @@ pub(super) fn scan(text: &str, lang: &Language, kind: &dyn Fn(&str) -> TagKind) 
         }
         at = after;
     }
+    s.finish();
     s
 }

@@ -353,15 +353,25 @@ impl Call {
             s.depth += 1;
             saved
         };
-        let frame = StackFrame::new(runtime, &scope);
-        let result = included.template.render_to(writer, &frame);
+        // Missing variables inside the include are nil too.
+        let frame = super::Lax(StackFrame::new(runtime, &scope));
+        let mut out = Vec::new();
+        let result = included.template.render_to(&mut out, &frame);
         {
             let mut s = runtime.registers().get_mut::<PostState>();
             s.calls = saved.0;
             s.include_line = saved.1;
             s.depth -= 1;
         }
-        result
+        match result {
+            Ok(()) => writer
+                .write_all(&out)
+                .map_err(|e| liquid_core::Error::with_msg(e.to_string())),
+            Err(e) => {
+                warn(runtime, line, format!("`{{% {tag} {file} %}}` could not be run ({}), so nothing was included; Jekyll stops on such an error", super::brief(&e.to_string())));
+                Ok(())
+            }
+        }
     }
 
     /// The include at `path`, scanned and parsed once per build.
