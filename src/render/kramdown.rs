@@ -1332,6 +1332,38 @@ fn parse_tag(tag: &str) -> Option<Tag> {
     }
 }
 
+/// Classes added to a `class` attribute. Code that rouge highlights has its classes
+/// (`language-x highlighter-rouge`) set after the IAL's, as kramdown's converter sets them: an
+/// IAL's own `language-y` names the language, its other classes go between; a language rouge
+/// does not know is not highlighted, and the code keeps the IAL's classes only.
+fn add_classes(old: &str, new: &str) -> String {
+    let Some(base) = old.strip_suffix("highlighter-rouge").map(str::trim_end) else {
+        return format!("{old} {new}").trim_start().to_string();
+    };
+    let mut language = base.split_whitespace().find(|c| c.starts_with("language-"));
+    let mut middle: Vec<&str> = base
+        .split_whitespace()
+        .filter(|c| !c.starts_with("language-"))
+        .collect();
+    for c in new.split_whitespace() {
+        if c.starts_with("language-") {
+            language = Some(c);
+        } else {
+            middle.push(c);
+        }
+    }
+    let known = language.is_none_or(|l| super::markdown::rouge::knows(&l["language-".len()..]));
+    if !known {
+        return new.to_string();
+    }
+    language
+        .into_iter()
+        .chain(middle)
+        .chain(["highlighter-rouge"])
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// kramdown's `escape_html(v, :attribute)`.
 fn escape_attribute(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
@@ -1613,9 +1645,7 @@ impl Pass {
                 .iter_mut()
                 .find(|(name, _)| name.eq_ignore_ascii_case(k))
             {
-                Some((_, Some(old))) if k == "class" => {
-                    *old = format!("{old} {v}").trim_start().to_string();
-                }
+                Some((_, Some(old))) if k == "class" => *old = add_classes(old, &v),
                 Some((_, slot)) => *slot = Some(v),
                 None => attrs.push((k.clone(), Some(v))),
             }
@@ -1746,9 +1776,15 @@ mod tests {
             "* a\n* b\n{: .ul}\n\n## Head\n{: .h}\n\n> quoted\n{: .q}\n\n```\ncode\n```\n{: .c}\n",
         );
         assert!(html.contains("<ul class=\"ul\">"), "{html}");
-        assert!(html.contains("<h2 class=\"h\">Head</h2>"), "{html}");
+        assert!(
+            html.contains("<h2 id=\"head\" class=\"h\">Head</h2>"),
+            "{html}"
+        );
         assert!(html.contains("<blockquote class=\"q\">"), "{html}");
-        assert!(html.contains("<pre class=\"c\">"), "{html}");
+        assert!(
+            html.contains("<div class=\"language-plaintext c highlighter-rouge\">"),
+            "{html}"
+        );
         assert!(!html.contains("{:") && !html.contains("kd:"), "{html}");
     }
 
@@ -1768,7 +1804,8 @@ mod tests {
         assert_eq!(
             html,
             "<p><a href=\"#link\" class=\"btn btn--info\">Go</a> <img src=\"a.png\" alt=\"i\" \
-             width=\"512\" /> <strong class=\"x\">b</strong> <code class=\"lang\">c</code></p>\n"
+             width=\"512\" /> <strong class=\"x\">b</strong> <code \
+             class=\"language-plaintext lang highlighter-rouge\">c</code></p>\n"
         );
     }
 
@@ -1826,7 +1863,8 @@ mod tests {
             render("HTML and XHTML, HTMLs, `HTML`.\n\n*[HTML]: Hyper Text Markup Language\n");
         assert_eq!(
             html,
-            "<p><abbr title=\"Hyper Text Markup Language\">HTML</abbr> and XHTML, HTMLs, <code>HTML</code>.</p>\n"
+            "<p><abbr title=\"Hyper Text Markup Language\">HTML</abbr> and XHTML, HTMLs, \
+             <code class=\"language-plaintext highlighter-rouge\">HTML</code>.</p>\n"
         );
     }
 
@@ -1976,5 +2014,20 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<a href=\"plain\">y</a>"), "{html}");
+    }
+
+    #[test]
+    fn classes_on_highlighted_code_sit_between_the_language_and_the_highlighter() {
+        let old = "language-plaintext highlighter-rouge";
+        assert_eq!(
+            add_classes(old, "lang"),
+            "language-plaintext lang highlighter-rouge"
+        );
+        assert_eq!(
+            add_classes(old, "language-ruby x"),
+            "language-ruby x highlighter-rouge"
+        );
+        assert_eq!(add_classes(old, "language-plain"), "language-plain");
+        assert_eq!(add_classes("a", "b c"), "a b c");
     }
 }
