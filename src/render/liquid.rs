@@ -27,13 +27,25 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// What Liquid needs to know of the site, made once per build and shared by
-/// every post rendered in it.
-pub(crate) struct SiteContext {
+/// What Liquid needs to know of the site, given once per build and shared by
+/// every post rendered in it. The Liquid `site` (every post's URL, title
+/// and date, `_data/`) is made when the first post that uses Liquid is
+/// rendered: a build whose feed posts have none pays nothing for it.
+pub(crate) struct SiteContext<'a> {
+    config: &'a SiteConfig,
+    raw: &'a Mapping,
+    source: &'a Path,
+    posts: &'a [&'a PostMeta],
+    site_files: &'a [crate::source::SiteFile],
+    now: DateTime<FixedOffset>,
+    built: std::sync::OnceLock<Built>,
+}
+
+/// The Liquid side of [`SiteContext`].
+struct Built {
     /// `{"site": …}`.
     globals: Object,
     lang: Arc<Language>,
-    shared: Arc<Shared>,
 }
 
 /// What Jekyll's tags and filters read while rendering.
@@ -97,11 +109,48 @@ struct PostState {
 /// Jekyll's error for an include that includes itself forever.
 const MAX_INCLUDE_DEPTH: usize = 32;
 
-impl SiteContext {
+impl<'a> SiteContext<'a> {
     /// `raw` is the merged configuration with every key; `posts` every post
     /// of the site (not only those in feeds); `site_files` its pages and
     /// static files; `now` the build's time (`site.time`).
     pub(crate) fn new(
+        config: &'a SiteConfig,
+        raw: &'a Mapping,
+        source: &'a Path,
+        posts: &'a [&'a PostMeta],
+        site_files: &'a [crate::source::SiteFile],
+        now: DateTime<FixedOffset>,
+    ) -> Self {
+        SiteContext {
+            config,
+            raw,
+            source,
+            posts,
+            site_files,
+            now,
+            built: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The Liquid side, made by the first caller; a warning about a
+    /// `_data` file goes to that caller's notices.
+    fn built(&self, notices: &mut Vec<Notice>) -> &Built {
+        self.built.get_or_init(|| {
+            Built::new(
+                self.config,
+                self.raw,
+                self.source,
+                self.posts,
+                self.site_files,
+                self.now,
+                notices,
+            )
+        })
+    }
+}
+
+impl Built {
+    fn new(
         config: &SiteConfig,
         raw: &Mapping,
         source: &Path,
@@ -109,7 +158,7 @@ impl SiteContext {
         site_files: &[crate::source::SiteFile],
         now: DateTime<FixedOffset>,
         notices: &mut Vec<Notice>,
-    ) -> SiteContext {
+    ) -> Built {
         let baseurl = {
             let b = config.base.as_url().path().trim_end_matches('/');
             b.to_string()
@@ -191,18 +240,22 @@ impl SiteContext {
         site.insert("posts".into(), Value::Array(list));
         let mut globals = Object::new();
         globals.insert("site".into(), Value::Object(site));
-        SiteContext {
-            globals,
-            lang,
-            shared,
-        }
+        // Jekyll's `jekyll.environment`: JEKYLL_ENV is unset in a plain build.
+        let mut jekyll = Object::new();
+        jekyll.insert("environment".into(), Value::scalar("development"));
+        globals.insert("jekyll".into(), Value::Object(jekyll));
+        Built { globals, lang }
     }
+}
+
+impl SiteContext<'_> {
 
     /// The post's `page`: its front matter (`defaults` applied) and what
     /// Jekyll adds.
     pub(crate) fn page(&self, meta: &PostMeta, front_matter: &Mapping) -> Page {
         let mut page = value::object_from_yaml(front_matter);
-        let url = strip_base(meta.url.as_url().path(), &self.shared.baseurl);
+        let baseurl = self.config.base.as_url().path().trim_end_matches('/');
+        let url = strip_base(meta.url.as_url().path(), baseurl);
         let name = meta.file.relative_path.rsplit('/').next().unwrap_or("");
         let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
         let slug = crate::source::split_dated_name(name).map_or(stem, |(_, s, _)| s);
@@ -238,6 +291,7 @@ impl SiteContext {
         if !page.liquid || !(text.contains("{%") || text.contains("{{")) {
             return text.to_string();
         }
+        let built = self.built(notices);
         let mut warn = |line: Option<usize>, message: String| {
             notices.push(Notice {
                 severity: Severity::Warning,
@@ -245,17 +299,17 @@ impl SiteContext {
                 message,
             })
         };
-        let mut scanned = scan::scan(text, &self.lang, &|n| tag_kind(&self.lang, n));
+        let mut scanned = scan::scan(text, &built.lang, &|n| tag_kind(&built.lang, n));
         for (line, message) in &scanned.warnings {
             warn(Some(*line), message.clone());
         }
-        let runtime = RuntimeBuilder::new().set_globals(&self.globals).build();
+        let runtime = RuntimeBuilder::new().set_globals(&built.globals).build();
         let runtime = StackFrame::new(runtime, &page.root);
         let runtime = Lax(runtime);
         {
             let mut state = runtime.registers().get_mut::<PostState>();
             state.calls = Arc::new(std::mem::take(&mut scanned.calls));
-            state.lang = Some(self.lang.clone());
+            state.lang = Some(built.lang.clone());
             state.dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         }
         let mut out = Vec::with_capacity(text.len() + text.len() / 4);
@@ -263,7 +317,7 @@ impl SiteContext {
         // the Liquid in it, never the post's other parts.
         for seg in &scanned.segments {
             let stripped = &scanned.stripped[seg.stripped.clone()];
-            let elements = match liquid_core::parser::parse(&scanned.template[seg.template.clone()], &self.lang) {
+            let elements = match liquid_core::parser::parse(&scanned.template[seg.template.clone()], &built.lang) {
                 Ok(e) => e,
                 Err(e) => {
                     let msg = e.to_string();

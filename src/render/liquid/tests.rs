@@ -68,7 +68,8 @@ fn site() -> Site {
 }
 
 impl Site {
-    fn context(&self) -> SiteContext {
+    /// Renders `body` as the second post's, with `fm` as its front matter.
+    fn render(&self, fm: &str, body: &str) -> (String, Vec<Notice>) {
         let posts: Vec<&PostMeta> = self.posts.iter().collect();
         let files = vec![crate::source::SiteFile {
             path: self.root.join("docs/guide.pdf"),
@@ -79,12 +80,7 @@ impl Site {
             collection: None,
         }];
         let now = DateTime::parse_from_rfc3339("2024-06-01T00:00:00+09:00").unwrap();
-        SiteContext::new(&self.config, &self.raw, &self.root, &posts, &files, now, &mut Vec::new())
-    }
-
-    /// Renders `body` as the second post's, with `fm` as its front matter.
-    fn render(&self, fm: &str, body: &str) -> (String, Vec<Notice>) {
-        let cx = self.context();
+        let cx = SiteContext::new(&self.config, &self.raw, &self.root, &posts, &files, now);
         let mut notices = Vec::new();
         let page = cx.page(&self.posts[1], &yaml::parse_mapping(fm).unwrap());
         let out = cx.render(&page, body, &self.posts[1].file.path, 5, &mut notices);
@@ -110,6 +106,7 @@ fn site_and_page_variables_are_the_config_and_the_front_matter_with_jekylls_addi
     );
     assert_eq!(rendered("{{ site.posts.size }}:{{ site.posts[0].title }}"), "3:Nested");
     assert_eq!(rendered("{{ site.data.people[1].name }}"), "Bo");
+    assert_eq!(rendered("{{ jekyll.environment }}"), "development");
 }
 
 #[test]
@@ -300,4 +297,18 @@ fn an_error_at_run_time_costs_only_its_block() {
 #[test]
 fn whitespace_control_trims_across_the_parts_the_template_is_cut_into() {
     assert_eq!(rendered("a  \n{%- if true -%}\n b {%- endif %}|{{- ' c' }}"), "ab| c");
+}
+
+#[test]
+fn the_liquid_site_is_made_only_when_a_post_uses_liquid() {
+    let s = site();
+    let posts: Vec<&PostMeta> = s.posts.iter().collect();
+    let now = DateTime::parse_from_rfc3339("2024-06-01T00:00:00+09:00").unwrap();
+    let cx = SiteContext::new(&s.config, &s.raw, &s.root, &posts, &[], now);
+    let page = cx.page(&s.posts[0], &Mapping::new());
+    let mut notices = Vec::new();
+    assert_eq!(cx.render(&page, "no Liquid {here}", &s.posts[0].file.path, 1, &mut notices), "no Liquid {here}");
+    assert!(cx.built.get().is_none());
+    assert_eq!(cx.render(&page, "{{ site.title }}", &s.posts[0].file.path, 1, &mut notices), "Test Site");
+    assert!(cx.built.get().is_some());
 }
