@@ -219,7 +219,10 @@ impl Built {
                 .map_or(Value::scalar(""), value::from_yaml),
         );
         site.insert("time".into(), value::date(now));
-        site.insert("data".into(), Value::Object(value::read_data(&data_dir, notices)));
+        site.insert(
+            "data".into(),
+            Value::Object(value::read_data(&data_dir, notices)),
+        );
         // Newest first, as Jekyll's `site.posts`; a few keys each, for
         // archives and "recent posts" lists in bodies.
         let list: Vec<Value> = posts
@@ -228,9 +231,15 @@ impl Built {
             .map(|m| {
                 let mut o = Object::new();
                 o.insert("title".into(), Value::scalar(m.title.clone()));
-                o.insert("url".into(), Value::scalar(strip_base(&url_path(m), &shared.baseurl)));
+                o.insert(
+                    "url".into(),
+                    Value::scalar(strip_base(&url_path(m), &shared.baseurl)),
+                );
                 o.insert("date".into(), value::date(m.date));
-                o.insert("id".into(), Value::scalar(strip_base(&url_path(m), &shared.baseurl)));
+                o.insert(
+                    "id".into(),
+                    Value::scalar(strip_base(&url_path(m), &shared.baseurl)),
+                );
                 o.insert("path".into(), Value::scalar(m.file.relative_path.clone()));
                 o.insert("categories".into(), strings(&m.categories));
                 o.insert("tags".into(), strings(&m.tags));
@@ -249,7 +258,6 @@ impl Built {
 }
 
 impl SiteContext<'_> {
-
     /// The post's `page`: its front matter (`defaults` applied) and what
     /// Jekyll adds.
     pub(crate) fn page(&self, meta: &PostMeta, front_matter: &Mapping) -> Page {
@@ -260,17 +268,29 @@ impl SiteContext<'_> {
         let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
         let slug = crate::source::split_dated_name(name).map_or(stem, |(_, s, _)| s);
         page.insert("url".into(), Value::scalar(url.clone()));
-        page.insert("id".into(), Value::scalar(url.trim_end_matches(".html").to_string()));
+        page.insert(
+            "id".into(),
+            Value::scalar(url.trim_end_matches(".html").to_string()),
+        );
         page.insert("date".into(), value::date(meta.date));
         page.insert("title".into(), Value::scalar(meta.title.clone()));
         page.insert("categories".into(), strings(&meta.categories));
         page.insert("tags".into(), strings(&meta.tags));
-        page.insert("path".into(), Value::scalar(meta.file.relative_path.clone()));
-        page.insert("relative_path".into(), Value::scalar(meta.file.relative_path.clone()));
+        page.insert(
+            "path".into(),
+            Value::scalar(meta.file.relative_path.clone()),
+        );
+        page.insert(
+            "relative_path".into(),
+            Value::scalar(meta.file.relative_path.clone()),
+        );
         page.insert("slug".into(), Value::scalar(slug.to_string()));
         page.insert("ext".into(), Value::scalar(format!(".{ext}")));
         page.insert("collection".into(), Value::scalar("posts"));
-        let liquid = !matches!(yaml::get(front_matter, "render_with_liquid"), Some(yaml::Value::Bool(false)));
+        let liquid = !matches!(
+            yaml::get(front_matter, "render_with_liquid"),
+            Some(yaml::Value::Bool(false))
+        );
         let mut root = Object::new();
         root.insert("page".into(), Value::Object(page));
         Page { root, liquid }
@@ -287,8 +307,7 @@ impl SiteContext<'_> {
         first_line: usize,
         notices: &mut Vec<Notice>,
     ) -> String {
-        // Jekyll's `Utils.has_liquid_construct?`: nothing to run.
-        if !page.liquid || !(text.contains("{%") || text.contains("{{")) {
+        if !page.liquid || !has_liquid(text) {
             return text.to_string();
         }
         let built = self.built(notices);
@@ -317,7 +336,10 @@ impl SiteContext<'_> {
         // the Liquid in it, never the post's other parts.
         for seg in &scanned.segments {
             let stripped = &scanned.stripped[seg.stripped.clone()];
-            let elements = match liquid_core::parser::parse(&scanned.template[seg.template.clone()], &built.lang) {
+            let elements = match liquid_core::parser::parse(
+                &scanned.template[seg.template.clone()],
+                &built.lang,
+            ) {
                 Ok(e) => e,
                 Err(e) => {
                     let msg = e.to_string();
@@ -343,7 +365,8 @@ impl SiteContext<'_> {
         for (line, message) in warnings {
             warn(Some(line), message);
         }
-        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 
@@ -382,6 +405,12 @@ fn walk(dir: &Path, out: &mut Vec<(String, u64, Option<std::time::SystemTime>)>)
             ));
         }
     }
+}
+
+/// Jekyll's `Utils.has_liquid_construct?`: without `{%` or `{{` there is
+/// nothing to run (and no front matter to read again for `page`).
+pub(crate) fn has_liquid(text: &str) -> bool {
+    text.contains("{%") || text.contains("{{")
 }
 
 /// How the scanner treats a tag name.
@@ -428,7 +457,8 @@ fn language(shared: &Arc<Shared>) -> Language {
         Box::new(stdlib::CaseBlock),
     ];
     for b in blocks {
-        lang.blocks.register(b.reflection().start_tag().to_string(), b);
+        lang.blocks
+            .register(b.reflection().start_tag().to_string(), b);
     }
     let std_filters: Vec<Box<dyn liquid_core::ParseFilter>> = vec![
         Box::new(stdlib::Abs),
@@ -541,7 +571,12 @@ fn strip_base(path: &str, baseurl: &str) -> String {
 /// `.html` at its own path (Jekyll's default page permalink), a static file
 /// at its own path.
 fn page_url(config: &SiteConfig, f: &crate::source::SiteFile) -> String {
-    let base = config.base.as_url().path().trim_end_matches('/').to_string();
+    let base = config
+        .base
+        .as_url()
+        .path()
+        .trim_end_matches('/')
+        .to_string();
     let rel = &f.relative;
     let converted = f.front_matter
         && [".md", ".markdown", ".mkdown", ".mkd", ".mkdn", ".html"]
