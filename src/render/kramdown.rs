@@ -1195,7 +1195,7 @@ fn markdown_attribute(
     let inner = joined[tag_end..close_start].trim_matches(['\n', '\r']);
     let mut new = format!("{}{}\n\n", &line[..start], new_tag);
     if !inner.trim().is_empty() {
-        new.push_str(inner);
+        new.push_str(&end_html_elements(inner));
         new.push_str("\n\n");
     }
     new.push_str(&joined[close_start..close_end]);
@@ -1208,6 +1208,35 @@ fn markdown_attribute(
         new.push('\n');
     }
     Some((i, last, new))
+}
+
+/// Markdown content with a blank line after each line that is a whole HTML element
+/// (`<header>…</header>`) and is followed by Markdown: kramdown ends such an element at its
+/// end tag, CommonMark's HTML block only at a blank line, and would take the Markdown with it.
+fn end_html_elements(inner: &str) -> String {
+    let lines: Vec<&str> = inner.split('\n').collect();
+    let mut out = String::with_capacity(inner.len() + 8);
+    for (k, l) in lines.iter().enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        out.push_str(l);
+        let t = l.trim();
+        let name: String = t
+            .strip_prefix('<')
+            .unwrap_or("")
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        let whole = !name.is_empty()
+            && t.to_ascii_lowercase()
+                .ends_with(&format!("</{}>", name.to_ascii_lowercase()));
+        let next = lines.get(k + 1).map(|n| n.trim());
+        if whole && next.is_some_and(|n| !n.is_empty() && !n.starts_with('<')) {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The end (after `>`) of the start tag whose attributes begin at `from`.
@@ -2073,5 +2102,13 @@ mod tests {
             "{:?}",
             started.elapsed()
         );
+    }
+
+    #[test]
+    fn markdown_after_a_whole_html_element_in_a_markdown_block_is_still_markdown() {
+        let html = render("<aside>\n<nav class=\"toc\" markdown=\"1\">\n<header><h4>T</h4></header>\n* item\n</nav>\n</aside>\n");
+        assert!(html.contains("<header><h4>T</h4></header>"), "{html}");
+        assert!(html.contains("<li>item</li>"), "{html}");
+        assert!(!html.contains("markdown="), "{html}");
     }
 }
