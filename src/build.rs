@@ -566,7 +566,7 @@ fn make(opts: &BuildOptions, site: &mut Site, progress: &dyn Progress) -> Result
     let (sitemap, (mut rendered, feeds)) = rayon::join(
         || sitemap_and_robots(opts, config, &dest, &posts, kind, &site_urls),
         || {
-            let rendered = render_feed_posts(opts, config, &posts, &docs);
+            let rendered = render_feed_posts(opts, config, kind, &posts, &docs);
             let feeds = feed_files(opts, config, &dest, &rendered);
             (rendered, feeds)
         },
@@ -749,6 +749,7 @@ fn read_feed_docs(
 fn render_feed_posts<'a>(
     opts: &BuildOptions,
     config: &SiteConfig,
+    kind: SiteKind,
     posts: &[&'a PostMeta],
     docs: &[Vec<&'a PostMeta>],
 ) -> Rendered<'a> {
@@ -809,7 +810,7 @@ fn render_feed_posts<'a>(
                         at: Location::new(&meta.file.path, None),
                         message: format!("could not read the file again ({e})"),
                     })
-                    .and_then(|bytes| extract::render_entry(meta, &bytes, config, &mut notices));
+                    .and_then(|bytes| extract::render_entry(meta, &bytes, config, kind, &mut notices));
                 (entry, notices)
             })
             .collect();

@@ -10,9 +10,9 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     let html = body::markdown_to_html(text);
-    let _ = body::plain_text(&html);
+    let _ = body::summary_text(&html);
     let _ = body::first_image(text);
-    let _ = body::excerpt_source(text, "\n\n", true);
+    let _ = body::excerpt_source(body::jekyll_content(text), "\n\n");
     let base = url::Url::parse("https://example.com/2024/03/15/post/").unwrap();
     for input in [text, html.as_str()] {
         let (out, _) = body::absolutize_urls(input, &base);
