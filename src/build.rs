@@ -810,7 +810,9 @@ fn render_feed_posts<'a>(
                         at: Location::new(&meta.file.path, None),
                         message: format!("could not read the file again ({e})"),
                     })
-                    .and_then(|bytes| extract::render_entry(meta, &bytes, config, kind, &mut notices));
+                    .and_then(|bytes| {
+                        extract::render_entry(meta, &bytes, config, kind, &mut notices)
+                    });
                 (entry, notices)
             })
             .collect();

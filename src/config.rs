@@ -204,6 +204,8 @@ pub struct SiteConfig {
     pub git_last_modified: bool,
     /// `_data/authors.{yml,yaml,json}` (jekyll-feed's `site.data.authors`).
     pub authors: Option<Mapping>,
+    /// `kramdown:`: how Markdown is rendered.
+    pub(crate) kramdown: crate::render::markdown::KramdownOptions,
     /// Warnings about the configuration (values dropped or mended).
     pub notices: Vec<Notice>,
 }
@@ -584,6 +586,16 @@ impl SiteConfig {
                 }
             }
         }
+        let kramdown = match map.get("kramdown") {
+            Some(Value::Mapping(m)) => {
+                let (options, problems) = crate::render::markdown::KramdownOptions::from_config(m);
+                for (key, message) in problems {
+                    warn(&key, message);
+                }
+                options
+            }
+            _ => Default::default(),
+        };
         let defaults = defaults(map.get("defaults"), &mut warn);
         let (collections, posts_permalink) = collections(map.get("collections"), &mut warn);
         let collections_dir = string("collections_dir")
@@ -633,6 +645,7 @@ impl SiteConfig {
                     .any(|p| p.trim() == "jekyll-last-modified-at")
             }),
             authors: None,
+            kramdown,
             notices,
         })
     }

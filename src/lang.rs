@@ -127,12 +127,13 @@ pub fn is_rss_language(tag: &str) -> bool {
     primary && is_well_formed(tag)
 }
 
-/// What people write, as a well-formed tag in conventional case; `None` when
-/// it cannot be mended (then the caller drops the value with a warning).
+/// What people write, as a well-formed tag; `None` when it cannot be mended
+/// (then the caller drops the value with a warning).
 ///
 /// Mended: surrounding spaces, `_` for `-` (`en_US`), a POSIX locale's
-/// encoding and modifier (`en_US.UTF-8`, `de_DE@euro`). The case of each
-/// subtag is made conventional: language lower, script title, region upper.
+/// encoding and modifier (`en_US.UTF-8`, `de_DE@euro`). Case is kept as
+/// written: tags are case-insensitive (RFC 5646 §2.1.1) and jekyll-feed
+/// copies the value, so `zh-cn` stays `zh-cn` as in Jekyll's feed.
 /// The result is always a tag RSS accepts too ([`is_rss_language`]).
 #[cfg_attr(not(feature = "site"), allow(dead_code))]
 pub fn normalize(raw: &str) -> Option<String> {
@@ -141,33 +142,7 @@ pub fn normalize(raw: &str) -> Option<String> {
     let s = s.replace('_', "-");
     // The ABNF allows 4- to 8-letter language subtags, but none is
     // registered: `english` is a word, not a tag, so it is not "mended".
-    if !is_rss_language(&s) {
-        return None;
-    }
-    let lower = s.to_ascii_lowercase();
-    if GRANDFATHERED.contains(&lower.as_str()) {
-        return Some(lower);
-    }
-    let mut out: Vec<String> = Vec::new();
-    let mut after_singleton = false;
-    for (i, p) in lower.split('-').enumerate() {
-        let cased = if i == 0 || after_singleton {
-            p.to_string()
-        } else if p.len() == 1 {
-            after_singleton = true;
-            p.to_string()
-        } else if p.len() == 4 && p.bytes().all(|b| b.is_ascii_alphabetic()) {
-            let mut c = p.to_string();
-            c[..1].make_ascii_uppercase();
-            c
-        } else if p.len() == 2 && p.bytes().all(|b| b.is_ascii_alphabetic()) {
-            p.to_ascii_uppercase()
-        } else {
-            p.to_string()
-        };
-        out.push(cased);
-    }
-    Some(out.join("-"))
+    is_rss_language(&s).then_some(s)
 }
 
 #[cfg(test)]
@@ -218,14 +193,15 @@ mod tests {
     }
 
     #[test]
-    fn what_people_write_is_mended_to_a_conventional_tag() {
+    fn what_people_write_is_mended_to_a_well_formed_tag_keeping_its_case() {
         for (raw, want) in [
             ("en_US", "en-US"),
             (" ko ", "ko"),
-            ("EN-us", "en-US"),
+            ("EN-us", "EN-us"),
+            ("zh-cn", "zh-cn"),
             ("en_US.UTF-8", "en-US"),
             ("de_DE@euro", "de-DE"),
-            ("zh-hant-tw", "zh-Hant-TW"),
+            ("zh-hant-tw", "zh-hant-tw"),
             ("pt_BR", "pt-BR"),
             ("es-419", "es-419"),
             ("en-a-bb-x-yy", "en-a-bb-x-yy"),

@@ -168,6 +168,8 @@ mod extract;
 #[cfg(feature = "site")]
 mod output;
 #[cfg(feature = "site")]
+mod render;
+#[cfg(feature = "site")]
 mod source;
 #[cfg(feature = "site")]
 mod style;

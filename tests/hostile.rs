@@ -1,26 +1,30 @@
 //! Hostile input: posts that try to crash, hang or exhaust the build, XML
 //! that tries the same on `validate`, and configurations or destinations
 //! that try to write outside the destination. Each runs the real binary
-//! under a memory cap (`ulimit -v`) and a time bound.
+//! under a memory cap (`ulimit -v`) and a processor-time cap (`ulimit -t`).
 
 use crate::util::*;
 use std::path::Path;
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
-/// Runs feedwright with at most `mib` MiB of address space; returns the
-/// output and how long it took.
-fn capped(mib: u64, args: &[&str]) -> (Output, Duration) {
-    let started = Instant::now();
-    let out = Command::new("sh")
+/// Runs feedwright with at most `mib` MiB of address space and
+/// `CPU_SECONDS` of processor time (a hang or a quadratic blow-up is killed
+/// by the kernel, and its exit status fails the caller's assertion; processor
+/// time, unlike wall time, does not grow when the machine is busy).
+fn capped(mib: u64, args: &[&str]) -> Output {
+    Command::new("sh")
         .arg("-c")
-        .arg(format!("ulimit -v {} && exec \"$0\" \"$@\"", mib * 1024))
+        .arg(format!(
+            "ulimit -v {} && ulimit -t {CPU_SECONDS} && exec \"$0\" \"$@\"",
+            mib * 1024
+        ))
         .arg(env!("CARGO_BIN_EXE_feedwright"))
         .args(args)
         .output()
-        .unwrap();
-    (out, started.elapsed())
+        .unwrap()
 }
+
+const CPU_SECONDS: u32 = 10;
 
 fn write(path: &Path, bytes: impl AsRef<[u8]>) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -40,8 +44,8 @@ fn small_site(posts: &[(&str, &str)]) -> tempfile::TempDir {
     site
 }
 
-/// `feedwright build SITE --build-date DATE` under a 2 GiB cap.
-fn build_capped(site: &Path, date: &str) -> (Output, Duration) {
+/// `feedwright build SITE --build-date DATE` under a 2 GiB cap (and the CPU cap).
+fn build_capped(site: &Path, date: &str) -> Output {
     capped(
         2048,
         &["build", "--build-date", date, site.to_str().unwrap()],
@@ -161,7 +165,8 @@ fn hostile_site(root: &Path, outside: &Path) -> Vec<&'static str> {
 }
 
 #[test]
-fn a_site_of_hostile_posts_builds_in_seconds_names_each_rejected_post_and_keeps_the_good_ones() {
+fn a_site_of_hostile_posts_builds_within_10_cpu_seconds_names_each_rejected_post_and_keeps_the_good_ones(
+) {
     let site = tempfile::tempdir().unwrap();
     let elsewhere = tempfile::tempdir().unwrap();
     let secret = elsewhere.path().join("secret.md");
@@ -171,7 +176,7 @@ fn a_site_of_hostile_posts_builds_in_seconds_names_each_rejected_post_and_keeps_
     );
     let rejected = hostile_site(site.path(), &secret);
     let dest = site.path().join("_site");
-    let (out, took) = capped(
+    let out = capped(
         2048,
         &[
             "build",
@@ -183,7 +188,6 @@ fn a_site_of_hostile_posts_builds_in_seconds_names_each_rejected_post_and_keeps_
     );
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(took < Duration::from_secs(10), "took {took:?}");
     for name in &rejected {
         assert!(
             err.lines()
@@ -235,7 +239,7 @@ fn a_site_of_hostile_posts_builds_in_seconds_names_each_rejected_post_and_keeps_
 }
 
 #[test]
-fn hostile_xml_documents_get_a_diagnostic_within_seconds_under_a_1_gib_cap() {
+fn hostile_xml_documents_get_a_diagnostic_within_10_cpu_seconds_under_a_1_gib_cap() {
     let dir = tempfile::tempdir().unwrap();
     let secret = dir.path().join("secret.txt");
     write(&secret, "TOP-SECRET-7f3a");
@@ -302,7 +306,7 @@ fn hostile_xml_documents_get_a_diagnostic_within_seconds_under_a_1_gib_cap() {
     ] {
         let path = dir.path().join(name);
         write(&path, bytes);
-        let (out, took) = capped(1024, &["validate", path.to_str().unwrap()]);
+        let out = capped(1024, &["validate", path.to_str().unwrap()]);
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert_eq!(
             out.status.code(),
@@ -310,7 +314,6 @@ fn hostile_xml_documents_get_a_diagnostic_within_seconds_under_a_1_gib_cap() {
             "{name}: {stdout}{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(took < Duration::from_secs(10), "{name} took {took:?}");
         assert!(stdout.contains(&format!("[{code}]")), "{name}: {stdout}");
         assert!(!stdout.contains("TOP-SECRET"), "{name} read a local file");
     }
@@ -327,7 +330,7 @@ fn a_feed_path_leaving_the_destination_is_refused_with_exit_2_and_nothing_writte
     .unwrap();
     let outer = tempfile::tempdir().unwrap();
     let dest = outer.path().join("a/b");
-    let (out, _) = capped(
+    let out = capped(
         2048,
         &[
             "build",
@@ -354,7 +357,7 @@ fn a_symbolic_link_inside_the_destination_is_refused_before_anything_is_written(
     let dest = tempfile::tempdir().unwrap();
     let elsewhere = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(elsewhere.path(), dest.path().join("feed")).unwrap();
-    let (out, _) = capped(
+    let out = capped(
         2048,
         &[
             "build",
@@ -379,7 +382,7 @@ fn a_symbolic_link_inside_the_destination_is_refused_before_anything_is_written(
 fn the_source_folder_as_destination_is_refused_so_no_source_file_is_overwritten() {
     let site = fixture_copy("jekyll-site");
     let before = snapshot(site.path());
-    let (out, _) = capped(
+    let out = capped(
         2048,
         &[
             "build",
@@ -408,7 +411,7 @@ fn a_date_with_a_five_digit_year_is_rejected_instead_of_crashing_the_rss_writer(
         ),
         ("2024-03-16-near.md", "---\ntitle: near\n---\nbody\n"),
     ]);
-    let (out, _) = build_capped(site.path(), BUILD_DATE);
+    let out = build_capped(site.path(), BUILD_DATE);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -418,7 +421,7 @@ fn a_date_with_a_five_digit_year_is_rejected_instead_of_crashing_the_rss_writer(
         "{err}"
     );
     assert!(read(&site.path().join("_site/rss.xml")).contains("<title>near</title>"));
-    let (out, _) = build_capped(site.path(), "2024-01-01T00:00:00Z");
+    let out = build_capped(site.path(), "2024-01-01T00:00:00Z");
     assert_eq!(out.status.code(), Some(1));
     let far_future = std::process::Command::new(env!("CARGO_BIN_EXE_feedwright"))
         .arg("build")
@@ -438,7 +441,7 @@ fn a_permalink_that_looks_like_a_url_stays_on_the_site() {
         "2024-03-15-x.md",
         "---\ntitle: x\npermalink: /http:/evil.example/\n---\nbody\n",
     )]);
-    let (out, _) = build_capped(site.path(), BUILD_DATE);
+    let out = build_capped(site.path(), BUILD_DATE);
     assert_eq!(
         out.status.code(),
         Some(0),

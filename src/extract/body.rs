@@ -5,20 +5,6 @@
 use lol_html::{element, HtmlRewriter, Settings};
 use std::cell::RefCell;
 
-/// Renders a Markdown body to HTML, CommonMark with the GitHub extensions
-/// (tables, strikethrough, task lists, footnotes), raw HTML passed through as
-/// kramdown does.
-pub fn markdown_to_html(md: &str) -> String {
-    use pulldown_cmark::{html, Options, Parser};
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES;
-    let mut out = String::with_capacity(md.len() + md.len() / 4);
-    html::push_html(&mut out, Parser::new_ext(md, opts));
-    out
-}
-
 /// Liquid's `strip_html`, exactly: first every `<script…</script>`,
 /// `<!--…-->` and `<style…</style>` (case-sensitive, leftmost first), then
 /// every `<…>`, each replaced by nothing. No space is put where a tag was, so
@@ -113,7 +99,15 @@ pub fn jekyll_content(body: &str) -> &str {
 /// Liquid block tags (Liquid 5 and Jekyll's `highlight`): the tags whose end
 /// tag Jekyll adds when the excerpt separator falls inside one.
 const LIQUID_BLOCKS: &[&str] = &[
-    "capture", "case", "comment", "for", "if", "ifchanged", "raw", "tablerow", "unless",
+    "capture",
+    "case",
+    "comment",
+    "for",
+    "if",
+    "ifchanged",
+    "raw",
+    "tablerow",
+    "unless",
     "highlight",
 ];
 
@@ -267,8 +261,14 @@ mod tests {
 
     #[test]
     fn strip_html_adds_no_space_where_an_inline_tag_was() {
-        assert_eq!(strip_html("<p><strong>업데이트</strong>가 [<a href=\"x\">클릭</a>]</p>"), "업데이트가 [클릭]");
-        assert_eq!(summary_text("<p>by <em>Frank</em>, then</p>\n<p>more</p>"), "by Frank, then more");
+        assert_eq!(
+            strip_html("<p><strong>업데이트</strong>가 [<a href=\"x\">클릭</a>]</p>"),
+            "업데이트가 [클릭]"
+        );
+        assert_eq!(
+            summary_text("<p>by <em>Frank</em>, then</p>\n<p>more</p>"),
+            "by Frank, then more"
+        );
     }
 
     #[test]
@@ -286,13 +286,19 @@ mod tests {
 
     #[test]
     fn summary_text_decodes_entities_once_and_keeps_no_break_spaces() {
-        assert_eq!(summary_text("<p>Tom &amp;amp; Jerry&nbsp;!</p>"), "Tom &amp; Jerry\u{a0}!");
+        assert_eq!(
+            summary_text("<p>Tom &amp;amp; Jerry&nbsp;!</p>"),
+            "Tom &amp; Jerry\u{a0}!"
+        );
         assert_eq!(summary_text("  \n<p>\tx\u{b}y  </p>\r\n"), "x y");
     }
 
     #[test]
     fn jekyll_content_starts_after_the_blank_lines_below_the_front_matter() {
-        assert_eq!(jekyll_content("\n \n\t\n  Indented.\n\nNext"), "  Indented.\n\nNext");
+        assert_eq!(
+            jekyll_content("\n \n\t\n  Indented.\n\nNext"),
+            "  Indented.\n\nNext"
+        );
         assert_eq!(jekyll_content("\r\n\r\nText"), "Text");
         assert_eq!(jekyll_content("Text\n"), "Text\n");
         assert_eq!(jekyll_content(" \n "), "");
@@ -305,10 +311,19 @@ mod tests {
             excerpt_source(content, "\n\n"),
             "First [link][1] and [^n].\n\n[1]: https://x.org/\n[^n]: A note."
         );
-        assert_eq!(excerpt_source("Intro.<!--more-->After.", "<!--more-->"), "Intro.");
-        assert_eq!(excerpt_source("No separator here.", "<!--more-->"), "No separator here.");
+        assert_eq!(
+            excerpt_source("Intro.<!--more-->After.", "<!--more-->"),
+            "Intro."
+        );
+        assert_eq!(
+            excerpt_source("No separator here.", "<!--more-->"),
+            "No separator here."
+        );
         // Nothing after the separator: the head as it is, no definitions looked for.
-        assert_eq!(excerpt_source("One {% if x %}\n\n", "\n\n"), "One {% if x %}");
+        assert_eq!(
+            excerpt_source("One {% if x %}\n\n", "\n\n"),
+            "One {% if x %}"
+        );
         // CRLF text holds no "\n\n": the whole content is the excerpt, as in Jekyll.
         assert_eq!(excerpt_source("A\r\n\r\nB", "\n\n"), "A\r\n\r\nB");
     }
@@ -321,11 +336,17 @@ mod tests {
         );
         // A block closed in the head, and tags that are not blocks, are left alone.
         assert_eq!(
-            excerpt_source("{% if a %}b{% endif %} {% include x.html %} {% assign y = 1 %}\n\nc", "\n\n"),
+            excerpt_source(
+                "{% if a %}b{% endif %} {% include x.html %} {% assign y = 1 %}\n\nc",
+                "\n\n"
+            ),
             "{% if a %}b{% endif %} {% include x.html %} {% assign y = 1 %}"
         );
         assert_eq!(
-            excerpt_source("{% highlight ruby %}\nx = 1\n\ny = 2\n{% endhighlight %}", "\n\n"),
+            excerpt_source(
+                "{% highlight ruby %}\nx = 1\n\ny = 2\n{% endhighlight %}",
+                "\n\n"
+            ),
             "{% highlight ruby %}\nx = 1\n{% endhighlight %}"
         );
     }

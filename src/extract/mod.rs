@@ -873,7 +873,7 @@ pub fn render_entry(
     // One rendering for the body and its excerpt, as Jekyll renders both.
     let render = |source: &str| {
         if meta.markdown {
-            body::markdown_to_html(source)
+            crate::render::markdown::markdown_to_html(source, &config.kramdown)
         } else {
             source.to_string()
         }
@@ -907,7 +907,9 @@ pub fn render_entry(
         }
         (None, SiteKind::Plain) => {
             let source = match separator {
-                "\n\n" => body::first_block_with_text(parts.body.trim_start_matches(['\n', '\r']), render),
+                "\n\n" => {
+                    body::first_block_with_text(parts.body.trim_start_matches(['\n', '\r']), render)
+                }
                 _ => body::excerpt_source(parts.body, separator),
             };
             body::summary_text(&render(&source))
