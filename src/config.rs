@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Location, Notice, Severity};
 use crate::model::{AbsUrl, Person};
-use crate::sitemap::{ChangeFreq, Priority};
+use crate::model::{ChangeFreq, Priority};
 use crate::yaml::{self, Mapping, Value};
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;

@@ -549,6 +549,170 @@ impl Feed {
     }
 }
 
+// What a sitemap lists: here, beside `AbsUrl`, so that configuration and
+// extraction make them without depending on the sitemap writer.
+
+/// How often a page is likely to change (`<changefreq>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ChangeFreq {
+    /// Changes on every access.
+    Always,
+    /// Hourly.
+    Hourly,
+    /// Daily.
+    Daily,
+    /// Weekly.
+    Weekly,
+    /// Monthly.
+    Monthly,
+    /// Yearly.
+    Yearly,
+    /// Archived: never changes.
+    Never,
+}
+
+impl ChangeFreq {
+    /// The protocol's values, for messages.
+    pub const NAMES: &'static str = "always, hourly, daily, weekly, monthly, yearly, never";
+
+    /// The protocol's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeFreq::Always => "always",
+            ChangeFreq::Hourly => "hourly",
+            ChangeFreq::Daily => "daily",
+            ChangeFreq::Weekly => "weekly",
+            ChangeFreq::Monthly => "monthly",
+            ChangeFreq::Yearly => "yearly",
+            ChangeFreq::Never => "never",
+        }
+    }
+}
+
+impl std::str::FromStr for ChangeFreq {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "always" => ChangeFreq::Always,
+            "hourly" => ChangeFreq::Hourly,
+            "daily" => ChangeFreq::Daily,
+            "weekly" => ChangeFreq::Weekly,
+            "monthly" => ChangeFreq::Monthly,
+            "yearly" => ChangeFreq::Yearly,
+            "never" => ChangeFreq::Never,
+            _ => return Err(()),
+        })
+    }
+}
+
+/// A `<priority>` from 0.0 to 1.0, kept in thousandths so it is exact.
+///
+/// ```
+/// use feedwright::sitemap::Priority;
+/// assert_eq!("0.85".parse::<Priority>().unwrap().to_string(), "0.85");
+/// assert_eq!("1".parse::<Priority>().unwrap().to_string(), "1.0");
+/// assert!("1.5".parse::<Priority>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Priority(u16);
+
+impl std::str::FromStr for Priority {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let v: f64 = s.trim().parse().map_err(|_| ())?;
+        if (0.0..=1.0).contains(&v) {
+            Ok(Priority((v * 1000.0).round() as u16))
+        } else {
+            Err(())
+        }
+    }
+}
+
+impl std::fmt::Display for Priority {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = format!("{}.{:03}", self.0 / 1000, self.0 % 1000);
+        let s = s.trim_end_matches('0');
+        if s.ends_with('.') {
+            write!(f, "{s}0")
+        } else {
+            f.write_str(s)
+        }
+    }
+}
+
+/// The same page in another language (`xhtml:link rel="alternate" hreflang`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alternate {
+    /// The language, such as `ko` or `en-US`.
+    pub hreflang: String,
+    /// The page in that language.
+    pub href: AbsUrl,
+}
+
+/// One `<url>` of a sitemap: [`SitemapUrl::new`], refined with the setters.
+///
+/// ```
+/// use feedwright::{model::AbsUrl, sitemap::{ChangeFreq, SitemapUrl}};
+/// let page = SitemapUrl::new(AbsUrl::parse("https://example.com/").unwrap(), None)
+///     .changefreq(ChangeFreq::Daily)
+///     .priority("0.8".parse().unwrap());
+/// assert!(feedwright::sitemap::to_string(&[page]).contains("<priority>0.8</priority>"));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SitemapUrl {
+    /// The page's absolute URL.
+    pub loc: AbsUrl,
+    /// When the page last changed.
+    pub lastmod: Option<DateTime<FixedOffset>>,
+    /// How often it changes.
+    pub changefreq: Option<ChangeFreq>,
+    /// Its priority relative to the site's other pages.
+    pub priority: Option<Priority>,
+    /// Images on the page (`image:image`).
+    pub images: Vec<AbsUrl>,
+    /// The page in other languages, itself included (`xhtml:link`).
+    pub alternates: Vec<Alternate>,
+}
+
+impl SitemapUrl {
+    /// A URL with a `lastmod` and nothing else.
+    pub fn new(loc: AbsUrl, lastmod: Option<DateTime<FixedOffset>>) -> Self {
+        SitemapUrl {
+            loc,
+            lastmod,
+            changefreq: None,
+            priority: None,
+            images: Vec::new(),
+            alternates: Vec::new(),
+        }
+    }
+
+    /// With a `<changefreq>`.
+    pub fn changefreq(mut self, changefreq: ChangeFreq) -> Self {
+        self.changefreq = Some(changefreq);
+        self
+    }
+
+    /// With a `<priority>`.
+    pub fn priority(mut self, priority: Priority) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+
+    /// With these images (`image:image`).
+    pub fn images(mut self, images: impl IntoIterator<Item = AbsUrl>) -> Self {
+        self.images = images.into_iter().collect();
+        self
+    }
+
+    /// With the page in other languages, itself included (`xhtml:link`).
+    pub fn alternates(mut self, alternates: impl IntoIterator<Item = Alternate>) -> Self {
+        self.alternates = alternates.into_iter().collect();
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

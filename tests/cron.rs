@@ -358,3 +358,75 @@ fn a_cached_rerun_on_one_thread_finishes() {
     let again = run().expect("the cached re-run finished within a minute");
     assert!(again.success());
 }
+
+/// A build with the cache, at `now`, whose outputs must equal a fresh
+/// build's of the same state.
+fn cached_equals_fresh(src: &Path, dest: &Path, now: &str) -> feedwright::BuildReport {
+    let mut opts = cached(src, dest);
+    opts.now = date(now);
+    let report = feedwright::build(&opts).unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    let mut fresh_opts = options(src, fresh.path());
+    fresh_opts.now = date(now);
+    feedwright::build(&fresh_opts).unwrap();
+    assert_eq!(snapshot(dest), snapshot(fresh.path()), "at {now}");
+    report
+}
+
+#[test]
+fn a_build_date_moved_back_before_a_post_hides_it_again_with_a_warm_cache() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 5);
+    std::fs::write(
+        src.path().join("_posts/2026-11-23-yesterday.md"),
+        "---\ntitle: Yesterday\n---\nnews\n",
+    )
+    .unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    cached_equals_fresh(src.path(), dest.path(), BUILD_DATE);
+    assert!(read(&dest.path().join("feed.xml")).contains("Yesterday"));
+    let report = cached_equals_fresh(src.path(), dest.path(), "2026-11-22T00:00:00Z");
+    assert!(!report.reused);
+    assert!(!read(&dest.path().join("feed.xml")).contains("Yesterday"));
+}
+
+/// Regression: a post dated by its file time kept that date from the cache
+/// when the build date moved back before it, where a fresh build dates it
+/// with the build date; the cached build left it out as a future post.
+#[test]
+fn a_post_dated_by_its_file_time_is_dated_afresh_when_the_build_date_moves_back_before_it() {
+    let src = tempfile::tempdir().unwrap();
+    std::fs::write(
+        src.path().join("dated.md"),
+        "---\ntitle: Dated\ndate: 2020-01-01\n---\nold\n",
+    )
+    .unwrap();
+    let undated = src.path().join("undated.md");
+    std::fs::write(&undated, "---\ntitle: Undated\n---\nby file time\n").unwrap();
+    let mtime = date("2026-11-20T00:00:00Z");
+    std::fs::File::options()
+        .write(true)
+        .open(&undated)
+        .unwrap()
+        .set_modified(mtime.into())
+        .unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let with_url = |now: &str| {
+        let mut opts = cached(src.path(), dest.path());
+        opts.url = Some("https://example.com".into());
+        opts.now = date(now);
+        let report = feedwright::build(&opts).unwrap();
+        let fresh = tempfile::tempdir().unwrap();
+        let mut fresh_opts = options(src.path(), fresh.path());
+        fresh_opts.url = opts.url.clone();
+        fresh_opts.now = opts.now;
+        feedwright::build(&fresh_opts).unwrap();
+        assert_eq!(snapshot(dest.path()), snapshot(fresh.path()), "at {now}");
+        report
+    };
+    with_url(BUILD_DATE);
+    assert!(read(&dest.path().join("feed.xml")).contains("2026-11-20T00:00:00"));
+    let report = with_url("2026-11-19T00:00:00Z");
+    assert_eq!(report.stats.published, 2, "{:?}", report.stats);
+    assert!(read(&dest.path().join("feed.xml")).contains("2026-11-19T00:00:00"));
+}

@@ -13,7 +13,7 @@ pub mod permalink;
 use crate::config::SiteConfig;
 use crate::error::{Location, Notice, PostError, Severity};
 use crate::model::{AbsUrl, Entry, Person};
-use crate::sitemap::{ChangeFreq, Priority};
+use crate::model::{ChangeFreq, Priority};
 use crate::source::{split_dated_name, PostFile, SiteKind, MARKDOWN_EXTENSIONS};
 use crate::yaml::{self, Value};
 use chrono::{DateTime, FixedOffset};
@@ -94,6 +94,10 @@ pub struct PostMeta {
     /// later than the build date, so "now" dated it: the cache never reuses
     /// such a record.
     pub clamped_to_now: bool,
+    /// True when the date is a file or commit time capped at the build
+    /// date: it holds for a later build only while that build's date is not
+    /// earlier than it ([`PostMeta::holds_at`]).
+    pub date_capped: bool,
     /// `draft: true`: jekyll-feed leaves such a post out of feeds, and Hugo
     /// does not publish it; feedwright leaves it out of every output.
     pub draft: bool,
@@ -127,6 +131,14 @@ impl PostMeta {
     /// `last_modified_at` when given, else the publication date.
     pub fn updated(&self) -> DateTime<FixedOffset> {
         self.last_modified.unwrap_or(self.date)
+    }
+
+    /// Whether this record, read at an earlier build date, is what reading
+    /// the unchanged file at `now` gives. A date the build date decided
+    /// (clamped to it) never is; a file or commit time capped at the build
+    /// date is, while `now` has not gone back before it.
+    pub fn holds_at(&self, now: DateTime<FixedOffset>) -> bool {
+        !self.clamped_to_now && (!self.date_capped || self.date <= now)
     }
 }
 
@@ -420,6 +432,7 @@ pub fn read_meta(
     // Dates: front matter, else the file name, else the commit that added
     // the file, else the file's modification time.
     let mut clamped_to_now = false;
+    let mut date_capped = false;
     let date = match yaml::get(&fm, "date") {
         Some(v) if !matches!(v, Value::Null) => {
             let raw = yaml::scalar_string(v).ok_or_else(|| {
@@ -491,6 +504,7 @@ pub fn read_meta(
                 if t > cx.now {
                     clamped_to_now = true;
                 }
+                date_capped = true;
                 let t = t.min(cx.now);
                 if let Some(from) = from {
                     warn(notices, None, format!(
@@ -761,6 +775,7 @@ pub fn read_meta(
         tags,
         published,
         clamped_to_now,
+        date_capped,
         draft,
         in_sitemap,
         summary,

@@ -7,7 +7,7 @@
 use super::{dates, permalink};
 use crate::config::SiteConfig;
 use crate::error::{Location, Notice, Severity};
-use crate::sitemap::SitemapUrl;
+use crate::model::SitemapUrl;
 use crate::source::{SiteFile, MARKDOWN_EXTENSIONS};
 use crate::yaml::{self, Mapping, Value};
 use chrono::{DateTime, FixedOffset};

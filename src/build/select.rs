@@ -1,0 +1,273 @@
+//! Stage 3, select: the one date policy. Which posts and documents are
+//! published at the build date (not `published: false`, not drafts, not
+//! future unless `future`), which are in the news sitemap's window, Jekyll's
+//! order, one post per URL — and the span of build dates over which all of
+//! that stays as it is ([`Validity`]), which is what lets a later build
+//! reuse this one's outputs.
+
+use super::survey::Site;
+use crate::cache::PostRecord;
+use crate::error::{Location, Notice, Severity};
+use crate::extract::PostMeta;
+use chrono::{DateTime, FixedOffset};
+use std::path::PathBuf;
+
+/// Counts for the summary line.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Post files found.
+    pub read: usize,
+    /// Of those, how many the cache answered without reading the file.
+    pub from_cache: usize,
+    /// Posts published.
+    pub published: usize,
+    /// Posts left out on purpose (`published: false`, future dates, no front matter).
+    pub skipped: usize,
+    /// Posts rejected with an error.
+    pub rejected: usize,
+    /// The skipped posts and why, by path (the summary names them).
+    pub skipped_posts: Vec<Skipped>,
+    /// The rejected posts, by path (their errors are among the notices).
+    pub rejected_posts: Vec<PathBuf>,
+}
+
+/// A post left out on purpose.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Skipped {
+    /// The post file.
+    pub path: PathBuf,
+    /// Why it was left out.
+    pub reason: SkipReason,
+}
+
+/// Why a post was left out.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// `published: false`.
+    Unpublished,
+    /// Dated after the build date (and `future` is off): published when its date comes.
+    Future(DateTime<FixedOffset>),
+    /// The file has no front matter, so it is not a post.
+    NoFrontMatter,
+    /// A later post (in Jekyll's order) has the same URL, and Jekyll's site
+    /// serves that one: this is the post it names.
+    SameUrl(PathBuf),
+    /// `draft: true` (Hugo's key; Jekyll keeps drafts in `_drafts/`).
+    Draft,
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::Unpublished => f.write_str("published: false"),
+            SkipReason::Future(d) => write!(f, "dated in the future, {}", d.to_rfc3339()),
+            SkipReason::NoFrontMatter => f.write_str("no front matter"),
+            SkipReason::SameUrl(p) => write!(f, "same URL as {}, which is published", p.display()),
+            SkipReason::Draft => f.write_str("draft: true"),
+        }
+    }
+}
+
+/// The build dates over which a selection (and so every output) stays what
+/// it is: from `from` (inclusive) until `until` (exclusive). Every date the
+/// result depends on is a boundary; an output dated by the build date itself
+/// holds for no other date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Validity {
+    /// The build date the selection was made at.
+    pub now: DateTime<FixedOffset>,
+    /// The latest boundary at or before `now`; `None` when there is none.
+    pub from: Option<DateTime<FixedOffset>>,
+    /// The first boundary after `now`; `None` when there is none.
+    pub until: Option<DateTime<FixedOffset>>,
+}
+
+impl Validity {
+    /// No boundary yet: valid at every date.
+    pub fn at(now: DateTime<FixedOffset>) -> Self {
+        Validity {
+            now,
+            from: None,
+            until: None,
+        }
+    }
+
+    /// The result differs on either side of `t`.
+    pub fn boundary(&mut self, t: DateTime<FixedOffset>) {
+        if t <= self.now {
+            self.from = Some(self.from.map_or(t, |f| f.max(t)));
+        } else {
+            self.until = Some(self.until.map_or(t, |u| u.min(t)));
+        }
+    }
+
+    /// The result holds at this build date only (it carries the date).
+    pub fn only_now(&mut self) {
+        self.until = Some(self.now);
+    }
+
+    /// True when a build at `now` selects exactly what this one did.
+    pub fn holds_at(&self, now: DateTime<FixedOffset>) -> bool {
+        self.from.is_none_or(|f| f <= now) && self.until.is_none_or(|u| now < u)
+    }
+}
+
+/// Whether `meta` is published at the build date; `Err` says why not. The
+/// date it turns on is recorded in `validity`.
+fn published(meta: &PostMeta, future: bool, validity: &mut Validity) -> Result<(), SkipReason> {
+    if !meta.published {
+        return Err(SkipReason::Unpublished);
+    }
+    if meta.draft {
+        return Err(SkipReason::Draft);
+    }
+    if meta.clamped_to_now {
+        // Dated by "now": the outputs change with the build date.
+        validity.only_now();
+    }
+    if future {
+        return Ok(());
+    }
+    validity.boundary(meta.date);
+    if meta.date > validity.now {
+        return Err(SkipReason::Future(meta.date));
+    }
+    Ok(())
+}
+
+/// The published posts, in Jekyll's order (by date, then path), one per
+/// URL; the others are counted in `stats` (and rejected ones named in
+/// `notices`).
+pub(super) fn posts<'a>(
+    site: &Site,
+    records: &'a [PostRecord],
+    notices: &mut Vec<Notice>,
+    stats: &mut Stats,
+    validity: &mut Validity,
+) -> Vec<&'a PostMeta> {
+    let mut posts = Vec::new();
+    for record in records {
+        notices.extend(record.notices.iter().cloned());
+        let mut skip = |reason| {
+            stats.skipped_posts.push(Skipped {
+                path: site.source.join(&record.relative_path),
+                reason,
+            })
+        };
+        match &record.outcome {
+            Ok(Some(meta)) => match published(meta, site.config.future, validity) {
+                Ok(()) => posts.push(meta),
+                Err(reason) => skip(reason),
+            },
+            Ok(None) => skip(SkipReason::NoFrontMatter),
+            Err(e) => {
+                stats.rejected_posts.push(e.at.path.clone());
+                notices.push(Notice {
+                    severity: Severity::Error,
+                    at: e.at.clone(),
+                    message: e.message.clone(),
+                });
+            }
+        }
+    }
+    sort(&mut posts);
+    // Two posts at one URL: Jekyll writes both, the later over the earlier,
+    // and its feed lists both under one id, which no feed may do. The page
+    // the site serves is the later post's, so that one is published.
+    drop_shadowed_posts(posts, notices, stats)
+}
+
+/// The published documents of each collection with a feed, as Jekyll reads
+/// a collection: published, not future (unless `future`), oldest first;
+/// jekyll-feed leaves out drafts.
+pub(super) fn docs<'a>(
+    site: &Site,
+    docs: &'a [Vec<PostMeta>],
+    validity: &mut Validity,
+) -> Vec<Vec<&'a PostMeta>> {
+    docs.iter()
+        .map(|docs| {
+            let mut kept: Vec<&PostMeta> = docs
+                .iter()
+                .filter(|d| published(d, site.config.future, validity).is_ok())
+                .collect();
+            sort(&mut kept);
+            kept
+        })
+        .collect()
+}
+
+/// Jekyll's order: by date, then by path.
+fn sort(posts: &mut [&PostMeta]) {
+    posts.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then_with(|| a.file.relative_path.cmp(&b.file.relative_path))
+    });
+}
+
+/// How long a post stays in the Google News sitemap.
+const NEWS_WINDOW: chrono::TimeDelta = chrono::TimeDelta::days(2);
+/// Most URLs in a Google News sitemap.
+const NEWS_MAX_URLS: usize = 1000;
+
+/// The news sitemap's posts: published in the two days up to `now`, newest
+/// first, at most 1,000.
+pub(super) fn news<'a>(posts: &[&'a PostMeta], now: DateTime<FixedOffset>) -> Vec<&'a PostMeta> {
+    posts
+        .iter()
+        .rev()
+        .filter(|p| p.date <= now && now - p.date < NEWS_WINDOW)
+        .take(NEWS_MAX_URLS)
+        .copied()
+        .collect()
+}
+
+/// Each post's entering and leaving the news window, as boundaries.
+pub(super) fn news_boundaries(posts: &[&PostMeta], validity: &mut Validity) {
+    for p in posts {
+        validity.boundary(p.date);
+        validity.boundary(p.date + NEWS_WINDOW);
+    }
+}
+
+/// Leaves out every post whose URL a later post (in Jekyll's order) also
+/// has, with a warning naming both.
+fn drop_shadowed_posts<'a>(
+    posts: Vec<&'a PostMeta>,
+    notices: &mut Vec<Notice>,
+    stats: &mut Stats,
+) -> Vec<&'a PostMeta> {
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, p) in posts.iter().enumerate() {
+        last.insert(p.url.as_str(), i);
+    }
+    if last.len() == posts.len() {
+        return posts;
+    }
+    let mut kept = Vec::with_capacity(last.len());
+    for (i, p) in posts.iter().enumerate() {
+        let winner = last[p.url.as_str()];
+        if winner == i {
+            kept.push(*p);
+        } else {
+            stats.skipped_posts.push(Skipped {
+                path: p.file.path.clone(),
+                reason: SkipReason::SameUrl(posts[winner].file.path.clone()),
+            });
+            notices.push(Notice {
+                severity: Severity::Warning,
+                at: Location::new(&p.file.path, None),
+                message: format!(
+                    "not published: {} has the same URL ({}), and Jekyll writes that one over this one; give one of them another permalink or slug",
+                    posts[winner].file.path.display(),
+                    p.url
+                ),
+            });
+        }
+    }
+    kept
+}
