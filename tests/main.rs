@@ -4,6 +4,7 @@ mod util;
 
 mod cli;
 mod cron;
+mod differential;
 mod features;
 mod fetch;
 mod hostile;
