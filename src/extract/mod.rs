@@ -880,20 +880,38 @@ pub fn render_entry(
     bytes: &[u8],
     config: &SiteConfig,
     kind: SiteKind,
+    liquid: Option<&crate::render::liquid::SiteContext>,
     notices: &mut Vec<Notice>,
 ) -> Result<Entry, PostError> {
     let path = meta.file.path.as_path();
     let text = decode(bytes, path)?;
     let parts = split(&text, path)?;
-    // One rendering for the body and its excerpt, as Jekyll renders both.
-    let render = |source: &str| {
+    // Jekyll renders the body and, on its own, the excerpt alike: Liquid
+    // first (the post as `page`), then the converter.
+    let page = liquid.map(|cx| {
+        let own = yaml::parse_mapping(parts.front_matter).unwrap_or_default();
+        let defaults = config.defaults_for(&meta.file.relative_path, "posts");
+        let fm = if defaults.is_empty() {
+            own
+        } else {
+            crate::config::deep_merge(&defaults, &own)
+        };
+        (cx, cx.page(meta, &fm))
+    });
+    // Liquid's messages name lines of the file: the body's first is here.
+    let body_line = text[..text.len() - parts.body.len()].matches('\n').count() + 1;
+    let render = |source: &str, notices: &mut Vec<Notice>| {
+        let rendered = page
+            .as_ref()
+            .map(|(cx, page)| cx.render(page, source, path, body_line, notices));
+        let source = rendered.as_deref().unwrap_or(source);
         if meta.markdown {
             crate::render::markdown::markdown_to_html(source, &config.kramdown)
         } else {
             source.to_string()
         }
     };
-    let content = render(parts.body);
+    let content = render(parts.body, notices);
     // Feed readers that ignore xml:base (mail digests, aggregators) need
     // absolute links; unsafe schemes never reach a feed.
     let (content, dropped) = body::absolutize_urls(content.trim(), meta.url.as_url());
@@ -918,16 +936,20 @@ pub fn render_entry(
                 true => body::jekyll_content(parts.body),
                 false => parts.body,
             };
-            body::summary_text(&render(&body::excerpt_source(content, separator)))
+            // The body's rendering reported its Liquid problems; the
+            // excerpt's are the same ones again.
+            let excerpt = body::excerpt_source(content, separator);
+            body::summary_text(&render(&excerpt, &mut Vec::new()))
         }
         (None, SiteKind::Plain) => {
             let source = match separator {
-                "\n\n" => {
-                    body::first_block_with_text(parts.body.trim_start_matches(['\n', '\r']), render)
-                }
+                "\n\n" => body::first_block_with_text(
+                    parts.body.trim_start_matches(['\n', '\r']),
+                    |chunk| render(chunk, &mut Vec::new()),
+                ),
                 _ => body::excerpt_source(parts.body, separator),
             };
-            body::summary_text(&render(&source))
+            body::summary_text(&render(&source, &mut Vec::new()))
         }
     };
     let summary = (!summary.is_empty()).then_some(summary);
