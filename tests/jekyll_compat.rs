@@ -628,7 +628,11 @@ pub(crate) fn assert_content_matches_jekyll(site: &str) {
                 first_difference(want, got)
             );
         }
-        assert_eq!(o.thumbnail, g.thumbnail, "{site}: entry {}: media:thumbnail", g.id);
+        assert_eq!(
+            o.thumbnail, g.thumbnail,
+            "{site}: entry {}: media:thumbnail",
+            g.id
+        );
     }
 }
 
@@ -637,7 +641,9 @@ pub(crate) fn assert_content_matches_jekyll(site: &str) {
 #[test]
 fn html_to_text_spaces_blocks_but_not_inline_elements() {
     assert_eq!(
-        html_to_text("<p>업데이트<strong>가</strong>&nbsp;<em>x</em></p><p>Next&amp;</p><style>p{}</style>"),
+        html_to_text(
+            "<p>업데이트<strong>가</strong>&nbsp;<em>x</em></p><p>Next&amp;</p><style>p{}</style>"
+        ),
         "업데이트가 x Next&"
     );
     assert_eq!(norm_typo("“It’s” — fine…"), "\"It's\" - fine...");

@@ -887,17 +887,20 @@ pub fn render_entry(
     let text = decode(bytes, path)?;
     let parts = split(&text, path)?;
     // Jekyll renders the body and, on its own, the excerpt alike: Liquid
-    // first (the post as `page`), then the converter.
-    let page = liquid.map(|cx| {
-        let own = yaml::parse_mapping(parts.front_matter).unwrap_or_default();
-        let defaults = config.defaults_for(&meta.file.relative_path, "posts");
-        let fm = if defaults.is_empty() {
-            own
-        } else {
-            crate::config::deep_merge(&defaults, &own)
-        };
-        (cx, cx.page(meta, &fm))
-    });
+    // first (the post as `page`), then the converter. The excerpt is cut
+    // from the body, so a body without Liquid has an excerpt without it.
+    let page = liquid
+        .filter(|_| crate::render::liquid::has_liquid(parts.body))
+        .map(|cx| {
+            let own = yaml::parse_mapping(parts.front_matter).unwrap_or_default();
+            let defaults = config.defaults_for(&meta.file.relative_path, "posts");
+            let fm = if defaults.is_empty() {
+                own
+            } else {
+                crate::config::deep_merge(&defaults, &own)
+            };
+            (cx, cx.page(meta, &fm))
+        });
     // Liquid's messages name lines of the file: the body's first is here.
     let body_line = text[..text.len() - parts.body.len()].matches('\n').count() + 1;
     let render = |source: &str, notices: &mut Vec<Notice>| {

@@ -268,7 +268,7 @@ pub(crate) fn markdown_to_html(md: &str, opts: &KramdownOptions) -> String {
     }
 }
 
-mod rouge;
+pub(super) mod rouge;
 mod tables;
 mod toc;
 mod typography;
