@@ -19,7 +19,6 @@
 use crate::error::{Error, Notice, PostError};
 use crate::extract::PostMeta;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -108,13 +107,9 @@ impl Cache {
         self.read(MANIFEST)
     }
 
-    /// The cached post records by relative path (empty when there are none).
-    pub fn posts(&self) -> HashMap<String, PostRecord> {
-        self.read::<Vec<PostRecord>>(POSTS)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|r| (r.relative_path.clone(), r))
-            .collect()
+    /// The cached post records, in the order saved (empty when there are none).
+    pub fn posts(&self) -> Vec<PostRecord> {
+        self.read::<Vec<PostRecord>>(POSTS).unwrap_or_default()
     }
 
     /// Saves the records, then the manifest. The manifest goes last and is

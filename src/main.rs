@@ -201,11 +201,18 @@ fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => {
-            let code = build(&args.site, args.report.format)?;
-            if args.ping && code != ExitCode::from(EXIT_FATAL) {
+            let (code, built) = build(&args.site, args.report.format)?;
+            if let (true, Some((opts, report))) = (args.ping, built) {
                 // The outputs are written by now, so a failed or impossible
-                // notification is exit 1, never 2 ("nothing written").
-                let pinged = ping(&args.site, args.ping_timeout)?;
+                // notification is exit 1, never 2 ("nothing written"). The
+                // build's own options and feeds: one clock reading, one build.
+                let pinged = ping_feeds(
+                    &args.site,
+                    &opts,
+                    &report.dest,
+                    &report.feeds,
+                    args.ping_timeout,
+                )?;
                 if pinged != ExitCode::SUCCESS {
                     return Ok(ExitCode::from(EXIT_REJECTED));
                 }
@@ -417,7 +424,11 @@ fn name_posts(stats: &feedwright::site::Stats, verbose: bool) -> String {
     out
 }
 
-fn build(args: &SiteArgs, format: Format) -> anyhow::Result<ExitCode> {
+/// Builds; the options and report come back for `--ping` unless the build failed.
+fn build(
+    args: &SiteArgs,
+    format: Format,
+) -> anyhow::Result<(ExitCode, Option<(BuildOptions, feedwright::BuildReport)>)> {
     let started = std::time::Instant::now();
     let opts = options(args)?;
     let bar = Bar::new(args.quiet);
@@ -425,7 +436,7 @@ fn build(args: &SiteArgs, format: Format) -> anyhow::Result<ExitCode> {
     bar.finish();
     let report = match result {
         Ok(r) => r,
-        Err(e) => return report_fatal(format, &e, &opts.source),
+        Err(e) => return Ok((report_fatal(format, &e, &opts.source)?, None)),
     };
     let mut reporter = Reporter::new(format, TextTo::Stderr);
     report_notices(&mut reporter, &report.notices)?;
@@ -457,33 +468,54 @@ fn build(args: &SiteArgs, format: Format) -> anyhow::Result<ExitCode> {
             name_posts(s, args.verbose),
         );
     }
-    Ok(if report.has_rejected_posts() {
+    let code = if report.has_rejected_posts() {
         ExitCode::from(EXIT_REJECTED)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    Ok((code, Some((opts, report))))
 }
 
 /// Notifies the hubs about changed feeds; exit 1 when some hub failed.
 fn ping(args: &SiteArgs, timeout: u64) -> anyhow::Result<ExitCode> {
     let opts = options(args)?;
-    let (hubs, plan) =
-        match feedwright::site::hubs(&opts).and_then(|h| Ok((h, feedwright::site::plan(&opts)?))) {
-            Ok(v) => v,
-            Err(e) => {
-                eprintln!("feedwright: {}", with_flag_hint(&e));
-                return Ok(ExitCode::from(EXIT_FATAL));
-            }
-        };
+    let dest = opts
+        .dest
+        .clone()
+        .unwrap_or_else(|| opts.source.join("_site"));
+    match feedwright::site::feeds(&opts, true) {
+        Ok(feeds) => ping_feeds(args, &opts, &dest, &feeds, timeout),
+        Err(e) => {
+            eprintln!("feedwright: {}", with_flag_hint(&e));
+            Ok(ExitCode::from(EXIT_FATAL))
+        }
+    }
+}
+
+/// Notifies the hubs about those of `feeds` (in `dest`) that changed since
+/// their last ping.
+fn ping_feeds(
+    args: &SiteArgs,
+    opts: &BuildOptions,
+    dest: &std::path::Path,
+    feeds: &[feedwright::site::PlannedFeed],
+    timeout: u64,
+) -> anyhow::Result<ExitCode> {
+    let hubs = match feedwright::site::hubs(opts) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("feedwright: {}", with_flag_hint(&e));
+            return Ok(ExitCode::from(EXIT_FATAL));
+        }
+    };
     if hubs.is_empty() {
         eprintln!("feedwright: no WebSub hub is configured; set `feedwright.hub` in _config.yml to the hub's URL (or a list of URLs)");
         return Ok(ExitCode::from(EXIT_FATAL));
     }
-    let feeds: Vec<_> = plan
-        .feeds
+    let feeds: Vec<_> = feeds
         .iter()
         .map(|f| feedwright::site::websub::FeedFile {
-            path: plan.dest.join(&f.path),
+            path: dest.join(&f.path),
             url: f.url.clone(),
         })
         .collect();
@@ -532,15 +564,15 @@ fn ping(args: &SiteArgs, timeout: u64) -> anyhow::Result<ExitCode> {
 fn meta(args: &MetaArgs) -> anyhow::Result<ExitCode> {
     use feedwright::site::Scope;
     let opts = options(&args.site)?;
-    let plan = match feedwright::site::plan(&opts) {
-        Ok(p) => p,
+    let feeds = match feedwright::site::feeds(&opts, args.tags) {
+        Ok(f) => f,
         Err(e) => {
             eprintln!("feedwright: {}", with_flag_hint(&e));
             return Ok(ExitCode::from(EXIT_FATAL));
         }
     };
     let mut out = std::io::stdout().lock();
-    for f in &plan.feeds {
+    for f in &feeds {
         if matches!(f.scope, Scope::Tag(_)) && !args.tags {
             continue;
         }

@@ -21,6 +21,8 @@
 //!   the whole build, so two runs (two cron jobs) never interleave.
 //! - [`check`] builds in memory and lists the published files that differ.
 //! - [`plan`] builds in memory and hands back every file's bytes.
+//! - [`feeds`] lists the feed files a build writes (for `<link>` tags),
+//!   reading no post when the configuration decides them.
 //!
 //! A post with a problem costs that post, never the site: it comes back as a
 //! [`Notice`] with [`Severity::Error`](crate::Severity::Error) and the other
@@ -30,7 +32,7 @@
 //! "Now" is always [`BuildOptions::now`]: the library never reads the clock.
 
 pub use crate::build::{
-    build, build_with, check, plan, BuildReport, CheckReport, NoProgress, Plan, Planned,
+    build, build_with, check, feeds, plan, BuildReport, CheckReport, NoProgress, Plan, Planned,
     PlannedFeed, Progress, SkipReason, Skipped, Stats,
 };
 pub use crate::config::BuildOptions;

@@ -665,3 +665,30 @@ fn an_empty_tag_feed_keeps_the_cache_from_vouching_for_its_build_dated_updated()
         "{empty}"
     );
 }
+
+/// `meta` and `ping` ask `site::feeds`, which answers from the configuration
+/// (every feed but the tag feeds) or the last build's manifest (tag feeds)
+/// without building: its answer must be the plan's, each way.
+#[test]
+fn the_feed_list_from_configuration_or_manifest_equals_the_plans() {
+    let site = fixture_copy("features-site");
+    let dest = tempfile::tempdir().unwrap();
+    let mut opts = options(site.path(), dest.path());
+    opts.now = date(DAY_AFTER);
+    let planned = feedwright::plan(&opts).unwrap().feeds;
+    let untagged: Vec<_> = planned
+        .iter()
+        .filter(|f| !matches!(f.scope, feedwright::site::Scope::Tag(_)))
+        .cloned()
+        .collect();
+    assert_eq!(untagged.len(), 9);
+    assert_eq!(feedwright::site::feeds(&opts, false).unwrap(), untagged);
+    assert_eq!(feedwright::site::feeds(&opts, true).unwrap(), planned);
+    opts.cache = true;
+    let built = feedwright::build(&opts).unwrap();
+    assert_eq!(built.feeds, planned);
+    let again = feedwright::build(&opts).unwrap();
+    assert!(again.reused);
+    assert_eq!(again.feeds, planned, "the manifest keeps the feed list");
+    assert_eq!(feedwright::site::feeds(&opts, true).unwrap(), planned);
+}

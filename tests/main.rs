@@ -10,6 +10,7 @@ mod fetch;
 mod hostile;
 mod install;
 mod jekyll_compat;
+mod kramdown;
 mod library;
 mod outputs;
 mod plain_folder;

@@ -5,8 +5,10 @@
 use super::read;
 use super::select;
 use super::survey::Site;
+use crate::config::SiteConfig;
 use crate::error::{Error, Location, Notice, Severity};
 use crate::extract::{self, PostMeta};
+use crate::feed::gather::FeedSet;
 use crate::model::{AbsUrl, Feed, FeedMeta};
 use crate::sitemap::SitemapUrl;
 use crate::source::SiteKind;
@@ -148,6 +150,68 @@ pub(super) fn render_feed_posts<'a>(
     }
 }
 
+/// The formats a feed is written in, in the order their files are listed:
+/// MIME type and serialiser.
+const FORMATS: [(&str, Writer); 3] = [
+    ("application/atom+xml", crate::feed::atom::to_string),
+    ("application/rss+xml", crate::feed::rss::to_string),
+    ("application/feed+json", crate::feed::json::to_string),
+];
+
+/// A feed's URL in each format ([`FORMATS`] order), for the formats it is written in.
+fn feed_urls(
+    config: &SiteConfig,
+    config_file: &Path,
+    set: &FeedSet<'_>,
+) -> Result<[Option<AbsUrl>; 3], Error> {
+    let url_of = |path: &Option<String>| -> Result<Option<AbsUrl>, Error> {
+        path.as_deref()
+            .map(|path| {
+                config.site_url(path).map_err(|e| Error::Config {
+                    at: Location::new(config_file, None),
+                    message: format!("the feed path `{path}` does not make a valid URL: {e}"),
+                })
+            })
+            .transpose()
+    };
+    let [atom, rss, json] = paths(set);
+    Ok([url_of(atom)?, url_of(rss)?, url_of(json)?])
+}
+
+/// The MIME type among [`FORMATS`] spelt `name`.
+pub(super) fn mime(name: &str) -> Option<&'static str> {
+    FORMATS.iter().map(|(m, _)| *m).find(|m| *m == name)
+}
+
+/// A feed's paths in [`FORMATS`] order.
+fn paths<'s>(set: &'s FeedSet<'_>) -> [&'s Option<String>; 3] {
+    [&set.paths.atom, &set.paths.rss, &set.paths.json]
+}
+
+/// Every feed file of `sets`, in the order [`feed_files`] writes them.
+pub(super) fn feed_list(
+    config: &SiteConfig,
+    config_file: &Path,
+    sets: &[FeedSet<'_>],
+) -> Result<Vec<PlannedFeed>, Error> {
+    let mut out = Vec::new();
+    for set in sets {
+        let urls = feed_urls(config, config_file, set)?;
+        for ((path, url), (mime, _)) in paths(set).into_iter().zip(urls).zip(FORMATS) {
+            if let (Some(path), Some(url)) = (path, url) {
+                out.push(PlannedFeed {
+                    path: path.clone(),
+                    url,
+                    title: set.title.clone(),
+                    mime,
+                    scope: set.scope.clone(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Every feed (main, categories, tags) in every enabled format, validated;
 /// and whether the main feed is empty.
 pub(super) fn feed_files(site: &Site, rendered: &Rendered<'_>) -> Result<FeedFiles, Error> {
@@ -159,7 +223,6 @@ pub(super) fn feed_files(site: &Site, rendered: &Rendered<'_>) -> Result<FeedFil
     let entries = &rendered.entries;
     let mut empty = false;
     let mut files = Vec::new();
-    let mut urls = Vec::new();
     for set in sets {
         let feed_entries: Vec<crate::model::Entry> = set
             .posts
@@ -168,20 +231,9 @@ pub(super) fn feed_files(site: &Site, rendered: &Rendered<'_>) -> Result<FeedFil
             .collect();
         // An empty feed is dated with the build date, so any empty feed
         // (main, category or tag) means the outputs change with the clock.
-        let written = [&set.paths.atom, &set.paths.rss, &set.paths.json]
-            .iter()
-            .any(|p| p.is_some());
+        let written = paths(set).iter().any(|p| p.is_some());
         empty |= written && feed_entries.is_empty();
-        let url_of = |path: &Option<String>| -> Result<Option<AbsUrl>, Error> {
-            path.as_deref()
-                .map(|path| {
-                    config.site_url(path).map_err(|e| Error::Config {
-                        at: Location::new(config_file, None),
-                        message: format!("the feed path `{path}` does not make a valid URL: {e}"),
-                    })
-                })
-                .transpose()
-        };
+        let [atom_url, rss_url, json_url] = feed_urls(config, config_file, set)?;
         // Posts sharing a URL were each warned about; a feed keeps the first
         // (newest) of them, as a feed with two entries of one id or guid is invalid.
         let mut seen = std::collections::HashSet::new();
@@ -195,9 +247,9 @@ pub(super) fn feed_files(site: &Site, rendered: &Rendered<'_>) -> Result<FeedFil
                 description: config.description.clone(),
                 home_url: config.base.clone(),
                 id: None,
-                atom_url: url_of(&set.paths.atom)?,
-                rss_url: url_of(&set.paths.rss)?,
-                json_url: url_of(&set.paths.json)?,
+                atom_url,
+                rss_url,
+                json_url,
                 language: config.language.clone(),
                 author: config.author.clone(),
                 empty_updated: Some(site.now),
@@ -208,35 +260,9 @@ pub(super) fn feed_files(site: &Site, rendered: &Rendered<'_>) -> Result<FeedFil
             },
             entries: feed_entries,
         };
-        let writers: [(&Option<String>, &Option<AbsUrl>, Writer, &'static str); 3] = [
-            (
-                &set.paths.atom,
-                &feed.meta.atom_url,
-                crate::feed::atom::to_string,
-                "application/atom+xml",
-            ),
-            (
-                &set.paths.rss,
-                &feed.meta.rss_url,
-                crate::feed::rss::to_string,
-                "application/rss+xml",
-            ),
-            (
-                &set.paths.json,
-                &feed.meta.json_url,
-                crate::feed::json::to_string,
-                "application/feed+json",
-            ),
-        ];
-        for (path, url, write, mime) in writers {
-            if let (Some(path), Some(url)) = (path, url) {
-                urls.push(PlannedFeed {
-                    path: path.clone(),
-                    url: url.clone(),
-                    title: set.title.clone(),
-                    mime,
-                    scope: set.scope.clone(),
-                });
+        let urls_now = [&feed.meta.atom_url, &feed.meta.rss_url, &feed.meta.json_url];
+        for ((path, url), (mime, write)) in paths(set).into_iter().zip(urls_now).zip(FORMATS) {
+            if let (Some(path), Some(_)) = (path, url) {
                 let text = write(&feed).map_err(|e| Error::InvalidOutput {
                     path: dest.join(path),
                     diagnostics: vec![e.to_string()],
@@ -248,6 +274,7 @@ pub(super) fn feed_files(site: &Site, rendered: &Rendered<'_>) -> Result<FeedFil
             }
         }
     }
+    let urls = feed_list(config, config_file, sets)?;
     Ok(FeedFiles { files, empty, urls })
 }
 

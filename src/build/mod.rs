@@ -40,6 +40,28 @@ pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
     Ok(make(&mut site, &NoProgress)?.plan)
 }
 
+/// Every feed file a build writes, as cheaply as it can be known: from the
+/// configuration alone when that decides which feeds exist (always, for all
+/// but the tag feeds: `with_tags` false leaves those out), else from the
+/// last build's manifest while it still holds, else from a plan.
+pub fn feeds(opts: &BuildOptions, with_tags: bool) -> Result<Vec<PlannedFeed>, Error> {
+    let config = crate::config::SiteConfig::load(opts)?;
+    if !(with_tags && crate::feed::gather::feeds_depend_on_posts(&config)) {
+        let docs = vec![Vec::new(); config.collection_feeds.len()];
+        let sets = crate::feed::gather::feed_sets(&config, &[], &docs, &mut Vec::new());
+        let feeds = assemble::feed_list(&config, &crate::config::config_path(opts), &sets)?;
+        return Ok(feeds
+            .into_iter()
+            .filter(|f| with_tags || !matches!(f.scope, crate::feed::gather::Scope::Tag(_)))
+            .collect());
+    }
+    let mut site = survey::survey(opts)?;
+    if let Some(m) = publish::manifest_still_holding(&site) {
+        return Ok(m.feeds());
+    }
+    Ok(make(&mut site, &NoProgress)?.plan.feeds)
+}
+
 /// Runs read → select → assemble → validate.
 fn make(site: &mut Site, progress: &dyn Progress) -> Result<Made, Error> {
     // Records, and so the cache, in walk order.

@@ -58,6 +58,8 @@ pub struct BuildReport {
     /// True when the cache showed nothing changed since the last build, so
     /// no post was read.
     pub reused: bool,
+    /// Every feed file, in the order written (what `ping` tells hubs about).
+    pub feeds: Vec<PlannedFeed>,
 }
 
 impl BuildReport {
@@ -103,12 +105,40 @@ pub(super) struct Manifest {
     pub stats: Stats,
     /// The build's notices, repeated on a re-run that has nothing to do.
     pub notices: Vec<Notice>,
+    /// The feed files written (for `meta` and `ping`).
+    feeds: Vec<FeedRecord>,
+}
+
+/// A [`PlannedFeed`] as the manifest keeps it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct FeedRecord {
+    path: String,
+    url: crate::model::AbsUrl,
+    title: String,
+    mime: String,
+    scope: crate::feed::gather::Scope,
 }
 
 impl Manifest {
     /// How many files the build wrote.
     pub fn files(&self) -> usize {
         self.outputs.len()
+    }
+
+    /// The feed files the build wrote.
+    pub fn feeds(&self) -> Vec<PlannedFeed> {
+        self.feeds
+            .iter()
+            .filter_map(|f| {
+                Some(PlannedFeed {
+                    path: f.path.clone(),
+                    url: f.url.clone(),
+                    title: f.title.clone(),
+                    mime: super::assemble::mime(&f.mime)?,
+                    scope: f.scope.clone(),
+                })
+            })
+            .collect()
     }
 }
 
@@ -137,6 +167,7 @@ pub(super) fn reused(site: Site, m: Manifest) -> BuildReport {
         .map(|s| (site.dest.join(&s.path), WriteOutcome::Unchanged))
         .collect();
     BuildReport {
+        feeds: m.feeds(),
         dest: site.dest,
         stats: m.stats,
         notices: m.notices,
@@ -200,6 +231,17 @@ pub(super) fn write(site: &Site, made: Made) -> Result<BuildReport, Error> {
                 .collect(),
             stats: plan.stats.clone(),
             notices: notices.clone(),
+            feeds: plan
+                .feeds
+                .iter()
+                .map(|f| FeedRecord {
+                    path: f.path.clone(),
+                    url: f.url.clone(),
+                    title: f.title.clone(),
+                    mime: f.mime.to_string(),
+                    scope: f.scope.clone(),
+                })
+                .collect(),
         };
         // A cache that cannot be written costs speed, not the build.
         if let Err(e) = cache.save(&made.records, &manifest) {
@@ -217,6 +259,7 @@ pub(super) fn write(site: &Site, made: Made) -> Result<BuildReport, Error> {
     let records = made.records;
     rayon::spawn(move || drop(records));
     Ok(BuildReport {
+        feeds: plan.feeds,
         dest: plan.dest,
         stats: plan.stats,
         notices,

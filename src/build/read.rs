@@ -46,38 +46,68 @@ pub(super) struct Records {
 /// holds at this build date, else read from the file's front matter.
 pub(super) fn posts(site: &Site, cx: &Context<'_>, progress: &dyn Progress) -> Records {
     let found = &site.found;
-    let cached = site
+    let mut cached: Vec<Option<PostRecord>> = site
         .cache
         .as_ref()
         .map(crate::cache::Cache::posts)
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .into_iter()
+        .map(Some)
+        .collect();
+    let index: std::collections::HashMap<&str, usize> = cached
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some((r.as_ref()?.relative_path.as_str(), i)))
+        .collect();
     progress.start(found.len());
-    let (records, hits): (Vec<PostRecord>, Vec<bool>) = found
+    // Each file's record when it had to be read, else the index of the
+    // cached record that answers it (moved out below, not copied).
+    let answers: Vec<Result<PostRecord, usize>> = found
         .files
         .par_iter()
         .map_init(
             || source::Opener::new(found),
             |opener, f| {
                 let mut file = found.post_file(f);
-                let done = match cached.get(&file.relative_path) {
-                    Some(r)
-                        if file.modified.is_some()
+                let hit = index
+                    .get(file.relative_path.as_str())
+                    .copied()
+                    .filter(|&i| {
+                        let r = cached[i]
+                            .as_ref()
+                            .expect("each cached record is taken once");
+                        file.modified.is_some()
                             && r.size == file.size
                             && r.modified == file.modified
-                            && record_holds_at(&r.outcome, site.now) =>
-                    {
-                        (r.clone(), true)
-                    }
-                    _ => (
-                        read_record(&mut file, opener.open(f), site.cache.is_some(), cx),
-                        false,
-                    ),
+                            && record_holds_at(&r.outcome, site.now)
+                    });
+                let answer = match hit {
+                    Some(i) => Err(i),
+                    None => Ok(read_record(
+                        &mut file,
+                        opener.open(f),
+                        site.cache.is_some(),
+                        cx,
+                    )),
                 };
                 progress.advance();
-                done
+                answer
             },
         )
-        .unzip();
+        .collect();
+    drop(index);
+    let mut from_cache = 0;
+    let records: Vec<PostRecord> = answers
+        .into_iter()
+        .map(|a| {
+            a.unwrap_or_else(|i| {
+                from_cache += 1;
+                cached[i].take().expect("a path is found once")
+            })
+        })
+        .collect();
+    // The records no file matched any more are freed off this thread.
+    rayon::spawn(move || drop(cached));
     // Only a manifest needs the fingerprint.
     let inputs = site.cache.as_ref().map(|_| {
         site.inputs.unwrap_or_else(|| {
@@ -87,7 +117,7 @@ pub(super) fn posts(site: &Site, cx: &Context<'_>, progress: &dyn Progress) -> R
         })
     });
     Records {
-        from_cache: hits.iter().filter(|&&hit| hit).count(),
+        from_cache,
         records,
         inputs,
     }

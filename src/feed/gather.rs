@@ -18,7 +18,7 @@ pub struct FeedPaths {
 }
 
 /// What a feed is about.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Scope {
     /// Every post.
     All,
@@ -124,6 +124,12 @@ pub fn tag_file_names<'a>(
         names.insert(tag.clone(), name);
     }
     (names, collisions)
+}
+
+/// Whether which feeds exist depends on the posts, not on the
+/// configuration alone: a feed per tag of every post.
+pub fn feeds_depend_on_posts(config: &SiteConfig) -> bool {
+    config.tag_feeds.as_ref().is_some_and(|t| t.only.is_none())
 }
 
 /// The feeds of a site, main feed first, then categories in configuration
