@@ -12,6 +12,7 @@ mod install;
 mod jekyll_compat;
 mod kramdown;
 mod library;
+mod liquid;
 mod outputs;
 mod plain_folder;
 mod props;
