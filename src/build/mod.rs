@@ -135,7 +135,6 @@ fn make(site: &mut Site, progress: &dyn Progress) -> Result<Made, Error> {
             &posts,
             &site.site_files,
             site.now,
-            &mut notices,
         )
     });
     let (first_sitemap, (mut rendered, feeds)) = rayon::join(

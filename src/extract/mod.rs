@@ -896,18 +896,20 @@ pub fn render_entry(
     let text = decode(bytes, path)?;
     let parts = split(&text, path)?;
     // Jekyll runs Liquid on the body first, then Markdown.
-    let rendered = liquid.map(|cx| {
-        let own = yaml::parse_mapping(parts.front_matter).unwrap_or_default();
-        let defaults = config.defaults_for(&meta.file.relative_path, "posts");
-        let fm = if defaults.is_empty() {
-            own
-        } else {
-            crate::config::deep_merge(&defaults, &own)
-        };
-        let page = cx.page(meta, &fm);
-        let body_line = text[..text.len() - parts.body.len()].matches('\n').count() + 1;
-        cx.render(&page, parts.body, path, body_line, notices)
-    });
+    let rendered = liquid
+        .filter(|_| crate::render::liquid::has_liquid(parts.body))
+        .map(|cx| {
+            let own = yaml::parse_mapping(parts.front_matter).unwrap_or_default();
+            let defaults = config.defaults_for(&meta.file.relative_path, "posts");
+            let fm = if defaults.is_empty() {
+                own
+            } else {
+                crate::config::deep_merge(&defaults, &own)
+            };
+            let page = cx.page(meta, &fm);
+            let body_line = text[..text.len() - parts.body.len()].matches('\n').count() + 1;
+            cx.render(&page, parts.body, path, body_line, notices)
+        });
     let body = rendered.as_deref().unwrap_or(parts.body);
     let content = if meta.markdown {
         crate::render::markdown::markdown_to_html(body, &config.kramdown)

@@ -271,7 +271,7 @@ pub(crate) fn markdown_to_html(md: &str, opts: &KramdownOptions) -> String {
 }
 
 mod html_blocks;
-mod rouge;
+pub(super) mod rouge;
 mod tables;
 mod toc;
 mod typography;
