@@ -57,6 +57,10 @@ pub(crate) struct KramdownOptions {
     pub default_lang: Option<String>,
     /// `gfm_quirks` includes `paragraph_end` (the default).
     pub gfm_paragraph_end: bool,
+    /// `syntax_highlighter_opts` `line_numbers` (for blocks: `block.line_numbers`, as
+    /// Chirpy sets it): rouge writes code blocks as a table with a line-number gutter
+    /// starting at this number.
+    pub block_line_numbers: Option<usize>,
 }
 
 /// kramdown's `input` option.
@@ -89,6 +93,7 @@ impl Default for KramdownOptions {
             mathjax: true,
             default_lang: Some("plaintext".into()),
             gfm_paragraph_end: true,
+            block_line_numbers: None,
         }
     }
 }
@@ -174,8 +179,23 @@ impl KramdownOptions {
                     _ => bad("a map such as `{hellip: ...}`"),
                 },
                 "syntax_highlighter_opts" => {
-                    if let Some(lang) = v.as_mapping().and_then(|m| yaml::get(m, "default_lang")) {
+                    let Some(m) = v.as_mapping() else {
+                        bad("a map");
+                        continue;
+                    };
+                    if let Some(lang) = yaml::get(m, "default_lang") {
                         o.default_lang = yaml::scalar_string(lang).filter(|l| !l.is_empty());
+                    }
+                    // `block:` settings win over the general ones.
+                    let block = yaml::get(m, "block").and_then(Value::as_mapping);
+                    let setting = |key: &str| {
+                        block
+                            .and_then(|b| yaml::get(b, key))
+                            .or_else(|| yaml::get(m, key))
+                    };
+                    if setting("line_numbers").and_then(yaml::as_bool) == Some(true) {
+                        let start = setting("start_line").and_then(yaml::as_usize).unwrap_or(1);
+                        o.block_line_numbers = Some(start);
                     }
                 }
                 "gfm_quirks" => {
@@ -312,7 +332,7 @@ fn render(md: &str, headerless_rows: &[usize], opts: &KramdownOptions) -> String
     let options = engine_options(opts);
     let root = comrak::parse_document(&arena, md, &options);
     tables::mark_headerless(root, headerless_rows);
-    let ids = rewrite(&arena, root, opts);
+    let ids = rewrite(&arena, root, md, opts);
     let mut out = String::with_capacity(md.len() + md.len() / 4);
     let formatting = Formatting {
         ids: ids.into(),
@@ -338,6 +358,7 @@ fn render(md: &str, headerless_rows: &[usize], opts: &KramdownOptions) -> String
 fn rewrite<'a>(
     arena: &'a Arena<'a>,
     root: Node<'a>,
+    md: &str,
     opts: &KramdownOptions,
 ) -> Vec<Option<String>> {
     let mut ids = Vec::new();
@@ -353,6 +374,15 @@ fn rewrite<'a>(
             );
         }
     }
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(md.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    for &node in &nodes {
+        if let Some(mark) = underscore_kramdown_refuses(node, md, &line_starts) {
+            unwrap_between(arena, node, mark);
+        }
+    }
+    let nodes: Vec<Node<'a>> = root.descendants().collect();
     let mut prev: Option<char> = None;
     for &node in &nodes {
         let mut data = node.data_mut();
@@ -411,6 +441,36 @@ fn rewrite<'a>(
         }
     }
     ids
+}
+
+/// kramdown's `_` emphasis cannot open after a letter or `-`, nor close
+/// before a letter or digit (`parser/kramdown/emphasis.rb`), where
+/// CJK-friendly CommonMark lets `_강조_는` close: such an emphasis is text
+/// again. Returns its delimiter.
+fn underscore_kramdown_refuses(
+    node: Node<'_>,
+    md: &str,
+    line_starts: &[usize],
+) -> Option<&'static str> {
+    let data = node.data();
+    let mark = match data.value {
+        NodeValue::Emph => "_",
+        NodeValue::Strong => "__",
+        _ => return None,
+    };
+    let offset = |line: usize, column: usize| -> Option<usize> {
+        Some(line_starts.get(line.checked_sub(1)?)? + column.checked_sub(1)?)
+    };
+    let start = offset(data.sourcepos.start.line, data.sourcepos.start.column)?;
+    let end = offset(data.sourcepos.end.line, data.sourcepos.end.column)?;
+    if md.as_bytes().get(start) != Some(&b'_') {
+        return None;
+    }
+    let before = md.get(..start)?.chars().next_back();
+    let after = md.get(end + 1..)?.chars().next();
+    let opens = !before.is_some_and(|c| c.is_alphabetic() || c == '-');
+    let closes = !after.is_some_and(char::is_alphanumeric);
+    (!(opens && closes)).then_some(mark)
 }
 
 /// Replaces `node` by its children between two texts `mark`.
@@ -526,7 +586,20 @@ fn code_block(block: &NodeCodeBlock, opts: &KramdownOptions) -> String {
             out.push_str(
                 " highlighter-rouge\"><div class=\"highlight\"><pre class=\"highlight\"><code>",
             );
-            escape_into(&mut out, &block.literal);
+            match opts.block_line_numbers {
+                Some(start) => {
+                    // rouge's table formatter: a gutter of line numbers beside the code.
+                    let lines = block.literal.lines().count().max(1);
+                    out.push_str("<table class=\"rouge-table\"><tbody><tr><td class=\"rouge-gutter gl\"><pre class=\"lineno\">");
+                    for n in start..start + lines {
+                        out.push_str(&format!("{n}\n"));
+                    }
+                    out.push_str("</pre></td><td class=\"rouge-code\"><pre>");
+                    escape_into(&mut out, &block.literal);
+                    out.push_str("</pre></td></tr></tbody></table>");
+                }
+                None => escape_into(&mut out, &block.literal),
+            }
             out.push_str("</code></pre></div></div>\n");
         }
         Some(lang) => {
@@ -776,6 +849,18 @@ mod tests {
     }
 
     #[test]
+    fn underscores_next_to_letters_stay_text_as_in_kramdown() {
+        assert_eq!(
+            html("_인라인_과 _참조_ 두 형식"),
+            "<p>_인라인_과 <em>참조</em> 두 형식</p>\n"
+        );
+        assert_eq!(
+            html("a__b__ and __bold__."),
+            "<p>a__b__ and <strong>bold</strong>.</p>\n"
+        );
+    }
+
+    #[test]
     fn a_single_tilde_is_text_and_a_double_one_strikes_through() {
         assert_eq!(html("20~30% ~~gone~~"), "<p>20~30% <del>gone</del></p>\n");
     }
@@ -826,6 +911,23 @@ mod tests {
             "<div class=\"language-ruby highlighter-rouge\"><div class=\"highlight\"><pre class=\"highlight\"><code>a &lt; b\n</code></pre></div></div>\n\
              <div class=\"language-plaintext highlighter-rouge\"><div class=\"highlight\"><pre class=\"highlight\"><code>plain\n</code></pre></div></div>\n\
              <pre><code class=\"language-nosuchlang\">x\n</code></pre>\n"
+        );
+    }
+
+    #[test]
+    fn line_numbers_make_rouges_table_when_the_site_asks_for_them() {
+        let (o, problems) = KramdownOptions::from_config(
+            &crate::yaml::parse_mapping(
+                "syntax_highlighter_opts: {span: {line_numbers: false}, block: {line_numbers: true, start_line: 1}}",
+            )
+            .unwrap(),
+        );
+        assert!(problems.is_empty());
+        assert_eq!(
+            markdown_to_html("```python\na = 1\nb = 2\n```\n", &o),
+            "<div class=\"language-python highlighter-rouge\"><div class=\"highlight\"><pre class=\"highlight\"><code>\
+             <table class=\"rouge-table\"><tbody><tr><td class=\"rouge-gutter gl\"><pre class=\"lineno\">1\n2\n</pre></td>\
+             <td class=\"rouge-code\"><pre>a = 1\nb = 2\n</pre></td></tr></tbody></table></code></pre></div></div>\n"
         );
     }
 

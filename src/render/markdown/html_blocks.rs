@@ -54,7 +54,7 @@ pub(super) fn set_aside(md: &str, html: bool, math: bool) -> (String, Vec<String
             if let Some(end) = element_end(md, pos + indent) {
                 let end = md[end..].find('\n').map_or(md.len(), |n| end + n + 1);
                 let element = &md[pos..end];
-                if element.trim_end().contains("\n\n") || element.contains("\n \n") {
+                if has_blank_line(element.trim_end()) {
                     out.push_str(&format!("{MARK}{}{MARK}\n\n", kept.len()));
                     kept.push(element.trim_end_matches('\n').to_string());
                     pos = end;
@@ -78,7 +78,7 @@ fn math_block(md: &str, at: usize) -> Option<(usize, &str)> {
     let body_start = at + 2;
     let close = body_start + md[body_start..].find("$$")?;
     let formula = &md[body_start..close];
-    if !formula.contains("\n\n") && !formula.contains("\n \n") {
+    if !has_blank_line(formula) {
         return None;
     }
     let after = close + 2;
@@ -91,6 +91,14 @@ fn math_block(md: &str, at: usize) -> Option<(usize, &str)> {
         .next()
         .is_none_or(|l| l.trim().is_empty());
     next_blank.then_some((line_end, formula))
+}
+
+/// A line of nothing but white space (the first and last excepted).
+fn has_blank_line(text: &str) -> bool {
+    let mut lines = text.split('\n');
+    lines.next();
+    let inner: Vec<&str> = lines.collect();
+    inner.len() > 1 && inner[..inner.len() - 1].iter().any(|l| l.trim().is_empty())
 }
 
 /// Where the block element starting at `at` ends (just past its closing

@@ -107,7 +107,11 @@ pub(super) fn headerless(md: &str) -> Headerless {
                 continue;
             }
         }
-        out.push_str(line);
+        if fence.is_none() && line.contains("<<") {
+            out.push_str(&guillemets(line));
+        } else {
+            out.push_str(line);
+        }
         out_line += 1;
         i += 1;
     }
@@ -115,6 +119,42 @@ pub(super) fn headerless(md: &str) -> Headerless {
         source: out,
         headerless_rows: rows,
     }
+}
+
+/// kramdown reads `<<` as a guillemet before it reads a tag: `<<tight>>` is
+/// `«tight»`, where CommonMark sees the tag `<tight>`. The second `<` is
+/// escaped, outside code spans.
+fn guillemets(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 4);
+    let mut in_code: Option<usize> = None;
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            let run = chars[i..].iter().take_while(|&&b| b == '`').count();
+            in_code = match in_code {
+                Some(open) if open == run => None,
+                None => Some(run),
+                other => other,
+            };
+            chars[i..i + run].iter().for_each(|&b| out.push(b));
+            i += run;
+            continue;
+        }
+        out.push(c);
+        if in_code.is_none()
+            && c == '<'
+            && chars.get(i + 1) == Some(&'<')
+            && chars
+                .get(i + 2)
+                .is_some_and(|n| n.is_ascii_alphabetic() || *n == '/')
+        {
+            out.push('\\');
+        }
+        i += 1;
+    }
+    out
 }
 
 /// A line that starts a table in kramdown: one with a `|` not escaped
@@ -227,6 +267,14 @@ mod tests {
         assert_eq!(h.source, "| a | |\n|---|:-:|\n| b | c |\n");
         let h = headerless("a | b | c\n--- | ---\n");
         assert_eq!(h.source, "a | b | c |\n|---|---|---|\n");
+    }
+
+    #[test]
+    fn guillemets_before_a_word_are_not_a_tag() {
+        assert_eq!(
+            guillemets("<<tight>> and `<<EOF` <<\n"),
+            "<\\<tight>> and `<<EOF` <<\n"
+        );
     }
 
     #[test]
