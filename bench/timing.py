@@ -2,7 +2,8 @@
 """Times commands side by side: RUNS rounds after one warm-up round, the
 commands alternating within each round so machine noise hits all alike.
 
-Usage: python3 bench/timing.py [--json FILE] [--pause SECONDS] RUNS LABEL=COMMAND ...
+Usage: python3 bench/timing.py [--json FILE] [--pause SECONDS] [--before LABEL=COMMAND]...
+                               RUNS LABEL=COMMAND ...
 
 COMMAND is run with `sh -c`, output discarded, after a `sync` (untimed,
 before every command alike, so one tool's writeback is not charged to the
@@ -11,7 +12,9 @@ as a cron job does; without it they run back to back, as the peers' timing
 script (../shared/bench/timecmd.py) runs them. Prints one line per label:
 median wall seconds, min, max, and the median peak memory (MiB) of the
 largest process it waited for (the kernel's rusage). With --json FILE, also
-writes {label: {"wall": median, "peak_mib": median}}.
+writes {label: {"wall": median, "peak_mib": median}}. --before LABEL=COMMAND
+runs COMMAND, untimed and before the sync, ahead of every run of LABEL: it
+puts the state that run starts from in place (a post to add, a warm cache).
 """
 import json
 import os
@@ -21,7 +24,12 @@ import sys
 import time
 
 
-def run(cmd, pause):
+def run(cmd, pause, before=None):
+    if before:
+        done = subprocess.run(["sh", "-c", before],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if done.returncode not in (0, 1):
+            sys.exit("setup failed: " + before)
     # The previous command's writes are flushed first: Hugo writes ~120 MB
     # at 10,000 posts, and its writeback would be charged to the next command.
     os.sync()
@@ -39,9 +47,13 @@ def main():
     args = sys.argv[1:]
     out = None
     pause = 0.0
-    while args and args[0] in ("--json", "--pause"):
+    before = {}
+    while args and args[0] in ("--json", "--pause", "--before"):
         if args[0] == "--json":
             out = args[1]
+        elif args[0] == "--before":
+            label, cmd = args[1].split("=", 1)
+            before[label] = cmd
         else:
             pause = float(args[1])
         args = args[2:]
@@ -51,7 +63,7 @@ def main():
     peaks = {k: [] for k, _ in cmds}
     for r in range(runs + 1):
         for label, cmd in cmds:
-            w, m = run(cmd, pause)
+            w, m = run(cmd, pause, before.get(label))
             if r:
                 walls[label].append(w)
                 peaks[label].append(m)

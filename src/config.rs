@@ -210,6 +210,13 @@ pub struct SiteConfig {
     pub notices: Vec<Notice>,
 }
 
+/// The merged configuration files with every key, as Liquid's `site` sees
+/// them; empty when they cannot be read (loading the [`SiteConfig`] has
+/// said why already).
+pub(crate) fn raw_config(opts: &BuildOptions) -> Mapping {
+    files::load(opts).map(|(m, _)| m).unwrap_or_default()
+}
+
 /// The templates behind Jekyll's named permalink styles.
 pub fn permalink_style(name: &str) -> Option<&'static str> {
     Some(match name {

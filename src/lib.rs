@@ -130,7 +130,7 @@
 //! | *(none)* | | the kit: [`model`], [`feed`], [`sitemap`], [`validate`] | rss, atom_syndication, quick-xml, chrono, url, serde_json (55 crates in all) |
 //! | `html` | yes (with `site`) | [`Entry::absolutize_urls`], [`Feed::absolutize_urls`] | lol_html |
 //! | `gzip` | yes (with `site`) | [`validate::read_limited`], gzip-compressed input | flate2 |
-//! | `site` | yes | [`site`]: Jekyll sites and folders of posts, the build cache | `html`, `gzip`, pulldown-cmark, yaml_serde, chrono-tz, globset, strsim, rayon, tempfile, postcard, rustix |
+//! | `site` | yes | [`site`]: Jekyll sites and folders of posts, the build cache | `html`, `gzip`, comrak, yaml_serde, chrono-tz, globset, strsim, rayon, tempfile, postcard, rustix |
 //! | `websub` | yes (with `cli`) | `site::websub`: WebSub hub notifications | ureq |
 //! | `cli` | yes | the `feedwright` command | clap, indicatif, mimalloc |
 //!

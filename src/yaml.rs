@@ -116,6 +116,31 @@ pub fn parse_mapping_noting(text: &str) -> Result<(Mapping, Vec<String>), YamlEr
     }
 }
 
+/// Parses YAML text of any shape (a `_data` file may be a list), with the
+/// same bounds as [`parse_mapping`].
+pub fn parse_value(text: &str) -> Result<Value, YamlError> {
+    if let Some(line) = too_deep(text) {
+        return Err(YamlError {
+            line: Some(line),
+            column: None,
+            message: format!("lists or maps are nested more than {MAX_FLOW_DEPTH} levels deep"),
+        });
+    }
+    let duplicates = std::cell::RefCell::new(Vec::new());
+    serde::de::DeserializeSeed::deserialize(
+        LastWins(&duplicates),
+        yaml_serde::Deserializer::from_str(text),
+    )
+    .map_err(|e| {
+        let loc = e.location();
+        YamlError {
+            line: loc.as_ref().map(|l| l.line()),
+            column: loc.as_ref().map(|l| l.column()),
+            message: e.to_string(),
+        }
+    })
+}
+
 /// Builds a [`Value`] as yaml_serde's own `Deserialize` does, except that a
 /// repeated key replaces the earlier value (noting the key) instead of
 /// failing: Ruby's YAML keeps the last, and Jekyll publishes such posts.

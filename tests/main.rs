@@ -4,12 +4,15 @@ mod util;
 
 mod cli;
 mod cron;
+mod differential;
 mod features;
 mod fetch;
 mod hostile;
 mod install;
 mod jekyll_compat;
+mod kramdown;
 mod library;
+mod liquid;
 mod outputs;
 mod plain_folder;
 mod props;

@@ -72,6 +72,7 @@ pub(super) fn render_feed_posts<'a>(
     site: &Site,
     posts: &[&'a PostMeta],
     docs: &[Vec<&'a PostMeta>],
+    liquid: Option<&crate::render::liquid::SiteContext>,
 ) -> Rendered<'a> {
     let config = &site.config;
     let config_file = &site.config_file;
@@ -127,7 +128,7 @@ pub(super) fn render_feed_posts<'a>(
             .map(|meta| {
                 let mut notices = Vec::new();
                 let entry = read::whole(&meta.file.path)
-                    .and_then(|bytes| extract::render_entry(meta, &bytes, config, &mut notices));
+                    .and_then(|bytes| extract::render_entry(meta, &bytes, config, liquid, &mut notices));
                 (entry, notices)
             })
             .collect();

@@ -137,10 +137,22 @@ fn make(
             Ok((files, absent))
         })
     };
+    // Liquid's `site` (with every post's URL and `_data/`), once per build.
+    let liquid = (site.kind == SiteKind::Jekyll).then(|| {
+        crate::render::liquid::SiteContext::new(
+            config,
+            &site.raw_config,
+            &site.source,
+            &posts,
+            &site.site_files,
+            site.now,
+            &mut notices,
+        )
+    });
     let (first_sitemap, (mut rendered, feeds)) = rayon::join(
         || sitemap(&posts),
         || {
-            let rendered = assemble::render_feed_posts(site, &posts, &docs);
+            let rendered = assemble::render_feed_posts(site, &posts, &docs, liquid.as_ref());
             let feeds = assemble::feed_files(site, &rendered).and_then(|feeds| {
                 validate::all(&site.dest, &feeds.files, known)?;
                 Ok(feeds)

@@ -36,6 +36,8 @@ pub(super) struct Site {
     /// here only when discovery statted the files (see [`survey`]).
     pub inputs: Option<u64>,
     pub cache: Option<Cache>,
+    /// The merged configuration with every key (Liquid's `site`).
+    pub raw_config: crate::yaml::Mapping,
 }
 
 pub(super) fn survey(opts: &BuildOptions) -> Result<Site, Error> {
@@ -104,6 +106,7 @@ pub(super) fn survey(opts: &BuildOptions) -> Result<Site, Error> {
     };
     // The sitemap and the collection feeds list them: a change to one must
     // not let a manifest vouch for old outputs.
+    let raw_config = crate::config::raw_config(opts);
     let key = cache::hash_of((
         key,
         site_files
@@ -111,6 +114,11 @@ pub(super) fn survey(opts: &BuildOptions) -> Result<Site, Error> {
             .chain(feed_docs.iter().flatten())
             .map(|f| (&f.relative, f.size, f.modified))
             .collect::<Vec<_>>(),
+        // Post bodies' Liquid reads `_includes/` and `_data/`.
+        match kind {
+            SiteKind::Jekyll => crate::render::liquid::inputs(&opts.source, &raw_config),
+            SiteKind::Plain => Vec::new(),
+        },
     ));
     let inputs = (stat == StatFiles::Now).then(|| {
         fingerprint(key, &found, &opts.source, |i| {
@@ -131,6 +139,7 @@ pub(super) fn survey(opts: &BuildOptions) -> Result<Site, Error> {
         key,
         inputs,
         cache,
+        raw_config,
     })
 }
 

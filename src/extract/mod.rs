@@ -889,15 +889,30 @@ pub fn render_entry(
     meta: &PostMeta,
     bytes: &[u8],
     config: &SiteConfig,
+    liquid: Option<&crate::render::liquid::SiteContext>,
     notices: &mut Vec<Notice>,
 ) -> Result<Entry, PostError> {
     let path = meta.file.path.as_path();
     let text = decode(bytes, path)?;
     let parts = split(&text, path)?;
+    // Jekyll runs Liquid on the body first, then Markdown.
+    let rendered = liquid.map(|cx| {
+        let own = yaml::parse_mapping(parts.front_matter).unwrap_or_default();
+        let defaults = config.defaults_for(&meta.file.relative_path, "posts");
+        let fm = if defaults.is_empty() {
+            own
+        } else {
+            crate::config::deep_merge(&defaults, &own)
+        };
+        let page = cx.page(meta, &fm);
+        let body_line = text[..text.len() - parts.body.len()].matches('\n').count() + 1;
+        cx.render(&page, parts.body, path, body_line, notices)
+    });
+    let body = rendered.as_deref().unwrap_or(parts.body);
     let content = if meta.markdown {
-        crate::render::markdown::markdown_to_html(parts.body, &config.kramdown)
+        crate::render::markdown::markdown_to_html(body, &config.kramdown)
     } else {
-        parts.body.to_string()
+        body.to_string()
     };
     // Feed readers that ignore xml:base (mail digests, aggregators) need
     // absolute links; unsafe schemes never reach a feed.
@@ -920,7 +935,7 @@ pub fn render_entry(
                 .excerpt_separator
                 .as_deref()
                 .unwrap_or(&config.excerpt_separator);
-            let source = body::excerpt_source(parts.body, separator, meta.markdown);
+            let source = body::excerpt_source(body, separator, meta.markdown);
             let html = if meta.markdown {
                 crate::render::markdown::markdown_to_html(&source, &config.kramdown)
             } else {

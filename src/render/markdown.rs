@@ -4,6 +4,13 @@
 
 use super::kramdown;
 use crate::yaml::{self, Mapping, Value};
+use comrak::html::{format_document_with_formatter, format_node_default, ChildRendering, Context};
+use comrak::nodes::{
+    AstNode, NodeCodeBlock, NodeFootnoteDefinition, NodeHtmlBlock, NodeMath, NodeValue,
+};
+use comrak::options::Plugins;
+use comrak::{Arena, Node, Options};
+use std::fmt::{self, Write as _};
 
 /// The `kramdown:` options of `_config.yml` that change the HTML, with
 /// Jekyll's defaults.
@@ -249,21 +256,439 @@ fn smart_quotes(v: &Value) -> Option<[String; 4]> {
 
 /// Renders a post's Markdown to HTML as Jekyll's kramdown does.
 pub(crate) fn markdown_to_html(md: &str, opts: &KramdownOptions) -> String {
+    let (md, toc) = toc::take_marker(md);
+    let md = tables::headerless(&md);
     let mut pass = kramdown::Pass::default();
-    let source = kramdown::before_parse(md, opts, &mut pass);
-    let html = render(&source);
-    kramdown::after_render(html, opts, &pass)
+    let source = kramdown::before_parse(&md.source, opts, &mut pass);
+    let html = render(&source, &md.headerless_rows, opts);
+    let html = kramdown::after_render(html, opts, &pass);
+    match toc {
+        Some(list) => toc::insert(&html, list, opts),
+        None => html,
+    }
 }
 
-fn render(md: &str) -> String {
-    use pulldown_cmark::{html, Options, Parser};
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES;
+mod rouge;
+mod tables;
+mod toc;
+mod typography;
+
+/// The engine's options: GFM as kramdown-parser-gfm reads it. Bare URLs are
+/// not links in kramdown, and smart punctuation is kramdown's own
+/// (`typography`), not CommonMark's.
+fn engine_options(opts: &KramdownOptions) -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.strikethrough = true;
+    o.extension.table = true;
+    o.extension.tasklist = true;
+    o.extension.footnotes = true;
+    o.extension.math_dollars = opts.mathjax;
+    // kramdown closes `**` before a Hangul particle (`**굵게**은`), where
+    // CommonMark's flanking rules leave the asterisks as text.
+    o.extension.cjk_friendly_emphasis = true;
+    o.render.hardbreaks = opts.hard_wrap;
+    o.render.r#unsafe = true;
+    o
+}
+
+/// What the formatter needs beyond the tree: the heading ids in document
+/// order, and the footnote options.
+#[derive(Default)]
+struct Formatting {
+    ids: std::collections::VecDeque<Option<String>>,
+    header_offset: i8,
+    footnote_nr: usize,
+    footnote_prefix: String,
+}
+
+fn render(md: &str, headerless_rows: &[usize], opts: &KramdownOptions) -> String {
+    let arena = Arena::new();
+    let options = engine_options(opts);
+    let root = comrak::parse_document(&arena, md, &options);
+    tables::mark_headerless(root, headerless_rows);
+    let ids = rewrite(&arena, root, opts);
     let mut out = String::with_capacity(md.len() + md.len() / 4);
-    html::push_html(&mut out, Parser::new_ext(md, opts));
+    let formatting = Formatting {
+        ids: ids.into(),
+        header_offset: opts.header_offset,
+        footnote_nr: opts.footnote_nr,
+        footnote_prefix: opts.footnote_prefix.clone(),
+    };
+    // Writing to a String cannot fail.
+    let _ = format_document_with_formatter(
+        root,
+        &options,
+        &mut out,
+        &Plugins::default(),
+        format,
+        formatting,
+    );
     out
+}
+
+/// Rewrites the tree into what kramdown writes: typographic text, math,
+/// code as rouge wraps it, footnote back links. Returns the headings' ids in
+/// document order.
+fn rewrite<'a>(
+    arena: &'a Arena<'a>,
+    root: Node<'a>,
+    opts: &KramdownOptions,
+) -> Vec<Option<String>> {
+    let mut ids = Vec::new();
+    let mut used = std::collections::HashMap::new();
+    let nodes: Vec<Node<'a>> = root.descendants().collect();
+    // Ids come from the heading's text before code and math become HTML.
+    for &node in &nodes {
+        if matches!(node.data().value, NodeValue::Heading(_)) {
+            ids.push(
+                opts.auto_ids
+                    .then(|| heading_id(node, &mut used, opts))
+                    .flatten(),
+            );
+        }
+    }
+    let mut prev: Option<char> = None;
+    for &node in &nodes {
+        let mut data = node.data_mut();
+        let replacement = match &mut data.value {
+            NodeValue::Text(text) => {
+                let starts_run = !node.previous_sibling().is_some_and(|p| {
+                    matches!(
+                        p.data().value,
+                        NodeValue::Text(_) | NodeValue::SoftBreak | NodeValue::LineBreak
+                    )
+                });
+                if starts_run {
+                    prev = None;
+                }
+                let typeset = typography::typeset(text, prev, opts);
+                prev = text.chars().last();
+                *text = typeset.into();
+                None
+            }
+            NodeValue::SoftBreak | NodeValue::LineBreak => {
+                prev = Some('\n');
+                None
+            }
+            NodeValue::Code(code) => Some(NodeValue::HtmlInline(code_span(&code.literal, opts))),
+            NodeValue::CodeBlock(block) => Some(NodeValue::HtmlBlock(NodeHtmlBlock {
+                block_type: 0,
+                literal: code_block(block, opts),
+            })),
+            NodeValue::Math(math) => {
+                let (value, alone) = math_html(node, math);
+                if alone {
+                    // A formula that is a paragraph of its own is kramdown's
+                    // block math: no `<p>` around it.
+                    if let Some(p) = node.parent() {
+                        p.data_mut().value = value;
+                    }
+                    drop(data);
+                    node.detach();
+                    continue;
+                }
+                Some(value)
+            }
+            _ => None,
+        };
+        if let Some(value) = replacement {
+            data.value = value;
+        }
+        drop(data);
+        if let NodeValue::FootnoteDefinition(def) = &node.data().value {
+            backlinks(arena, node, def, opts);
+        }
+    }
+    ids
+}
+
+/// kramdown-parser-gfm's header id: the heading's text (code and math
+/// included), lower-cased, without what is not a word character, `-`, space
+/// or tab, spaces and tabs made `-`; a repeated id gets `-1`, `-2`… An empty
+/// id is no id.
+fn heading_id(
+    node: Node<'_>,
+    used: &mut std::collections::HashMap<String, usize>,
+    opts: &KramdownOptions,
+) -> Option<String> {
+    let mut raw = String::new();
+    heading_text(node, &mut raw, opts);
+    let mut id: String = raw
+        .to_lowercase()
+        .chars()
+        .filter(|&c| is_word(c) || matches!(c, '-' | ' ' | '\t'))
+        .map(|c| if c == ' ' || c == '\t' { '-' } else { c })
+        .collect();
+    let n = used.entry(id.clone()).and_modify(|n| *n += 1).or_insert(0);
+    if *n > 0 {
+        id.push_str(&format!("-{n}"));
+    }
+    (!id.is_empty()).then(|| format!("{}{id}", opts.auto_id_prefix))
+}
+
+/// The text kramdown-parser-gfm makes a heading's id from: text, code and
+/// math as written, entities as their characters, quotes and dashes as
+/// kramdown prints them (and then drops: they are not word characters).
+fn heading_text(node: Node<'_>, out: &mut String, opts: &KramdownOptions) {
+    for child in node.children() {
+        match &child.data().value {
+            NodeValue::Text(t) => out.push_str(&typography::typeset(t, None, opts)),
+            NodeValue::Code(c) => out.push_str(&c.literal),
+            NodeValue::Math(m) => out.push_str(m.literal.trim()),
+            NodeValue::SoftBreak | NodeValue::LineBreak => out.push('\n'),
+            NodeValue::HtmlInline(_) | NodeValue::Image(_) | NodeValue::FootnoteReference(_) => {}
+            _ => heading_text(child, out, opts),
+        }
+    }
+}
+
+/// Ruby's `\p{Word}`: letters, marks, decimal digits, connector punctuation.
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric()
+        || c == '_'
+        || is_mark(c)
+        || matches!(
+            c,
+            '\u{203f}' | '\u{2040}' | '\u{2054}' | '\u{fe33}' | '\u{fe34}' | '\u{fe4d}'
+                ..='\u{fe4f}' | '\u{ff3f}'
+        )
+}
+
+/// Combining marks (Unicode category M) in the ranges text uses: Latin,
+/// Indic, Hangul and Kana combining marks and variation selectors.
+fn is_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036f}' | '\u{0483}'..='\u{0489}' | '\u{0591}'..='\u{05bd}'
+        | '\u{0610}'..='\u{061a}' | '\u{064b}'..='\u{065f}' | '\u{0900}'..='\u{0903}'
+        | '\u{093a}'..='\u{094f}' | '\u{0e31}' | '\u{0e34}'..='\u{0e3a}' | '\u{0e47}'..='\u{0e4e}'
+        | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}'
+        | '\u{302a}'..='\u{302f}' | '\u{3099}' | '\u{309a}' | '\u{fe00}'..='\u{fe0f}'
+        | '\u{fe20}'..='\u{fe2f}')
+}
+
+/// A code span as kramdown writes it with rouge: the default language's
+/// class.
+fn code_span(code: &str, opts: &KramdownOptions) -> String {
+    let mut out = String::with_capacity(code.len() + 64);
+    match &opts.default_lang {
+        Some(lang) if rouge::knows(lang) => {
+            out.push_str("<code class=\"language-");
+            escape_into(&mut out, lang);
+            out.push_str(" highlighter-rouge\">");
+        }
+        _ => out.push_str("<code>"),
+    }
+    escape_into(&mut out, code);
+    out.push_str("</code>");
+    out
+}
+
+/// A code block as kramdown writes it with rouge (`<div class="language-x
+/// highlighter-rouge">…`); a language rouge does not know gets a plain
+/// `<pre><code class="language-x">`. The language is the info string's first
+/// word, up to a `?`.
+fn code_block(block: &NodeCodeBlock, opts: &KramdownOptions) -> String {
+    let word = block.info.split_whitespace().next().unwrap_or("");
+    let word = word.split('?').next().unwrap_or("");
+    let lang = if word.is_empty() {
+        opts.default_lang.as_deref()
+    } else {
+        Some(word)
+    };
+    let mut out = String::with_capacity(block.literal.len() + 128);
+    match lang {
+        Some(lang) if rouge::knows(lang) => {
+            out.push_str("<div class=\"language-");
+            escape_into(&mut out, lang);
+            out.push_str(
+                " highlighter-rouge\"><div class=\"highlight\"><pre class=\"highlight\"><code>",
+            );
+            escape_into(&mut out, &block.literal);
+            out.push_str("</code></pre></div></div>\n");
+        }
+        Some(lang) => {
+            out.push_str("<pre><code class=\"language-");
+            escape_into(&mut out, &lang.replace('"', "&quot;"));
+            out.push_str("\">");
+            escape_into(&mut out, &block.literal);
+            out.push_str("</code></pre>\n");
+        }
+        None => {
+            out.push_str("<pre><code>");
+            escape_into(&mut out, &block.literal);
+            out.push_str("</code></pre>\n");
+        }
+    }
+    out
+}
+
+/// kramdown's math, with `$$` only (a single `$` is text) and MathJax's
+/// delimiters: `\[…\]` for a formula that is a paragraph of its own, `\(…\)`
+/// in running text.
+fn math_html(node: Node<'_>, math: &NodeMath) -> (NodeValue, bool) {
+    if !math.display_math {
+        return (NodeValue::Text(format!("${}$", math.literal).into()), false);
+    }
+    let mut out = String::with_capacity(math.literal.len() + 8);
+    let alone = node.previous_sibling().is_none()
+        && node.next_sibling().is_none()
+        && node
+            .parent()
+            .is_some_and(|p| matches!(p.data().value, NodeValue::Paragraph));
+    let (open, close) = if alone {
+        ("\\[", "\\]")
+    } else {
+        ("\\(", "\\)")
+    };
+    out.push_str(open);
+    escape_into(&mut out, math.literal.trim());
+    out.push_str(close);
+    if alone {
+        out.push('\n');
+        return (
+            NodeValue::HtmlBlock(NodeHtmlBlock {
+                block_type: 0,
+                literal: out,
+            }),
+            true,
+        );
+    }
+    (NodeValue::HtmlInline(out), false)
+}
+
+/// kramdown's back links at the end of a footnote's last paragraph (a new
+/// paragraph when the note ends otherwise): one per reference.
+fn backlinks<'a>(
+    arena: &'a Arena<'a>,
+    def: Node<'a>,
+    nfd: &NodeFootnoteDefinition,
+    opts: &KramdownOptions,
+) {
+    if opts.footnote_backlink.is_empty() {
+        return;
+    }
+    let name = format!("{}{}", opts.footnote_prefix, nfd.name);
+    let text = &opts.footnote_backlink;
+    let mut html = String::new();
+    for n in 0..nfd.total_references.max(1) {
+        let gap = if n == 0 { "" } else { "\u{a0}" };
+        if n == 0 {
+            html.push_str(&format!("{gap}<a href=\"#fnref:{name}\" class=\"reversefootnote\" role=\"doc-backlink\">{text}</a>"));
+        } else {
+            html.push_str(&format!("{gap}<a href=\"#fnref:{name}:{n}\" class=\"reversefootnote\" role=\"doc-backlink\">{text}<sup>{}</sup></a>", n + 1));
+        }
+    }
+    let last_para = def
+        .last_child()
+        .filter(|c| matches!(c.data().value, NodeValue::Paragraph));
+    let para = match last_para {
+        Some(p) => {
+            html.insert(0, '\u{a0}');
+            p
+        }
+        None => {
+            let p: Node<'a> = arena.alloc(AstNode::from(NodeValue::Paragraph));
+            def.append(p);
+            p
+        }
+    };
+    para.append(arena.alloc(AstNode::from(NodeValue::HtmlInline(html))));
+}
+
+fn format<'a>(
+    context: &mut Context<Formatting>,
+    node: Node<'a>,
+    entering: bool,
+) -> Result<ChildRendering, fmt::Error> {
+    match &node.data().value {
+        NodeValue::Heading(h) => {
+            let level = (i16::from(h.level) + i16::from(context.user.header_offset)).clamp(1, 6);
+            if entering {
+                context.cr()?;
+                write!(context, "<h{level}")?;
+                if let Some(Some(id)) = context.user.ids.pop_front() {
+                    context.write_str(" id=\"")?;
+                    context.escape(&id)?;
+                    context.write_str("\"")?;
+                }
+                context.write_str(">")?;
+            } else {
+                write!(context, "</h{level}>")?;
+                context.lf()?;
+            }
+            Ok(ChildRendering::HTML)
+        }
+        NodeValue::TableRow(false) if entering && node.previous_sibling().is_none() => {
+            // A header-less table's first row opens the body.
+            context.cr()?;
+            context.write_str("<tbody>\n")?;
+            format_node_default(context, node, entering)
+        }
+        NodeValue::FootnoteReference(r) => {
+            if entering {
+                let name = format!("{}{}", context.user.footnote_prefix, r.name);
+                let repeat = if r.ref_num > 1 {
+                    format!(":{}", r.ref_num - 1)
+                } else {
+                    String::new()
+                };
+                let number = context.user.footnote_nr + r.ix as usize - 1;
+                context.write_str("<sup id=\"fnref:")?;
+                context.escape(&name)?;
+                context.write_str(&repeat)?;
+                context.write_str("\" role=\"doc-noteref\"><a href=\"#fn:")?;
+                context.escape(&name)?;
+                write!(
+                    context,
+                    "\" class=\"footnote\" rel=\"footnote\">{number}</a></sup>"
+                )?;
+            }
+            Ok(ChildRendering::Skip)
+        }
+        NodeValue::FootnoteDefinition(d) => {
+            let first = !node
+                .previous_sibling()
+                .is_some_and(|p| matches!(p.data().value, NodeValue::FootnoteDefinition(_)));
+            let last = !node
+                .next_sibling()
+                .is_some_and(|p| matches!(p.data().value, NodeValue::FootnoteDefinition(_)));
+            if entering {
+                if first {
+                    context.cr()?;
+                    context.write_str("<div class=\"footnotes\" role=\"doc-endnotes\">\n  <ol")?;
+                    if context.user.footnote_nr != 1 {
+                        let nr = context.user.footnote_nr;
+                        write!(context, " start=\"{nr}\"")?;
+                    }
+                    context.write_str(">\n")?;
+                }
+                let name = format!("{}{}", context.user.footnote_prefix, d.name);
+                context.write_str("    <li id=\"fn:")?;
+                context.escape(&name)?;
+                context.write_str("\" role=\"doc-endnote\">")?;
+            } else {
+                context.write_str("</li>\n")?;
+                if last {
+                    context.write_str("  </ol>\n</div>\n")?;
+                }
+            }
+            Ok(ChildRendering::HTML)
+        }
+        _ => format_node_default(context, node, entering),
+    }
+}
+
+/// HTML-escapes text as kramdown's `escape_html` and rouge do: `<`, `>`,
+/// `&` (and `"`, which only attribute values here can hold).
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            c => out.push(c),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,4 +2,5 @@
 //! renders it (`markdown`, with kramdown's syntax beyond GFM in `kramdown`).
 
 pub(crate) mod kramdown;
+pub(crate) mod liquid;
 pub(crate) mod markdown;
