@@ -89,3 +89,33 @@ fn an_undated_post_is_dated_by_its_file_time_even_without_a_cache() {
     let atom = read(&dest.path().join("feed.xml"));
     assert!(atom.contains("<published>2023-05-06T07:08:09"), "{atom}");
 }
+
+/// A plain folder has no Jekyll to match, so feedwright's own documented
+/// rules hold there: with no `image`, the body's first image is the
+/// thumbnail, and the summary passes over an image-only first paragraph
+/// (a Jekyll site gets neither: jekyll-feed has no such fallback).
+#[test]
+fn a_plain_folder_post_takes_the_first_image_and_the_first_block_with_text() {
+    let src = tempfile::tempdir().unwrap();
+    std::fs::write(
+        src.path().join("2024-05-01-photo.md"),
+        "---\ntitle: Photo\n---\n![A photo](img/photo.jpg)\n\nThe <em>first</em> words.\n\nMore.\n",
+    )
+    .unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    let mut opts = options(src.path(), dest.path());
+    opts.url = Some("https://example.net".into());
+    feedwright::build(&opts).unwrap();
+    let atom = read(&dest.path().join("feed.xml"));
+    let doc = strict_parse(&atom);
+    let entry = children(doc.root_element(), "entry").next().unwrap();
+    let thumb = entry
+        .children()
+        .find(|c| c.tag_name().name() == "thumbnail")
+        .expect("a thumbnail from the body");
+    assert!(
+        thumb.attribute("url").unwrap().ends_with("/img/photo.jpg"),
+        "{atom}"
+    );
+    assert_eq!(child_text(entry, "summary"), Some("The first words."));
+}
