@@ -37,7 +37,13 @@ use survey::Site;
 /// Builds every output in memory.
 pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
     let mut site = survey::survey(opts)?;
-    Ok(make(&mut site, &NoProgress)?.plan)
+    let last = publish::last_manifest(&site);
+    Ok(make(&mut site, &NoProgress, validated(&last))?.plan)
+}
+
+/// The outputs the last build validated, as it left them.
+fn validated(last: &Option<publish::Manifest>) -> &[validate::Stamp] {
+    last.as_ref().map_or(&[], publish::Manifest::validated)
 }
 
 /// Every feed file a build writes, as cheaply as it can be known: from the
@@ -56,14 +62,19 @@ pub fn feeds(opts: &BuildOptions, with_tags: bool) -> Result<Vec<PlannedFeed>, E
             .collect());
     }
     let mut site = survey::survey(opts)?;
-    if let Some(m) = publish::manifest_still_holding(&site) {
+    let last = publish::last_manifest(&site);
+    if let Some(m) = last.as_ref().filter(|m| publish::still_holds(m, &site)) {
         return Ok(m.feeds());
     }
-    Ok(make(&mut site, &NoProgress)?.plan.feeds)
+    Ok(make(&mut site, &NoProgress, validated(&last))?.plan.feeds)
 }
 
 /// Runs read → select → assemble → validate.
-fn make(site: &mut Site, progress: &dyn Progress) -> Result<Made, Error> {
+fn make(
+    site: &mut Site,
+    progress: &dyn Progress,
+    known: &[validate::Stamp],
+) -> Result<Made, Error> {
     // Records, and so the cache, in walk order.
     site.found.sort();
     // Here, not in `survey`: an unchanged re-run never runs git.
@@ -122,7 +133,7 @@ fn make(site: &mut Site, progress: &dyn Progress) -> Result<Made, Error> {
     // wait for the other core to take them (it may still be asleep).
     let sitemap = |posts: &[&extract::PostMeta]| {
         assemble::sitemap_and_robots(site, posts, &site_urls).and_then(|(files, absent)| {
-            validate::all(&site.dest, &files)?;
+            validate::all(&site.dest, &files, known)?;
             Ok((files, absent))
         })
     };
@@ -142,7 +153,7 @@ fn make(site: &mut Site, progress: &dyn Progress) -> Result<Made, Error> {
         || {
             let rendered = assemble::render_feed_posts(site, &posts, &docs, liquid.as_ref());
             let feeds = assemble::feed_files(site, &rendered).and_then(|feeds| {
-                validate::all(&site.dest, &feeds.files)?;
+                validate::all(&site.dest, &feeds.files, known)?;
                 Ok(feeds)
             });
             (rendered, feeds)
@@ -235,9 +246,12 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     let lock = output::DestLock::acquire_with(&site.dest, opts.lock_wait, || {
         progress.waiting_for_lock(&site.dest, opts.lock_wait)
     })?;
-    let result = match publish::manifest_still_holding(&site) {
-        Some(m) => Ok(publish::reused(site, m)),
-        None => make(&mut site, progress).and_then(|made| publish::write(&site, made)),
+    let last = publish::last_manifest(&site);
+    let result = match last {
+        Some(m) if publish::still_holds(&m, &site) => Ok(publish::reused(site, m)),
+        last => {
+            make(&mut site, progress, validated(&last)).and_then(|made| publish::write(&site, made))
+        }
     };
     drop(lock);
     if result.is_err() {
@@ -265,7 +279,9 @@ pub struct CheckReport {
 /// (not even the cache). "Did you forget to regenerate the feeds?"
 pub fn check(opts: &BuildOptions) -> Result<CheckReport, Error> {
     let mut site = survey::survey(opts)?;
-    if let Some(m) = publish::manifest_still_holding(&site) {
+    let last = publish::last_manifest(&site);
+    if let Some(m) = last.as_ref().filter(|m| publish::still_holds(m, &site)) {
+        let m = m.clone();
         return Ok(CheckReport {
             stale: Vec::new(),
             files: m.files(),
@@ -273,7 +289,7 @@ pub fn check(opts: &BuildOptions) -> Result<CheckReport, Error> {
             stats: m.stats,
         });
     }
-    let plan = make(&mut site, &NoProgress)?.plan;
+    let plan = make(&mut site, &NoProgress, validated(&last))?.plan;
     let mut stale = Vec::new();
     for f in &plan.files {
         let path = plan.dest.join(&f.path);

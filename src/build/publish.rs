@@ -7,12 +7,12 @@
 use super::assemble::{Planned, PlannedFeed};
 use super::select::{Stats, Validity};
 use super::survey::Site;
+use super::validate::Stamp;
 use crate::cache::{self, PostRecord};
 use crate::error::{Error, Location, Notice, Severity};
 use crate::output::{self, WriteOutcome};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 /// Everything a build would write, before it writes.
 #[derive(Debug)]
@@ -69,29 +69,6 @@ impl BuildReport {
     }
 }
 
-/// An output as it was left on disk by the last build.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-struct Stamp {
-    /// The output's path relative to the destination.
-    path: String,
-    /// Its size.
-    size: u64,
-    /// Its modification time.
-    modified: Option<SystemTime>,
-}
-
-impl Stamp {
-    /// The stamp of the file at `dest/path` now, if it exists.
-    fn of(dest: &Path, path: &str) -> Option<Stamp> {
-        let m = std::fs::metadata(dest.join(path)).ok()?;
-        Some(Stamp {
-            path: path.to_string(),
-            size: m.len(),
-            modified: m.modified().ok(),
-        })
-    }
-}
-
 /// What the last build saw and left.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(super) struct Manifest {
@@ -99,7 +76,7 @@ pub(super) struct Manifest {
     inputs: u64,
     /// The build dates the outputs hold for.
     validity: Validity,
-    /// Each output as written.
+    /// Each output as written (after validation).
     outputs: Vec<Stamp>,
     /// The build's counts.
     pub stats: Stats,
@@ -125,6 +102,11 @@ impl Manifest {
         self.outputs.len()
     }
 
+    /// The outputs as the build validated and left them.
+    pub fn validated(&self) -> &[Stamp] {
+        &self.outputs
+    }
+
     /// The feed files the build wrote.
     pub fn feeds(&self) -> Vec<PlannedFeed> {
         self.feeds
@@ -142,21 +124,20 @@ impl Manifest {
     }
 }
 
-/// The last build's manifest, when the outputs on disk are still exactly
-/// what a build now would write: the same inputs, a build date inside the
-/// span the outputs hold for, and every output as that build left it.
-pub(super) fn manifest_still_holding(site: &Site) -> Option<Manifest> {
-    let inputs = site.inputs?;
-    site.cache
-        .as_ref()
-        .and_then(|c| c.manifest::<Manifest>())
-        .filter(|m| {
-            m.inputs == inputs
-                && m.validity.holds_at(site.now)
-                && m.outputs
-                    .iter()
-                    .all(|s| Stamp::of(&site.dest, &s.path).as_ref() == Some(s))
-        })
+/// The last build's manifest, if the cache has one of this configuration.
+pub(super) fn last_manifest(site: &Site) -> Option<Manifest> {
+    site.cache.as_ref().and_then(|c| c.manifest::<Manifest>())
+}
+
+/// True when the outputs on disk are still exactly what a build now would
+/// write: the same inputs, a build date inside the span the outputs hold
+/// for, and every output as the last build left it.
+pub(super) fn still_holds(m: &Manifest, site: &Site) -> bool {
+    site.inputs == Some(m.inputs)
+        && m.validity.holds_at(site.now)
+        && m.outputs
+            .iter()
+            .all(|s| Stamp::of(&site.dest, &s.path).as_ref() == Some(s))
 }
 
 /// The report of a build that found its outputs already right.

@@ -752,6 +752,7 @@ fn is_link_definition(rest: &str) -> bool {
 /// the index of the closing `}`.
 fn list_end(s: &str, from: usize) -> Option<usize> {
     let b = s.as_bytes();
+    let b = &b[..b.len().min(from + SCAN_BYTES)];
     let mut j = from;
     while j < b.len() {
         match b[j] {
@@ -901,6 +902,11 @@ fn spans(
     let html_line = line[from..].starts_with('<');
     let mut copied = from;
     let mut j = from;
+    // Backtick run lengths with no closing run after them: a later run of the same length has
+    // none either, so a line of unmatched backticks is read once, not once per backtick.
+    let mut unclosed: Vec<usize> = Vec::new();
+    let last_close_brace = line.rfind('}');
+    let last_math = line.rfind("$$");
     while j < b.len() {
         match b[j] {
             b'\\' => match b.get(j + 1) {
@@ -916,12 +922,17 @@ fn spans(
             },
             b'`' => {
                 let n = b[j..].iter().take_while(|&&c| c == b'`').count();
+                if unclosed.contains(&n) {
+                    j += n;
+                    continue;
+                }
                 if let Some(end) = closing_ticks(line, j + n, n) {
                     j = end;
                     continue;
                 }
+                unclosed.push(n);
                 // The span may close on a later line of the paragraph.
-                for (k, later) in lines.iter().enumerate().skip(i + 1) {
+                for (k, later) in lines.iter().enumerate().skip(i + 1).take(SCAN_LINES) {
                     if later.trim().is_empty() {
                         break;
                     }
@@ -947,12 +958,12 @@ fn spans(
                 j += 1;
             }
             b'$' if b.get(j + 1) == Some(&b'$') => {
-                j = match line[j + 2..].find("$$") {
-                    Some(e) => j + 2 + e + 2,
+                j = match last_math.filter(|&m| m > j + 1) {
+                    Some(_) => line[j + 2..].find("$$").map_or(j + 2, |e| j + 2 + e + 2),
                     None => j + 2,
                 };
             }
-            b'{' if b.get(j + 1) == Some(&b':') => {
+            b'{' if b.get(j + 1) == Some(&b':') && last_close_brace.is_some_and(|c| c > j) => {
                 if let Some((marker, end)) = span_extension(line, j) {
                     out.push_str(&line[copied..j]);
                     out.push_str(&kd.mark(marker));
@@ -986,6 +997,7 @@ fn spans(
 /// `<…>`, or without its closing parenthesis on the line.
 fn spaced_url(line: &str, from: usize) -> Option<(usize, &str)> {
     let b = line.as_bytes();
+    let b = &b[..b.len().min(from + SCAN_BYTES)];
     let mut depth = 1;
     let mut k = from;
     let mut url_end = None;
@@ -1013,6 +1025,12 @@ fn spaced_url(line: &str, from: usize) -> Option<(usize, &str)> {
     let url = &line[from..end];
     (url.trim().contains(char::is_whitespace)).then_some((end, url))
 }
+
+/// How far an attribute list, a link's URL or an extension's body is looked for, and how many
+/// lines ahead a code span's end: longer ones are taken as text, so that no input makes the
+/// source pass quadratic.
+const SCAN_BYTES: usize = 4096;
+const SCAN_LINES: usize = 1000;
 
 /// Where a run of exactly `n` backticks in `s` from `from` ends.
 fn closing_ticks(s: &str, from: usize, n: usize) -> Option<usize> {
@@ -1051,7 +1069,11 @@ fn span_extension(line: &str, at: usize) -> Option<(Marker, usize)> {
     let (body, end) = if closed {
         (None, open_end)
     } else {
-        let rest = &line[open_end..];
+        let mut cut = line.len().min(open_end + SCAN_BYTES);
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let rest = &line[open_end..cut];
         let named = format!("{{:/{name}}}");
         let (pos, len) = [
             rest.find(&named).map(|p| (p, named.len())),
@@ -1164,7 +1186,7 @@ fn markdown_attribute(
     if !block || line[..start].contains('>') {
         return Some((i, i, plain));
     }
-    let joined = lines[i..].join("\n");
+    let joined = lines[i..lines.len().min(i + SCAN_LINES)].join("\n");
     let Some((close_start, close_end)) = find_close(&joined, tag_end, &name) else {
         return Some((i, i, plain));
     };
@@ -1173,7 +1195,7 @@ fn markdown_attribute(
     let inner = joined[tag_end..close_start].trim_matches(['\n', '\r']);
     let mut new = format!("{}{}\n\n", &line[..start], new_tag);
     if !inner.trim().is_empty() {
-        new.push_str(inner);
+        new.push_str(&end_html_elements(inner));
         new.push_str("\n\n");
     }
     new.push_str(&joined[close_start..close_end]);
@@ -1186,6 +1208,35 @@ fn markdown_attribute(
         new.push('\n');
     }
     Some((i, last, new))
+}
+
+/// Markdown content with a blank line after each line that is a whole HTML element
+/// (`<header>…</header>`) and is followed by Markdown: kramdown ends such an element at its
+/// end tag, CommonMark's HTML block only at a blank line, and would take the Markdown with it.
+fn end_html_elements(inner: &str) -> String {
+    let lines: Vec<&str> = inner.split('\n').collect();
+    let mut out = String::with_capacity(inner.len() + 8);
+    for (k, l) in lines.iter().enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        out.push_str(l);
+        let t = l.trim();
+        let name: String = t
+            .strip_prefix('<')
+            .unwrap_or("")
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        let whole = !name.is_empty()
+            && t.to_ascii_lowercase()
+                .ends_with(&format!("</{}>", name.to_ascii_lowercase()));
+        let next = lines.get(k + 1).map(|n| n.trim());
+        if whole && next.is_some_and(|n| !n.is_empty() && !n.starts_with('<')) {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The end (after `>`) of the start tag whose attributes begin at `from`.
@@ -1662,11 +1713,19 @@ impl Pass {
             .map(|(a, t, ial)| (escape_text(a), t.as_str(), ial))
             .collect();
         sorted.sort_by_key(|(a, _, _)| std::cmp::Reverse(a.len()));
+        let firsts: Vec<u8> = sorted
+            .iter()
+            .filter_map(|(a, _, _)| a.bytes().next())
+            .collect();
         let b = text.as_bytes();
         let mut out = String::new();
         let mut copied = 0;
         let mut j = 0;
         while j < b.len() {
+            if !firsts.contains(&b[j]) {
+                j += 1;
+                continue;
+            }
             let word_before = j > 0 && is_word(b[j - 1]);
             let found = (!word_before)
                 .then(|| {
@@ -2029,5 +2088,27 @@ mod tests {
         );
         assert_eq!(add_classes(old, "language-plain"), "language-plain");
         assert_eq!(add_classes("a", "b c"), "a b c");
+    }
+
+    #[test]
+    fn unclosed_backticks_braces_and_links_in_a_long_line_stay_linear() {
+        let line = "`{:x ](a b ".repeat(20_000) + "\n\n*[a]: b\n";
+        let started = std::time::Instant::now();
+        let html = render(&line);
+        assert!(html.contains("{:x"), "the text is kept");
+        // Quadratic work on this line would take minutes; linear work takes milliseconds.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn markdown_after_a_whole_html_element_in_a_markdown_block_is_still_markdown() {
+        let html = render("<aside>\n<nav class=\"toc\" markdown=\"1\">\n<header><h4>T</h4></header>\n* item\n</nav>\n</aside>\n");
+        assert!(html.contains("<header><h4>T</h4></header>"), "{html}");
+        assert!(html.contains("<li>item</li>"), "{html}");
+        assert!(!html.contains("markdown="), "{html}");
     }
 }
