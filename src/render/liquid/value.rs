@@ -38,8 +38,17 @@ pub(super) fn object_from_yaml(m: &yaml::Mapping) -> Object {
 
 /// A date as Liquid's date scalar (which prints as Ruby's `Time#to_s` does).
 pub(super) fn date(d: DateTime<FixedOffset>) -> Value {
-    liquid_core::model::DateTime::from_str(&d.format("%Y-%m-%d %H:%M:%S %z").to_string())
-        .map_or(Value::Nil, |d| Value::scalar(Scalar::new(d)))
+    let offset = time::UtcOffset::from_whole_seconds(d.offset().local_minus_utc());
+    let instant = time::OffsetDateTime::from_unix_timestamp(d.timestamp())
+        .and_then(|t| t.replace_nanosecond(d.timestamp_subsec_nanos()));
+    match (instant, offset) {
+        (Ok(t), Ok(o)) => {
+            let mut out = liquid_core::model::DateTime::from_ymd(1970, 1, 1);
+            *out = t.to_offset(o);
+            Value::scalar(Scalar::new(out))
+        }
+        _ => Value::Nil,
+    }
 }
 
 /// A Liquid date scalar back as a chrono date.
