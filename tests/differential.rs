@@ -96,6 +96,9 @@ struct Post {
     broken: bool,
     /// The file time, for posts dated by it (set explicitly, nanoseconds and all).
     mtime: Option<SystemTime>,
+    /// Liquid in the body (Jekyll sites): an include, `_data/`, other
+    /// posts' titles, another post's URL.
+    liquid: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -187,6 +190,7 @@ impl Sim {
         sim.write_config();
         if kind == Kind::Jekyll {
             sim.write_authors();
+            sim.write_include(0);
             std::fs::write(
                 sim.source().join("index.md"),
                 "---\ntitle: Home\n---\nHome.\n",
@@ -259,6 +263,16 @@ impl Sim {
         std::fs::write(dir.join("authors.yml"), y).unwrap();
     }
 
+    fn write_include(&self, rev: u64) {
+        let dir = self.source().join("_includes");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("note.html"),
+            format!("<p class=\"note\">Note, revision {rev}.</p>\n"),
+        )
+        .unwrap();
+    }
+
     fn write_about(&self) {
         let path = self.source().join("about.md");
         match self.about {
@@ -313,9 +327,26 @@ impl Sim {
             body: 0,
             broken: self.rng.chance(2),
             mtime: None,
+            liquid: None,
         };
         if undated {
             p.mtime = Some(self.file_time(recent));
+        }
+        if self.kind == Kind::Jekyll && self.rng.chance(40) {
+            p.liquid = Some(match self.rng.below(4) {
+                0 => "{% include note.html %}".to_string(),
+                1 => "By {{ site.data.authors.kim.name }}.".to_string(),
+                2 => "On {{ site.title }}; latest: {% for q in site.posts limit:2 %}{{ q.title }}, {% endfor %}".to_string(),
+                _ => match self.posts.last() {
+                    // Another post's URL; once that post is renamed or
+                    // deleted, this one is an error, in both builds alike.
+                    Some(q) => {
+                        let stem = q.path.trim_start_matches("_posts/").trim_end_matches(".md").to_string();
+                        format!("See [the other one]({{% post_url {stem} %}}).")
+                    }
+                    None => "{{ site.description }}".to_string(),
+                },
+            });
         }
         p
     }
@@ -374,6 +405,9 @@ impl Sim {
             p.body,
             "More words. ".repeat(p.body as usize % 5 + 1)
         );
+        if let Some(l) = &p.liquid {
+            let _ = writeln!(s, "\n{l}");
+        }
         s
     }
 
@@ -541,7 +575,7 @@ impl Sim {
                 self.now = now;
                 format!("build date {}", now.to_rfc3339())
             }
-            78..=87 => {
+            78..=85 => {
                 let c = &mut self.config;
                 let what = match self.rng.below(14) {
                     0 => {
@@ -610,7 +644,7 @@ impl Sim {
                 self.write_config();
                 format!("configuration: {what}")
             }
-            88..=92 if self.kind == Kind::Jekyll => {
+            86..=94 if self.kind == Kind::Jekyll => {
                 let roll = self.rng.below(100);
                 if roll < 20 {
                     // A collection document: dated, or undated (dated by the build).
@@ -660,7 +694,12 @@ impl Sim {
                     std::fs::write(&path, text).unwrap();
                     return format!("write the source's {name}");
                 }
-                if roll < 65 {
+                if roll < 50 {
+                    let rev = self.rng.below(1000);
+                    self.write_include(rev);
+                    return format!("_includes/note.html: revision {rev}");
+                }
+                if roll < 75 {
                     self.authors += 1;
                     self.write_authors();
                     format!("_data/authors.yml: names v{}", self.authors)
