@@ -127,8 +127,9 @@ pub(super) fn render_feed_posts<'a>(
             .par_iter()
             .map(|meta| {
                 let mut notices = Vec::new();
-                let entry = read::whole(&meta.file.path)
-                    .and_then(|bytes| extract::render_entry(meta, &bytes, config, liquid, &mut notices));
+                let entry = read::whole(&meta.file.path).and_then(|bytes| {
+                    extract::render_entry(meta, &bytes, config, liquid, &mut notices)
+                });
                 (entry, notices)
             })
             .collect();
