@@ -2,7 +2,9 @@
 # Builds every real Jekyll site of ../shared/real-jekyll with the release
 # binary and compares with Jekyll's own outputs (run-all.sh prints the
 # per-site property table). Fails when a site does not build (exit > 1):
-# one bad value must cost that value or that post, never the site.
+# one bad value must cost that value or that post, never the site; and
+# when a count of raw Liquid, kramdown markers, `$$`, `**` or headings
+# without an id in feedwright's content rises above its ratchet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${1:-$PWD/../shared}
@@ -22,3 +24,5 @@ if [ -n "$failed" ]; then
   exit 1
 fi
 echo "every real Jekyll site built"
+echo "== markup Jekyll renders, left in feedwright's content (ratchet: .ci/content-markers-ratchet.tsv)"
+python3 .ci/content-markers.py "$corpus" "$out" .ci/content-markers-ratchet.tsv

@@ -452,3 +452,39 @@ fn an_output_no_longer_written_is_removed_as_a_fresh_build_has_none() {
     feedwright::build(&opts).unwrap();
     assert!(!tag_feed.exists(), "the tag feed of a tag no post has any more");
 }
+
+/// Once Liquid runs, `_includes/` is an input of every post that includes
+/// from it: an edit there must not be mistaken for an unchanged site, and
+/// the cached build must equal a fresh one (content and summary alike).
+#[test]
+fn editing_an_include_changes_the_feed_and_equals_a_fresh_build() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 5);
+    std::fs::create_dir_all(src.path().join("_includes")).unwrap();
+    let include = src.path().join("_includes/notice.html");
+    std::fs::write(&include, "Old notice text.").unwrap();
+    std::fs::write(
+        src.path().join("_posts/2021-01-01-includes.md"),
+        "---\ntitle: Includes\n---\n{% include notice.html %} Then the body.\n",
+    )
+    .unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    let before = read(&dest.path().join("feed.xml"));
+    assert!(before.contains("Old notice text."), "{before}");
+
+    std::fs::write(&include, "New notice, a different length.").unwrap();
+    let again = feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    assert!(!again.reused, "an edited include is not an unchanged site");
+    let after = read(&dest.path().join("feed.xml"));
+    assert!(!after.contains("Old notice text."), "{after}");
+    assert_eq!(
+        after.matches("New notice, a different length.").count(),
+        2,
+        "in the content and in the summary: {after}"
+    );
+
+    let fresh = tempfile::tempdir().unwrap();
+    feedwright::build(&options(src.path(), fresh.path())).unwrap();
+    assert_eq!(snapshot(dest.path()), snapshot(fresh.path()));
+}

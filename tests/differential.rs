@@ -109,6 +109,13 @@ struct Config {
     news: bool,
     permalink: &'static str,
     timezone: &'static str,
+    lang: Option<&'static str>,
+    xsl: bool,
+    pretty: bool,
+    /// A `notes` collection with a feed (Jekyll sites): its undated
+    /// documents are dated by the build date, as Jekyll's `site.time`.
+    notes: bool,
+    exclude: bool,
 }
 
 struct Sim {
@@ -157,6 +164,11 @@ impl Sim {
             news: rng.chance(70),
             permalink: "date",
             timezone: "Asia/Seoul",
+            lang: None,
+            xsl: false,
+            pretty: false,
+            notes: false,
+            exclude: false,
         };
         let mut sim = Sim {
             kind,
@@ -214,9 +226,21 @@ impl Sim {
         if c.tags {
             y.push_str("  tags: true\n");
         }
-        if c.news {
-            y.push_str("feedwright:\n  news:\n    name: Differential News\n    language: ko\n");
+        if c.notes && self.kind == Kind::Jekyll {
+            y.push_str("  collections: [notes]\ncollections:\n  notes:\n    output: true\n");
         }
+        if let Some(lang) = c.lang {
+            let _ = writeln!(y, "lang: {lang}");
+        }
+        if c.exclude {
+            // Leaves out every post whose name ends in 7.
+            y.push_str("exclude: [\"*7.md\", \"_posts/*7.md\"]\n");
+        }
+        y.push_str("feedwright:\n");
+        if c.news {
+            y.push_str("  news:\n    name: Differential News\n    language: ko\n");
+        }
+        let _ = writeln!(y, "  xsl: {}\n  pretty: {}", c.xsl, c.pretty);
         std::fs::write(self.config_file(), y).unwrap();
     }
 
@@ -519,7 +543,7 @@ impl Sim {
             }
             78..=87 => {
                 let c = &mut self.config;
-                let what = match self.rng.below(7) {
+                let what = match self.rng.below(14) {
                     0 => {
                         c.title = format!("Differential {}", self.rng.below(100));
                         "title"
@@ -544,6 +568,39 @@ impl Sim {
                         c.news = !c.news;
                         "feedwright.news"
                     }
+                    6 => {
+                        c.permalink = self.rng.pick(&[
+                            "date",
+                            "pretty",
+                            "/:categories/:title/",
+                            "/:year/:slug.html",
+                        ]);
+                        "permalink"
+                    }
+                    7 => {
+                        c.timezone = self.rng.pick(&["Asia/Seoul", "UTC", "America/New_York"]);
+                        "timezone"
+                    }
+                    8 => {
+                        c.lang = self.rng.pick(&[None, Some("ko"), Some("en_US")]);
+                        "lang"
+                    }
+                    9 => {
+                        c.xsl = !c.xsl;
+                        "feedwright.xsl"
+                    }
+                    10 => {
+                        c.pretty = !c.pretty;
+                        "feedwright.pretty"
+                    }
+                    11 => {
+                        c.notes = !c.notes;
+                        "feed.collections: notes"
+                    }
+                    12 => {
+                        c.exclude = !c.exclude;
+                        "exclude"
+                    }
                     _ => {
                         c.description =
                             format!("Cached equals fresh, take {}", self.rng.below(100));
@@ -554,7 +611,56 @@ impl Sim {
                 format!("configuration: {what}")
             }
             88..=92 if self.kind == Kind::Jekyll => {
-                if self.rng.chance(50) {
+                let roll = self.rng.below(100);
+                if roll < 20 {
+                    // A collection document: dated, or undated (dated by the build).
+                    let dir = self.source().join("_notes");
+                    std::fs::create_dir_all(&dir).unwrap();
+                    let n = self.rng.below(3);
+                    let path = dir.join(format!("note-{n}.md"));
+                    if path.exists() && self.rng.chance(30) {
+                        std::fs::remove_file(&path).unwrap();
+                        return format!("delete _notes/note-{n}.md");
+                    }
+                    let date = if self.rng.chance(50) {
+                        let d = self.post_date(true);
+                        format!("date: {}\n", d.format("%Y-%m-%d %H:%M:%S %z"))
+                    } else {
+                        String::new()
+                    };
+                    let rev = self.rng.below(100);
+                    std::fs::write(
+                        &path,
+                        format!("---\ntitle: Note {n}.{rev}\n{date}---\nA note.\n"),
+                    )
+                    .unwrap();
+                    return format!(
+                        "write _notes/note-{n}.md ({})",
+                        if date.is_empty() {
+                            "undated"
+                        } else {
+                            date.trim()
+                        }
+                    );
+                }
+                if roll < 35 {
+                    // The user's own stylesheets and robots.txt, which the outputs link or yield to.
+                    let name = self
+                        .rng
+                        .pick(&["feed.xslt.xml", "sitemap.xsl", "robots.txt"]);
+                    let path = self.source().join(name);
+                    if path.exists() {
+                        std::fs::remove_file(&path).unwrap();
+                        return format!("delete the source's {name}");
+                    }
+                    let text = match name {
+                        "robots.txt" => "User-agent: *\nDisallow:\n",
+                        _ => "<?xml version=\"1.0\"?>\n<xsl:stylesheet version=\"1.0\" xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\"/>\n",
+                    };
+                    std::fs::write(&path, text).unwrap();
+                    return format!("write the source's {name}");
+                }
+                if roll < 65 {
                     self.authors += 1;
                     self.write_authors();
                     format!("_data/authors.yml: names v{}", self.authors)
@@ -630,6 +736,20 @@ impl Sim {
                 String::from_utf8_lossy(&fresh.stderr)
             );
         }
+        // What the user is told must not depend on the cache either.
+        let notices = |o: &std::process::Output| {
+            String::from_utf8_lossy(&o.stdout).replace(&*self.root.path().to_string_lossy(), "ROOT")
+        };
+        if notices(&cached).replace("ROOT/cached", "ROOT/DEST")
+            != notices(&fresh).replace("ROOT/fresh", "ROOT/DEST")
+        {
+            let _ = writeln!(
+                diff,
+                "the notices differ:\n  cached:     {}\n  --no-cache: {}",
+                notices(&cached),
+                notices(&fresh)
+            );
+        }
         if !self.root.path().join("fresh/feed.xml").is_file() {
             let _ = writeln!(
                 diff,
@@ -655,7 +775,8 @@ impl Sim {
     fn check_meta(&self) -> String {
         let run =
             |cache: bool| {
-                let mut c = self.cli("fresh", cache);
+                // The cached variant sees the cache (and manifest) of the cached build's folder.
+                let mut c = self.cli(if cache { "cached" } else { "fresh" }, cache);
                 let args: Vec<_> = c.get_args().skip(1).map(|a| a.to_owned()).collect();
                 c = Command::new(binary());
                 c.arg("meta").arg("--tags").args(args.iter().filter(|a| {
@@ -814,8 +935,8 @@ fn run_seed(seed: u64, posts: usize, steps: usize) -> Result<(), String> {
 /// moving; never a cached output that differs from a fresh build.
 #[test]
 fn a_cached_build_equals_a_fresh_one_after_every_random_change() {
-    let posts = env_number("FEEDWRIGHT_DIFF_POSTS").unwrap_or(120) as usize;
-    let steps = env_number("FEEDWRIGHT_DIFF_STEPS").unwrap_or(30) as usize;
+    let posts = env_number("FEEDWRIGHT_DIFF_POSTS").unwrap_or(60) as usize;
+    let steps = env_number("FEEDWRIGHT_DIFF_STEPS").unwrap_or(24) as usize;
     let budget = env_number("FEEDWRIGHT_DIFF_SECONDS");
     let seeds: Vec<u64> = match env_number("FEEDWRIGHT_DIFF_SEED") {
         Some(s) => vec![s],
@@ -823,12 +944,13 @@ fn a_cached_build_equals_a_fresh_one_after_every_random_change() {
     };
     let started = Instant::now();
     let mut ran = 0;
-    let mut seed = seeds[0];
+    // Seeds after the listed ones count up, so sites alternate between kinds.
+    let mut seed = seeds.iter().copied().max().unwrap_or(0) + 1000;
     for s in seeds.iter().copied().chain(std::iter::from_fn(|| {
         // With a time budget, more seeds after the listed ones.
         let more = budget.is_some_and(|b| started.elapsed().as_secs() < b);
         more.then(|| {
-            seed += 1000;
+            seed += 1;
             seed
         })
     })) {
@@ -900,4 +1022,206 @@ fn meta_answers_as_before_with_or_without_a_warm_cache() {
             (Some(0), untagged.clone())
         );
     }
+}
+
+/// Builds `source` into `dest` through the CLI at `date`; the outputs.
+fn build_at(source: &Path, dest: &Path, date: &str, cache: bool) -> BTreeMap<String, Vec<u8>> {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_feedwright"));
+    c.arg("build")
+        .arg(source)
+        .arg("--dest")
+        .arg(dest)
+        .args([
+            "--quiet",
+            "--url",
+            "https://example.com",
+            "--build-date",
+            date,
+        ])
+        .env_remove("SOURCE_DATE_EPOCH");
+    if !cache {
+        c.arg("--no-cache");
+    }
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    tree(dest)
+}
+
+/// Regression (differential seed 16, F1 in findings-16): a build date that
+/// goes back (`--build-date`, or SOURCE_DATE_EPOCH from an older commit)
+/// before a published post's date must not reuse outputs that list it.
+#[test]
+fn outputs_reused_after_the_build_date_goes_back_equal_a_fresh_build() {
+    let site = tempfile::tempdir().unwrap();
+    let posts = site.path().join("_posts");
+    std::fs::create_dir_all(&posts).unwrap();
+    std::fs::write(
+        site.path().join("_config.yml"),
+        "title: Back\nurl: https://example.com\ntimezone: Asia/Seoul\nfeedwright:\n  news:\n    name: Back\n    language: ko\n",
+    )
+    .unwrap();
+    std::fs::write(
+        posts.join("2024-03-10-old.md"),
+        "---\ntitle: Old\n---\nOld.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        posts.join("2024-03-17-new.md"),
+        "---\ntitle: New\n---\nNew.\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let later = build_at(site.path(), out.path(), "2024-03-17T05:48:00+09:00", true);
+    assert!(String::from_utf8_lossy(&later["feed.xml"]).contains("<title>New</title>"));
+    let back = "2024-03-16T07:04:00+09:00";
+    let cached = build_at(site.path(), out.path(), back, true);
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh = build_at(site.path(), fresh_dir.path(), back, false);
+    assert!(!String::from_utf8_lossy(&fresh["feed.xml"]).contains("<title>New</title>"));
+    assert_eq!(compare_trees(out.path(), fresh_dir.path()), "");
+    assert_eq!(cached, fresh);
+}
+
+/// Regression (the issue's known case): a post with no date, outside git,
+/// is dated by its file time, and a build date before that time dates it by
+/// the build date instead; a record cached at a later build date must not
+/// keep the file time.
+#[test]
+fn an_undated_post_follows_the_build_date_back_before_its_file_time() {
+    let site = tempfile::tempdir().unwrap();
+    let post = site.path().join("undated.md");
+    std::fs::write(&post, "---\ntitle: Undated\n---\nNo date anywhere.\n").unwrap();
+    std::fs::write(
+        site.path().join("2024-03-01-dated.md"),
+        "---\ntitle: Dated\n---\nDated.\n",
+    )
+    .unwrap();
+    let file_time = DateTime::parse_from_rfc3339("2024-03-15T00:00:00Z").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&post)
+        .unwrap()
+        .set_modified(SystemTime::from(file_time.to_utc()))
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let later = build_at(site.path(), out.path(), "2024-03-16T00:00:00Z", true);
+    assert!(String::from_utf8_lossy(&later["feed.xml"]).contains("2024-03-15T00:00:00"));
+    let back = "2024-03-14T00:00:00Z";
+    let cached = build_at(site.path(), out.path(), back, true);
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh = build_at(site.path(), fresh_dir.path(), back, false);
+    let feed = String::from_utf8_lossy(&fresh["feed.xml"]).into_owned();
+    assert!(
+        feed.contains("<title>Undated</title>") && feed.contains("2024-03-14T00:00:00"),
+        "{feed}"
+    );
+    assert_eq!(compare_trees(out.path(), fresh_dir.path()), "");
+    assert_eq!(cached, fresh);
+}
+/// `build --ping` builds once: it opens each post file as often as `build`
+/// alone does (counted by inotify on the posts' folder), and then tells the
+/// hub about every feed.
+#[cfg(target_os = "linux")]
+#[test]
+fn build_with_ping_opens_each_post_as_often_as_build_alone() {
+    use rustix::fs::inotify;
+    fn opens(site: &Path, args: &[&str]) -> (std::process::Output, BTreeMap<String, usize>) {
+        let fd =
+            inotify::init(inotify::CreateFlags::CLOEXEC | inotify::CreateFlags::NONBLOCK).unwrap();
+        // Close events are watched too, only so that two opens of one file
+        // are never adjacent in the queue: the kernel merges an event
+        // identical to the one before it, which made the counts depend on
+        // how the build's threads interleaved.
+        inotify::add_watch(
+            &fd,
+            site.join("_posts"),
+            inotify::WatchFlags::OPEN | inotify::WatchFlags::CLOSE,
+        )
+        .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_feedwright"))
+            .args(args)
+            .args(["--build-date", FEATURES_DAY_AFTER])
+            .arg(site)
+            .output()
+            .unwrap();
+        let mut counts = BTreeMap::new();
+        let mut buf = vec![std::mem::MaybeUninit::<u8>::uninit(); 1 << 16];
+        let mut events = inotify::Reader::new(&fd, &mut buf);
+        while let Ok(e) = events.next() {
+            if !e.events().contains(inotify::ReadFlags::OPEN) {
+                continue;
+            }
+            if let Some(name) = e.file_name() {
+                *counts
+                    .entry(name.to_string_lossy().into_owned())
+                    .or_insert(0) += 1;
+            }
+        }
+        (out, counts)
+    }
+    let (url, server) = crate::features::hub(204, 9);
+    let configure = |site: &Path| {
+        let config = site.join("_config.yml");
+        let text = read(&config)
+            .replace("hub: https://hub.example/", &format!("hub: {url}"))
+            .replace("  tags: true\n", "");
+        std::fs::write(&config, text).unwrap();
+    };
+    let alone = crate::util::fixture_copy("features-site");
+    configure(alone.path());
+    let pinged = crate::util::fixture_copy("features-site");
+    configure(pinged.path());
+
+    let (out, alone_opens) = opens(alone.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let (out, ping_opens) = opens(pinged.path(), &["build", "--ping"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        said.lines().filter(|l| l.starts_with("pinged ")).count(),
+        9,
+        "{said}"
+    );
+    assert_eq!(server.join().unwrap().len(), 9);
+    assert!(
+        alone_opens.len() >= 3,
+        "the posts were opened: {alone_opens:?}"
+    );
+    assert_eq!(
+        ping_opens, alone_opens,
+        "post files opened by `build --ping` vs `build`"
+    );
+}
+
+/// Regression (differential seed 16, F3 in findings-16): an empty feed is
+/// dated by the build date, so outputs holding one are never reused, not
+/// even when the build date goes back.
+#[test]
+fn an_empty_feed_is_dated_anew_when_the_build_date_goes_back() {
+    let site = tempfile::tempdir().unwrap();
+    let posts = site.path().join("_posts");
+    std::fs::create_dir_all(&posts).unwrap();
+    std::fs::write(
+        site.path().join("_config.yml"),
+        "title: Empty\nurl: https://example.com\nfeed:\n  categories: [Nothing]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        posts.join("2024-03-10-post.md"),
+        "---\ntitle: Post\n---\nText.\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    build_at(site.path(), out.path(), "2024-03-17T08:03:00+09:00", true);
+    let back = "2024-03-17T02:35:00+09:00";
+    let cached = build_at(site.path(), out.path(), back, true);
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh = build_at(site.path(), fresh_dir.path(), back, false);
+    let empty = String::from_utf8_lossy(&fresh["feed/Nothing.xml"]).into_owned();
+    assert!(
+        empty.contains("<updated>2024-03-17T02:35:00+09:00</updated>"),
+        "{empty}"
+    );
+    assert_eq!(compare_trees(out.path(), fresh_dir.path()), "");
+    assert_eq!(cached, fresh);
 }

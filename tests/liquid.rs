@@ -82,7 +82,10 @@ fn no_entry_carries_liquid_except_where_jekyll_keeps_it() {
     for (link, text) in contents(&feed) {
         let raw_on_purpose = link.ends_with("/no-liquid.html") || link.ends_with("/tags.html");
         if !raw_on_purpose {
-            assert!(!text.contains("{%") && !text.contains("{{"), "{link}: {text}");
+            assert!(
+                !text.contains("{%") && !text.contains("{{"),
+                "{link}: {text}"
+            );
         }
     }
 }
@@ -97,7 +100,10 @@ fn a_change_to_an_include_or_a_data_file_is_a_change_to_the_site() {
         opts
     };
     feedwright::build(&cached()).unwrap();
-    assert!(feedwright::build(&cached()).unwrap().reused, "an unchanged site is reused");
+    assert!(
+        feedwright::build(&cached()).unwrap().reused,
+        "an unchanged site is reused"
+    );
     for (file, from, to) in [
         ("_includes/note.html", "</aside>", " Edited.</aside>"),
         ("_data/books.csv", "Dune", "Emma"),
@@ -107,6 +113,9 @@ fn a_change_to_an_include_or_a_data_file_is_a_change_to_the_site() {
         let again = feedwright::build(&cached()).unwrap();
         assert!(!again.reused, "{file} changed");
         let feed = read(&dest.path().join("feed.xml"));
-        assert!(feed.contains(to.trim_end_matches("</aside>").trim()), "{file}: {feed}");
+        assert!(
+            feed.contains(to.trim_end_matches("</aside>").trim()),
+            "{file}: {feed}"
+        );
     }
 }

@@ -13,6 +13,7 @@ mod jekyll_compat;
 mod kramdown;
 mod library;
 mod liquid;
+mod markdown;
 mod outputs;
 mod plain_folder;
 mod props;

@@ -1,4 +1,4 @@
-//! Body handling on any text: Markdown rendering, excerpts, the first
+//! Body handling on any text: summaries, excerpts, the first
 //! image, and making URLs absolute never panic, and absolutising leaves no
 //! unsafe link behind: a second pass finds nothing more to remove. (The
 //! second pass's text may differ: lol_html re-serialises malformed attribute
@@ -9,10 +9,11 @@ use feedwright::fuzzing::body;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let html = body::markdown_to_html(text);
-    let _ = body::plain_text(&html);
+    // Markdown is rendered by `render::markdown`, which the fuzzing face does not reach.
+    let html = text.to_string();
+    let _ = body::summary_text(&html);
     let _ = body::first_image(text);
-    let _ = body::excerpt_source(text, "\n\n", true);
+    let _ = body::excerpt_source(body::jekyll_content(text), "\n\n");
     let base = url::Url::parse("https://example.com/2024/03/15/post/").unwrap();
     for input in [text, html.as_str()] {
         let (out, _) = body::absolutize_urls(input, &base);

@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(Some(meta)) = read_meta(&file, data, Some(now), &cx, &mut notices) else {
         return;
     };
-    let Ok(entry) = render_entry(&meta, data, config, None, &mut notices) else {
+    let Ok(entry) = render_entry(&meta, data, config, SiteKind::Jekyll, None, &mut notices) else {
         return;
     };
     let feed = Feed::new("Fuzz", config.base.clone())

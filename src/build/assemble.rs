@@ -128,7 +128,7 @@ pub(super) fn render_feed_posts<'a>(
             .map(|meta| {
                 let mut notices = Vec::new();
                 let entry = read::whole(&meta.file.path).and_then(|bytes| {
-                    extract::render_entry(meta, &bytes, config, liquid, &mut notices)
+                    extract::render_entry(meta, &bytes, config, site.kind, liquid, &mut notices)
                 });
                 (entry, notices)
             })

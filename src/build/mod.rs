@@ -146,7 +146,6 @@ fn make(
             &posts,
             &site.site_files,
             site.now,
-            &mut notices,
         )
     });
     let (first_sitemap, (mut rendered, feeds)) = rayon::join(

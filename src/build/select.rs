@@ -104,8 +104,10 @@ impl Validity {
         }
     }
 
-    /// The result holds at this build date only (it carries the date).
+    /// The result carries the build date, so it holds at no other date,
+    /// earlier or later (an empty `[now, now)` span: never reused).
     pub fn only_now(&mut self) {
+        self.from = Some(self.now);
         self.until = Some(self.now);
     }
 

@@ -49,10 +49,6 @@ const FRONT_MATTER_KEYS: &[&str] = &[
 
 /// Longest title kept, in characters; longer ones are shortened with a warning.
 pub const MAX_TITLE_CHARS: usize = 1000;
-/// Longest summary kept, in characters.
-pub const MAX_SUMMARY_CHARS: usize = 1000;
-/// Longest derived excerpt, in characters.
-pub const MAX_EXCERPT_CHARS: usize = 500;
 
 /// What the build needs to extract a post.
 #[derive(Clone, Copy, Debug)]
@@ -107,7 +103,9 @@ pub struct PostMeta {
     pub draft: bool,
     /// False for `sitemap: false`.
     pub in_sitemap: bool,
-    /// `excerpt`, else `description`, from the front matter (raw).
+    /// The summary's source from the front matter (raw HTML or text), as
+    /// jekyll-feed picks it: `description` unless empty, else `excerpt`.
+    /// `None`: the summary is cut from the body.
     pub summary: Option<String>,
     /// The `image` from the front matter, resolved.
     pub image: Option<AbsUrl>,
@@ -694,9 +692,16 @@ pub fn read_meta(
         .site_url_text(&id_path)
         .unwrap_or_else(|_| url.to_string());
 
-    let summary = match text_value("excerpt")? {
-        Some(s) if !s.trim().is_empty() => Some(s),
-        _ => text_value("description")?.filter(|s| !s.trim().is_empty()),
+    // jekyll-feed: `post.description | default: post.excerpt`. Liquid's
+    // `default` passes over nil, false and ""; Jekyll makes an excerpt only
+    // where `excerpt` is nil or false, so `excerpt: ""` means none.
+    let given_text = |key: &str| match yaml::get(&fm, key) {
+        Some(Value::Bool(false)) => Ok(None),
+        _ => text_value(key),
+    };
+    let summary = match given_text("description")? {
+        Some(d) if !d.is_empty() => Some(d),
+        _ => given_text("excerpt")?,
     };
     let image = match yaml::get(&fm, "image") {
         None | Some(Value::Null) => None,
@@ -817,28 +822,7 @@ fn resolve_site_link(config: &SiteConfig, raw: &str) -> Result<AbsUrl, crate::mo
 /// which makes Ruby's white space (a vertical tab too) one space. Other
 /// control characters, which XML forbids, are dropped.
 fn title_text(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        let tail = &rest[lt..];
-        let block_end = [
-            ("<script", "</script>"),
-            ("<style", "</style>"),
-            ("<!--", "-->"),
-        ]
-        .iter()
-        .find(|(open, _)| tail.starts_with(open))
-        .and_then(|(_, close)| tail.find(close).map(|i| i + close.len()));
-        match block_end.or_else(|| tail.find('>').map(|i| i + 1)) {
-            Some(end) => rest = &tail[end..],
-            None => {
-                out.push_str(tail);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
+    let out = body::strip_html(raw);
     let decoded = html_escape::decode_html_entities(&out);
     let spaced = crate::text::normalize_whitespace(&decoded);
     crate::text::normalize_whitespace(&crate::text::xml_safe(&spaced))
@@ -885,35 +869,52 @@ fn strip_position(msg: &str) -> &str {
 /// Renders a post into a feed [`Entry`]: the body (Markdown to HTML), the
 /// summary, the image. `bytes` is the post file again; it is read a second time
 /// only for the few posts that land in feeds.
+///
+/// For a Jekyll site the summary and thumbnail are jekyll-feed's: the
+/// front matter's (`description`, else `excerpt`) or the body's excerpt,
+/// rendered as the body is, through `strip_html`; `image` only. A plain folder
+/// has no Jekyll to match, and keeps feedwright's own rules: the first block
+/// with text, and the first image of the body when there is no `image`.
 pub fn render_entry(
     meta: &PostMeta,
     bytes: &[u8],
     config: &SiteConfig,
+    kind: SiteKind,
     liquid: Option<&crate::render::liquid::SiteContext>,
     notices: &mut Vec<Notice>,
 ) -> Result<Entry, PostError> {
     let path = meta.file.path.as_path();
     let text = decode(bytes, path)?;
     let parts = split(&text, path)?;
-    // Jekyll runs Liquid on the body first, then Markdown.
-    let rendered = liquid.map(|cx| {
-        let own = yaml::parse_mapping(parts.front_matter).unwrap_or_default();
-        let defaults = config.defaults_for(&meta.file.relative_path, "posts");
-        let fm = if defaults.is_empty() {
-            own
+    // Jekyll renders the body and, on its own, the excerpt alike: Liquid
+    // first (the post as `page`), then the converter. The excerpt is cut
+    // from the body, so a body without Liquid has an excerpt without it.
+    let page = liquid
+        .filter(|_| crate::render::liquid::has_liquid(parts.body))
+        .map(|cx| {
+            let own = yaml::parse_mapping(parts.front_matter).unwrap_or_default();
+            let defaults = config.defaults_for(&meta.file.relative_path, "posts");
+            let fm = if defaults.is_empty() {
+                own
+            } else {
+                crate::config::deep_merge(&defaults, &own)
+            };
+            (cx, cx.page(meta, &fm))
+        });
+    // Liquid's messages name lines of the file: the body's first is here.
+    let body_line = text[..text.len() - parts.body.len()].matches('\n').count() + 1;
+    let render = |source: &str, notices: &mut Vec<Notice>| {
+        let rendered = page
+            .as_ref()
+            .map(|(cx, page)| cx.render(page, source, path, body_line, notices));
+        let source = rendered.as_deref().unwrap_or(source);
+        if meta.markdown {
+            crate::render::markdown::markdown_to_html(source, &config.kramdown)
         } else {
-            crate::config::deep_merge(&defaults, &own)
-        };
-        let page = cx.page(meta, &fm);
-        let body_line = text[..text.len() - parts.body.len()].matches('\n').count() + 1;
-        cx.render(&page, parts.body, path, body_line, notices)
-    });
-    let body = rendered.as_deref().unwrap_or(parts.body);
-    let content = if meta.markdown {
-        crate::render::markdown::markdown_to_html(body, &config.kramdown)
-    } else {
-        body.to_string()
+            source.to_string()
+        }
     };
+    let content = render(parts.body, notices);
     // Feed readers that ignore xml:base (mail digests, aggregators) need
     // absolute links; unsafe schemes never reach a feed.
     let (content, dropped) = body::absolutize_urls(content.trim(), meta.url.as_url());
@@ -925,44 +926,56 @@ pub fn render_entry(
         });
     }
 
-    let summary = match &meta.summary {
-        Some(s) => Some(crate::text::truncate_chars(
-            &body::plain_text(s),
-            MAX_SUMMARY_CHARS,
-        )),
-        None => {
-            let separator = meta
-                .excerpt_separator
-                .as_deref()
-                .unwrap_or(&config.excerpt_separator);
-            let source = body::excerpt_source(body, separator, meta.markdown);
-            let html = if meta.markdown {
-                crate::render::markdown::markdown_to_html(&source, &config.kramdown)
-            } else {
-                source
+    let separator = meta
+        .excerpt_separator
+        .as_deref()
+        .unwrap_or(&config.excerpt_separator);
+    let summary = match (&meta.summary, kind) {
+        (Some(s), _) => body::summary_text(s),
+        // An empty separator: Jekyll makes no excerpt.
+        (None, _) if separator.is_empty() => String::new(),
+        (None, SiteKind::Jekyll) => {
+            let content = match parts.has_front_matter {
+                true => body::jekyll_content(parts.body),
+                false => parts.body,
             };
-            Some(crate::text::truncate_chars(
-                &body::plain_text(&html),
-                MAX_EXCERPT_CHARS,
-            ))
+            // The body's rendering reported its Liquid problems; the
+            // excerpt's are the same ones again.
+            let excerpt = body::excerpt_source(content, separator);
+            body::summary_text(&render(&excerpt, &mut Vec::new()))
         }
-    }
-    .filter(|s| !s.is_empty());
+        (None, SiteKind::Plain) => {
+            let source = match separator {
+                "\n\n" => body::first_block_with_text(
+                    parts.body.trim_start_matches(['\n', '\r']),
+                    |chunk| render(chunk, &mut Vec::new()),
+                ),
+                _ => body::excerpt_source(parts.body, separator),
+            };
+            body::summary_text(&render(&source, &mut Vec::new()))
+        }
+    };
+    let summary = (!summary.is_empty()).then_some(summary);
 
-    let image = meta.image.clone().or_else(|| {
-        let src = body::first_image(&content)?;
-        match meta.url.join(&src) {
-            Ok(u) => Some(u),
-            Err(e) => {
-                notices.push(Notice {
-                    severity: Severity::Warning,
-                    at: Location::new(path, None),
-                    message: format!("the body's first image was not used as the post image: {e}"),
-                });
-                None
+    let image = match kind {
+        SiteKind::Jekyll => meta.image.clone(),
+        SiteKind::Plain => meta.image.clone().or_else(|| {
+            let src = body::first_image(&content)?;
+            match meta.url.join(&src) {
+                Ok(u) => Some(u),
+                Err(e) => {
+                    notices.push(Notice {
+                        severity: Severity::Warning,
+                        at: Location::new(path, None),
+                        message: format!(
+                            "the body's first image was not used as the post image: {e}"
+                        ),
+                    });
+                    None
+                }
             }
-        }
-    });
+        }),
+    };
 
     Ok(Entry {
         id: meta.id.clone(),

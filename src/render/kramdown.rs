@@ -265,10 +265,10 @@ enum Prev {
 /// escapes kramdown does not know made literal) and what [`after_render`] needs.
 pub(crate) fn before_parse<'a>(
     md: &'a str,
-    _opts: &KramdownOptions,
+    opts: &KramdownOptions,
     pass: &mut Pass,
 ) -> Cow<'a, str> {
-    let (source, learnt) = prepare(md);
+    let (source, learnt) = prepare(md, opts.parse_block_html);
     *pass = learnt;
     source
 }
@@ -281,9 +281,11 @@ pub(crate) fn after_render(html: String, _opts: &KramdownOptions, pass: &Pass) -
     pass.finish(&html)
 }
 
-fn prepare(md: &str) -> (Cow<'_, str>, Pass) {
+/// [`before_parse`] with `parse_block_html`, the option that makes every block HTML element
+/// read as if it had `markdown="1"`.
+fn prepare(md: &str, parse_block_html: bool) -> (Cow<'_, str>, Pass) {
     let mut kd = Pass::default();
-    if !might_have_syntax(md) {
+    if !might_have_syntax(md) && !(parse_block_html && md.contains('<')) {
         return (Cow::Borrowed(md), kd);
     }
     let mut lines: Vec<String> = md.split('\n').map(str::to_string).collect();
@@ -459,7 +461,7 @@ fn prepare(md: &str) -> (Cow<'_, str>, Pass) {
             continue;
         }
         if rest.starts_with('<') {
-            if let Some(replacement) = markdown_attribute(&lines, i, start) {
+            if let Some(replacement) = markdown_attribute(&lines, i, start, parse_block_html) {
                 let (first, last, new) = replacement;
                 lines.splice(first..=last, new.split('\n').map(str::to_string));
                 // The line is read again, its `markdown` attribute gone.
@@ -750,6 +752,7 @@ fn is_link_definition(rest: &str) -> bool {
 /// the index of the closing `}`.
 fn list_end(s: &str, from: usize) -> Option<usize> {
     let b = s.as_bytes();
+    let b = &b[..b.len().min(from + SCAN_BYTES)];
     let mut j = from;
     while j < b.len() {
         match b[j] {
@@ -899,6 +902,11 @@ fn spans(
     let html_line = line[from..].starts_with('<');
     let mut copied = from;
     let mut j = from;
+    // Backtick run lengths with no closing run after them: a later run of the same length has
+    // none either, so a line of unmatched backticks is read once, not once per backtick.
+    let mut unclosed: Vec<usize> = Vec::new();
+    let last_close_brace = line.rfind('}');
+    let last_math = line.rfind("$$");
     while j < b.len() {
         match b[j] {
             b'\\' => match b.get(j + 1) {
@@ -914,12 +922,17 @@ fn spans(
             },
             b'`' => {
                 let n = b[j..].iter().take_while(|&&c| c == b'`').count();
+                if unclosed.contains(&n) {
+                    j += n;
+                    continue;
+                }
                 if let Some(end) = closing_ticks(line, j + n, n) {
                     j = end;
                     continue;
                 }
+                unclosed.push(n);
                 // The span may close on a later line of the paragraph.
-                for (k, later) in lines.iter().enumerate().skip(i + 1) {
+                for (k, later) in lines.iter().enumerate().skip(i + 1).take(SCAN_LINES) {
                     if later.trim().is_empty() {
                         break;
                     }
@@ -930,13 +943,27 @@ fn spans(
                 }
                 j += n;
             }
+            b']' if b.get(j + 1) == Some(&b'(') => {
+                // kramdown takes white space in a link's URL (`![a](/img/my photo.png)`);
+                // CommonMark only in `<…>`.
+                if let Some((url_end, url)) = spaced_url(line, j + 2) {
+                    out.push_str(&line[copied..j + 2]);
+                    out.push('<');
+                    out.push_str(url.trim());
+                    out.push('>');
+                    copied = url_end;
+                    j = url_end;
+                    continue;
+                }
+                j += 1;
+            }
             b'$' if b.get(j + 1) == Some(&b'$') => {
-                j = match line[j + 2..].find("$$") {
-                    Some(e) => j + 2 + e + 2,
+                j = match last_math.filter(|&m| m > j + 1) {
+                    Some(_) => line[j + 2..].find("$$").map_or(j + 2, |e| j + 2 + e + 2),
                     None => j + 2,
                 };
             }
-            b'{' if b.get(j + 1) == Some(&b':') => {
+            b'{' if b.get(j + 1) == Some(&b':') && last_close_brace.is_some_and(|c| c > j) => {
                 if let Some((marker, end)) = span_extension(line, j) {
                     out.push_str(&line[copied..j]);
                     out.push_str(&kd.mark(marker));
@@ -964,6 +991,46 @@ fn spans(
     out.push_str(&line[copied..]);
     (out, None)
 }
+
+/// A link's URL with white space in it, from `from` (after `](`): where it ends (before the
+/// title or the closing parenthesis) and the URL. `None` for a URL without white space, in
+/// `<…>`, or without its closing parenthesis on the line.
+fn spaced_url(line: &str, from: usize) -> Option<(usize, &str)> {
+    let b = line.as_bytes();
+    let b = &b[..b.len().min(from + SCAN_BYTES)];
+    let mut depth = 1;
+    let mut k = from;
+    let mut url_end = None;
+    while k < b.len() {
+        match b[k] {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            b'"' | b'\'' if k > from && b[k - 1].is_ascii_whitespace() && url_end.is_none() => {
+                url_end = Some(k - 1)
+            }
+            b'<' | b'>' | b'`' => return None,
+            _ => {}
+        }
+        k += 1;
+    }
+    if k >= b.len() {
+        return None;
+    }
+    let end = url_end.unwrap_or(k);
+    let url = &line[from..end];
+    (url.trim().contains(char::is_whitespace)).then_some((end, url))
+}
+
+/// How far an attribute list, a link's URL or an extension's body is looked for, and how many
+/// lines ahead a code span's end: longer ones are taken as text, so that no input makes the
+/// source pass quadratic.
+const SCAN_BYTES: usize = 4096;
+const SCAN_LINES: usize = 1000;
 
 /// Where a run of exactly `n` backticks in `s` from `from` ends.
 fn closing_ticks(s: &str, from: usize, n: usize) -> Option<usize> {
@@ -1002,7 +1069,11 @@ fn span_extension(line: &str, at: usize) -> Option<(Marker, usize)> {
     let (body, end) = if closed {
         (None, open_end)
     } else {
-        let rest = &line[open_end..];
+        let mut cut = line.len().min(open_end + SCAN_BYTES);
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let rest = &line[open_end..cut];
         let named = format!("{{:/{name}}}");
         let (pos, len) = [
             rest.find(&named).map(|p| (p, named.len())),
@@ -1073,7 +1144,12 @@ const BLOCK_CONTENT: &[&str] = &[
 /// (first, last) and their new text. The attribute goes; with block content (`"1"` on a block
 /// element, `"block"`) the content is set apart by blank lines so the renderer reads it as
 /// Markdown, as kramdown does.
-fn markdown_attribute(lines: &[String], i: usize, start: usize) -> Option<(usize, usize, String)> {
+fn markdown_attribute(
+    lines: &[String],
+    i: usize,
+    start: usize,
+    parse_block_html: bool,
+) -> Option<(usize, usize, String)> {
     let line = &lines[i];
     let b = line.as_bytes();
     let name_len = b[start + 1..]
@@ -1086,18 +1162,31 @@ fn markdown_attribute(lines: &[String], i: usize, start: usize) -> Option<(usize
     let name = line[start + 1..start + 1 + name_len].to_ascii_lowercase();
     let tag_end = tag_end(line, start + 1 + name_len)?;
     let tag = &line[start..tag_end];
-    let (attr_start, attr_end, value) = find_attribute(tag, "markdown")?;
-    let new_tag = format!("{}{}", &tag[..attr_start], &tag[attr_end..]);
-    let block = match value.as_str() {
-        "1" => BLOCK_CONTENT.contains(&name.as_str()),
-        "block" => true,
-        _ => false,
+    let (new_tag, block) = match find_attribute(tag, "markdown") {
+        Some((attr_start, attr_end, value)) => {
+            let block = match value.as_str() {
+                "1" => BLOCK_CONTENT.contains(&name.as_str()),
+                "block" => true,
+                "0" | "span" => false,
+                _ => parse_block_html && BLOCK_CONTENT.contains(&name.as_str()),
+            };
+            (format!("{}{}", &tag[..attr_start], &tag[attr_end..]), block)
+        }
+        None => {
+            // Set apart already (or read again after that): nothing to do.
+            let apart = line[tag_end..].trim().is_empty()
+                && lines.get(i + 1).is_none_or(|l| l.trim().is_empty());
+            if !parse_block_html || apart || !BLOCK_CONTENT.contains(&name.as_str()) {
+                return None;
+            }
+            (tag.to_string(), true)
+        }
     };
     let plain = format!("{}{}{}", &line[..start], new_tag, &line[tag_end..]);
     if !block || line[..start].contains('>') {
         return Some((i, i, plain));
     }
-    let joined = lines[i..].join("\n");
+    let joined = lines[i..lines.len().min(i + SCAN_LINES)].join("\n");
     let Some((close_start, close_end)) = find_close(&joined, tag_end, &name) else {
         return Some((i, i, plain));
     };
@@ -1106,7 +1195,7 @@ fn markdown_attribute(lines: &[String], i: usize, start: usize) -> Option<(usize
     let inner = joined[tag_end..close_start].trim_matches(['\n', '\r']);
     let mut new = format!("{}{}\n\n", &line[..start], new_tag);
     if !inner.trim().is_empty() {
-        new.push_str(inner);
+        new.push_str(&end_html_elements(inner));
         new.push_str("\n\n");
     }
     new.push_str(&joined[close_start..close_end]);
@@ -1119,6 +1208,35 @@ fn markdown_attribute(lines: &[String], i: usize, start: usize) -> Option<(usize
         new.push('\n');
     }
     Some((i, last, new))
+}
+
+/// Markdown content with a blank line after each line that is a whole HTML element
+/// (`<header>…</header>`) and is followed by Markdown: kramdown ends such an element at its
+/// end tag, CommonMark's HTML block only at a blank line, and would take the Markdown with it.
+fn end_html_elements(inner: &str) -> String {
+    let lines: Vec<&str> = inner.split('\n').collect();
+    let mut out = String::with_capacity(inner.len() + 8);
+    for (k, l) in lines.iter().enumerate() {
+        if k > 0 {
+            out.push('\n');
+        }
+        out.push_str(l);
+        let t = l.trim();
+        let name: String = t
+            .strip_prefix('<')
+            .unwrap_or("")
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        let whole = !name.is_empty()
+            && t.to_ascii_lowercase()
+                .ends_with(&format!("</{}>", name.to_ascii_lowercase()));
+        let next = lines.get(k + 1).map(|n| n.trim());
+        if whole && next.is_some_and(|n| !n.is_empty() && !n.starts_with('<')) {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The end (after `>`) of the start tag whose attributes begin at `from`.
@@ -1263,6 +1381,38 @@ fn parse_tag(tag: &str) -> Option<Tag> {
             span: (ws, j),
         });
     }
+}
+
+/// Classes added to a `class` attribute. Code that rouge highlights has its classes
+/// (`language-x highlighter-rouge`) set after the IAL's, as kramdown's converter sets them: an
+/// IAL's own `language-y` names the language, its other classes go between; a language rouge
+/// does not know is not highlighted, and the code keeps the IAL's classes only.
+fn add_classes(old: &str, new: &str) -> String {
+    let Some(base) = old.strip_suffix("highlighter-rouge").map(str::trim_end) else {
+        return format!("{old} {new}").trim_start().to_string();
+    };
+    let mut language = base.split_whitespace().find(|c| c.starts_with("language-"));
+    let mut middle: Vec<&str> = base
+        .split_whitespace()
+        .filter(|c| !c.starts_with("language-"))
+        .collect();
+    for c in new.split_whitespace() {
+        if c.starts_with("language-") {
+            language = Some(c);
+        } else {
+            middle.push(c);
+        }
+    }
+    let known = language.is_none_or(|l| super::markdown::rouge::knows(&l["language-".len()..]));
+    if !known {
+        return new.to_string();
+    }
+    language
+        .into_iter()
+        .chain(middle)
+        .chain(["highlighter-rouge"])
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// kramdown's `escape_html(v, :attribute)`.
@@ -1546,9 +1696,7 @@ impl Pass {
                 .iter_mut()
                 .find(|(name, _)| name.eq_ignore_ascii_case(k))
             {
-                Some((_, Some(old))) if k == "class" => {
-                    *old = format!("{old} {v}").trim_start().to_string();
-                }
+                Some((_, Some(old))) if k == "class" => *old = add_classes(old, &v),
                 Some((_, slot)) => *slot = Some(v),
                 None => attrs.push((k.clone(), Some(v))),
             }
@@ -1565,11 +1713,19 @@ impl Pass {
             .map(|(a, t, ial)| (escape_text(a), t.as_str(), ial))
             .collect();
         sorted.sort_by_key(|(a, _, _)| std::cmp::Reverse(a.len()));
+        let firsts: Vec<u8> = sorted
+            .iter()
+            .filter_map(|(a, _, _)| a.bytes().next())
+            .collect();
         let b = text.as_bytes();
         let mut out = String::new();
         let mut copied = 0;
         let mut j = 0;
         while j < b.len() {
+            if !firsts.contains(&b[j]) {
+                j += 1;
+                continue;
+            }
             let word_before = j > 0 && is_word(b[j - 1]);
             let found = (!word_before)
                 .then(|| {
@@ -1679,9 +1835,15 @@ mod tests {
             "* a\n* b\n{: .ul}\n\n## Head\n{: .h}\n\n> quoted\n{: .q}\n\n```\ncode\n```\n{: .c}\n",
         );
         assert!(html.contains("<ul class=\"ul\">"), "{html}");
-        assert!(html.contains("<h2 class=\"h\">Head</h2>"), "{html}");
+        assert!(
+            html.contains("<h2 id=\"head\" class=\"h\">Head</h2>"),
+            "{html}"
+        );
         assert!(html.contains("<blockquote class=\"q\">"), "{html}");
-        assert!(html.contains("<pre class=\"c\">"), "{html}");
+        assert!(
+            html.contains("<div class=\"language-plaintext c highlighter-rouge\">"),
+            "{html}"
+        );
         assert!(!html.contains("{:") && !html.contains("kd:"), "{html}");
     }
 
@@ -1701,7 +1863,8 @@ mod tests {
         assert_eq!(
             html,
             "<p><a href=\"#link\" class=\"btn btn--info\">Go</a> <img src=\"a.png\" alt=\"i\" \
-             width=\"512\" /> <strong class=\"x\">b</strong> <code class=\"lang\">c</code></p>\n"
+             width=\"512\" /> <strong class=\"x\">b</strong> <code \
+             class=\"language-plaintext lang highlighter-rouge\">c</code></p>\n"
         );
     }
 
@@ -1759,7 +1922,8 @@ mod tests {
             render("HTML and XHTML, HTMLs, `HTML`.\n\n*[HTML]: Hyper Text Markup Language\n");
         assert_eq!(
             html,
-            "<p><abbr title=\"Hyper Text Markup Language\">HTML</abbr> and XHTML, HTMLs, <code>HTML</code>.</p>\n"
+            "<p><abbr title=\"Hyper Text Markup Language\">HTML</abbr> and XHTML, HTMLs, \
+             <code class=\"language-plaintext highlighter-rouge\">HTML</code>.</p>\n"
         );
     }
 
@@ -1820,12 +1984,12 @@ mod tests {
     #[test]
     fn dollar_math_keeps_its_backslashes_for_the_renderer() {
         let md = "Inline $$a\\%b$$ and\n\n$$\n\\begin{x} 5\\%\n$$\n";
-        assert_eq!(prepare(md).0, md);
+        assert_eq!(prepare(md, false).0, md);
     }
 
     #[test]
     fn a_toc_list_is_left_to_the_markdown_renderer() {
-        let (md, kd) = prepare("* TOC\n{:toc}\n");
+        let (md, kd) = prepare("* TOC\n{:toc}\n", false);
         assert_eq!(md, "* TOC\n{:toc}\n");
         assert!(kd.is_empty());
     }
@@ -1833,7 +1997,7 @@ mod tests {
     #[test]
     fn a_source_without_kramdown_syntax_is_not_copied() {
         assert!(matches!(
-            prepare("# Plain\n\nText *with* [a](b).\n").0,
+            prepare("# Plain\n\nText *with* [a](b).\n", false).0,
             Cow::Borrowed(_)
         ));
     }
@@ -1881,5 +2045,70 @@ mod tests {
     fn a_colon_line_in_code_is_no_definition() {
         let html = render("```\nterm\n: code\n```\n\n    term\n    : indented code\n");
         assert!(!html.contains("<dl>") && html.contains(": code"), "{html}");
+    }
+
+    #[test]
+    fn parse_block_html_reads_markdown_in_every_block_element_but_not_in_raw_ones() {
+        let md = "<div class=\"x\">*a*\n<section>\n**b**\n</section>\n</div>\n\n<table><tr><td>*c*</td></tr></table>\n";
+        let opts = KramdownOptions {
+            parse_block_html: true,
+            ..KramdownOptions::default()
+        };
+        let html = crate::render::markdown::markdown_to_html(md, &opts);
+        assert!(html.contains("<p><em>a</em></p>"), "{html}");
+        assert!(html.contains("<p><strong>b</strong></p>"), "{html}");
+        assert!(html.contains("<td>*c*</td>"), "{html}");
+        assert!(render(md).contains("*a*"), "off by default");
+    }
+
+    #[test]
+    fn a_link_url_with_spaces_is_a_link_as_in_kramdown() {
+        let html = render("![fig](/a/b c.png){: width=\"300\"} [x](a b \"t\") [y](plain)");
+        assert!(
+            html.contains("<img src=\"/a/b%20c.png\" alt=\"fig\" width=\"300\" />"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"a%20b\" title=\"t\">x</a>"),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"plain\">y</a>"), "{html}");
+    }
+
+    #[test]
+    fn classes_on_highlighted_code_sit_between_the_language_and_the_highlighter() {
+        let old = "language-plaintext highlighter-rouge";
+        assert_eq!(
+            add_classes(old, "lang"),
+            "language-plaintext lang highlighter-rouge"
+        );
+        assert_eq!(
+            add_classes(old, "language-ruby x"),
+            "language-ruby x highlighter-rouge"
+        );
+        assert_eq!(add_classes(old, "language-plain"), "language-plain");
+        assert_eq!(add_classes("a", "b c"), "a b c");
+    }
+
+    #[test]
+    fn unclosed_backticks_braces_and_links_in_a_long_line_stay_linear() {
+        let line = "`{:x ](a b ".repeat(20_000) + "\n\n*[a]: b\n";
+        let started = std::time::Instant::now();
+        let html = render(&line);
+        assert!(html.contains("{:x"), "the text is kept");
+        // Quadratic work on this line would take minutes; linear work takes milliseconds.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn markdown_after_a_whole_html_element_in_a_markdown_block_is_still_markdown() {
+        let html = render("<aside>\n<nav class=\"toc\" markdown=\"1\">\n<header><h4>T</h4></header>\n* item\n</nav>\n</aside>\n");
+        assert!(html.contains("<header><h4>T</h4></header>"), "{html}");
+        assert!(html.contains("<li>item</li>"), "{html}");
+        assert!(!html.contains("markdown="), "{html}");
     }
 }

@@ -27,13 +27,25 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// What Liquid needs to know of the site, made once per build and shared by
-/// every post rendered in it.
-pub(crate) struct SiteContext {
+/// What Liquid needs to know of the site, given once per build and shared by
+/// every post rendered in it. The Liquid `site` (every post's URL, title
+/// and date, `_data/`) is made when the first post that uses Liquid is
+/// rendered: a build whose feed posts have none pays nothing for it.
+pub(crate) struct SiteContext<'a> {
+    config: &'a SiteConfig,
+    raw: &'a Mapping,
+    source: &'a Path,
+    posts: &'a [&'a PostMeta],
+    site_files: &'a [crate::source::SiteFile],
+    now: DateTime<FixedOffset>,
+    built: std::sync::OnceLock<Built>,
+}
+
+/// The Liquid side of [`SiteContext`].
+struct Built {
     /// `{"site": …}`.
     globals: Object,
     lang: Arc<Language>,
-    shared: Arc<Shared>,
 }
 
 /// What Jekyll's tags and filters read while rendering.
@@ -97,11 +109,48 @@ struct PostState {
 /// Jekyll's error for an include that includes itself forever.
 const MAX_INCLUDE_DEPTH: usize = 32;
 
-impl SiteContext {
+impl<'a> SiteContext<'a> {
     /// `raw` is the merged configuration with every key; `posts` every post
     /// of the site (not only those in feeds); `site_files` its pages and
     /// static files; `now` the build's time (`site.time`).
     pub(crate) fn new(
+        config: &'a SiteConfig,
+        raw: &'a Mapping,
+        source: &'a Path,
+        posts: &'a [&'a PostMeta],
+        site_files: &'a [crate::source::SiteFile],
+        now: DateTime<FixedOffset>,
+    ) -> Self {
+        SiteContext {
+            config,
+            raw,
+            source,
+            posts,
+            site_files,
+            now,
+            built: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The Liquid side, made by the first caller; a warning about a
+    /// `_data` file goes to that caller's notices.
+    fn built(&self, notices: &mut Vec<Notice>) -> &Built {
+        self.built.get_or_init(|| {
+            Built::new(
+                self.config,
+                self.raw,
+                self.source,
+                self.posts,
+                self.site_files,
+                self.now,
+                notices,
+            )
+        })
+    }
+}
+
+impl Built {
+    fn new(
         config: &SiteConfig,
         raw: &Mapping,
         source: &Path,
@@ -109,7 +158,7 @@ impl SiteContext {
         site_files: &[crate::source::SiteFile],
         now: DateTime<FixedOffset>,
         notices: &mut Vec<Notice>,
-    ) -> SiteContext {
+    ) -> Built {
         let baseurl = {
             let b = config.base.as_url().path().trim_end_matches('/');
             b.to_string()
@@ -170,7 +219,10 @@ impl SiteContext {
                 .map_or(Value::scalar(""), value::from_yaml),
         );
         site.insert("time".into(), value::date(now));
-        site.insert("data".into(), Value::Object(value::read_data(&data_dir, notices)));
+        site.insert(
+            "data".into(),
+            Value::Object(value::read_data(&data_dir, notices)),
+        );
         // Newest first, as Jekyll's `site.posts`; a few keys each, for
         // archives and "recent posts" lists in bodies.
         let list: Vec<Value> = posts
@@ -179,9 +231,15 @@ impl SiteContext {
             .map(|m| {
                 let mut o = Object::new();
                 o.insert("title".into(), Value::scalar(m.title.clone()));
-                o.insert("url".into(), Value::scalar(strip_base(&url_path(m), &shared.baseurl)));
+                o.insert(
+                    "url".into(),
+                    Value::scalar(strip_base(&url_path(m), &shared.baseurl)),
+                );
                 o.insert("date".into(), value::date(m.date));
-                o.insert("id".into(), Value::scalar(strip_base(&url_path(m), &shared.baseurl)));
+                o.insert(
+                    "id".into(),
+                    Value::scalar(strip_base(&url_path(m), &shared.baseurl)),
+                );
                 o.insert("path".into(), Value::scalar(m.file.relative_path.clone()));
                 o.insert("categories".into(), strings(&m.categories));
                 o.insert("tags".into(), strings(&m.tags));
@@ -191,33 +249,48 @@ impl SiteContext {
         site.insert("posts".into(), Value::Array(list));
         let mut globals = Object::new();
         globals.insert("site".into(), Value::Object(site));
-        SiteContext {
-            globals,
-            lang,
-            shared,
-        }
+        // Jekyll's `jekyll.environment`: JEKYLL_ENV is unset in a plain build.
+        let mut jekyll = Object::new();
+        jekyll.insert("environment".into(), Value::scalar("development"));
+        globals.insert("jekyll".into(), Value::Object(jekyll));
+        Built { globals, lang }
     }
+}
 
+impl SiteContext<'_> {
     /// The post's `page`: its front matter (`defaults` applied) and what
     /// Jekyll adds.
     pub(crate) fn page(&self, meta: &PostMeta, front_matter: &Mapping) -> Page {
         let mut page = value::object_from_yaml(front_matter);
-        let url = strip_base(meta.url.as_url().path(), &self.shared.baseurl);
+        let baseurl = self.config.base.as_url().path().trim_end_matches('/');
+        let url = strip_base(meta.url.as_url().path(), baseurl);
         let name = meta.file.relative_path.rsplit('/').next().unwrap_or("");
         let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
         let slug = crate::source::split_dated_name(name).map_or(stem, |(_, s, _)| s);
         page.insert("url".into(), Value::scalar(url.clone()));
-        page.insert("id".into(), Value::scalar(url.trim_end_matches(".html").to_string()));
+        page.insert(
+            "id".into(),
+            Value::scalar(url.trim_end_matches(".html").to_string()),
+        );
         page.insert("date".into(), value::date(meta.date));
         page.insert("title".into(), Value::scalar(meta.title.clone()));
         page.insert("categories".into(), strings(&meta.categories));
         page.insert("tags".into(), strings(&meta.tags));
-        page.insert("path".into(), Value::scalar(meta.file.relative_path.clone()));
-        page.insert("relative_path".into(), Value::scalar(meta.file.relative_path.clone()));
+        page.insert(
+            "path".into(),
+            Value::scalar(meta.file.relative_path.clone()),
+        );
+        page.insert(
+            "relative_path".into(),
+            Value::scalar(meta.file.relative_path.clone()),
+        );
         page.insert("slug".into(), Value::scalar(slug.to_string()));
         page.insert("ext".into(), Value::scalar(format!(".{ext}")));
         page.insert("collection".into(), Value::scalar("posts"));
-        let liquid = !matches!(yaml::get(front_matter, "render_with_liquid"), Some(yaml::Value::Bool(false)));
+        let liquid = !matches!(
+            yaml::get(front_matter, "render_with_liquid"),
+            Some(yaml::Value::Bool(false))
+        );
         let mut root = Object::new();
         root.insert("page".into(), Value::Object(page));
         Page { root, liquid }
@@ -234,10 +307,10 @@ impl SiteContext {
         first_line: usize,
         notices: &mut Vec<Notice>,
     ) -> String {
-        // Jekyll's `Utils.has_liquid_construct?`: nothing to run.
-        if !page.liquid || !(text.contains("{%") || text.contains("{{")) {
+        if !page.liquid || !has_liquid(text) {
             return text.to_string();
         }
+        let built = self.built(notices);
         let mut warn = |line: Option<usize>, message: String| {
             notices.push(Notice {
                 severity: Severity::Warning,
@@ -245,17 +318,17 @@ impl SiteContext {
                 message,
             })
         };
-        let mut scanned = scan::scan(text, &self.lang, &|n| tag_kind(&self.lang, n));
+        let mut scanned = scan::scan(text, &built.lang, &|n| tag_kind(&built.lang, n));
         for (line, message) in &scanned.warnings {
             warn(Some(*line), message.clone());
         }
-        let runtime = RuntimeBuilder::new().set_globals(&self.globals).build();
+        let runtime = RuntimeBuilder::new().set_globals(&built.globals).build();
         let runtime = StackFrame::new(runtime, &page.root);
         let runtime = Lax(runtime);
         {
             let mut state = runtime.registers().get_mut::<PostState>();
             state.calls = Arc::new(std::mem::take(&mut scanned.calls));
-            state.lang = Some(self.lang.clone());
+            state.lang = Some(built.lang.clone());
             state.dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         }
         let mut out = Vec::with_capacity(text.len() + text.len() / 4);
@@ -263,7 +336,10 @@ impl SiteContext {
         // the Liquid in it, never the post's other parts.
         for seg in &scanned.segments {
             let stripped = &scanned.stripped[seg.stripped.clone()];
-            let elements = match liquid_core::parser::parse(&scanned.template[seg.template.clone()], &self.lang) {
+            let elements = match liquid_core::parser::parse(
+                &scanned.template[seg.template.clone()],
+                &built.lang,
+            ) {
                 Ok(e) => e,
                 Err(e) => {
                     let msg = e.to_string();
@@ -289,7 +365,8 @@ impl SiteContext {
         for (line, message) in warnings {
             warn(Some(line), message);
         }
-        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 
@@ -328,6 +405,12 @@ fn walk(dir: &Path, out: &mut Vec<(String, u64, Option<std::time::SystemTime>)>)
             ));
         }
     }
+}
+
+/// Jekyll's `Utils.has_liquid_construct?`: without `{%` or `{{` there is
+/// nothing to run (and no front matter to read again for `page`).
+pub(crate) fn has_liquid(text: &str) -> bool {
+    text.contains("{%") || text.contains("{{")
 }
 
 /// How the scanner treats a tag name.
@@ -374,7 +457,8 @@ fn language(shared: &Arc<Shared>) -> Language {
         Box::new(stdlib::CaseBlock),
     ];
     for b in blocks {
-        lang.blocks.register(b.reflection().start_tag().to_string(), b);
+        lang.blocks
+            .register(b.reflection().start_tag().to_string(), b);
     }
     let std_filters: Vec<Box<dyn liquid_core::ParseFilter>> = vec![
         Box::new(stdlib::Abs),
@@ -487,7 +571,12 @@ fn strip_base(path: &str, baseurl: &str) -> String {
 /// `.html` at its own path (Jekyll's default page permalink), a static file
 /// at its own path.
 fn page_url(config: &SiteConfig, f: &crate::source::SiteFile) -> String {
-    let base = config.base.as_url().path().trim_end_matches('/').to_string();
+    let base = config
+        .base
+        .as_url()
+        .path()
+        .trim_end_matches('/')
+        .to_string();
     let rel = &f.relative;
     let converted = f.front_matter
         && [".md", ".markdown", ".mkdown", ".mkd", ".mkdn", ".html"]

@@ -57,6 +57,10 @@ pub(crate) struct KramdownOptions {
     pub default_lang: Option<String>,
     /// `gfm_quirks` includes `paragraph_end` (the default).
     pub gfm_paragraph_end: bool,
+    /// `syntax_highlighter_opts` `line_numbers` (for blocks: `block.line_numbers`, as
+    /// Chirpy sets it): rouge writes code blocks as a table with a line-number gutter
+    /// starting at this number.
+    pub block_line_numbers: Option<usize>,
 }
 
 /// kramdown's `input` option.
@@ -89,6 +93,7 @@ impl Default for KramdownOptions {
             mathjax: true,
             default_lang: Some("plaintext".into()),
             gfm_paragraph_end: true,
+            block_line_numbers: None,
         }
     }
 }
@@ -174,8 +179,23 @@ impl KramdownOptions {
                     _ => bad("a map such as `{hellip: ...}`"),
                 },
                 "syntax_highlighter_opts" => {
-                    if let Some(lang) = v.as_mapping().and_then(|m| yaml::get(m, "default_lang")) {
+                    let Some(m) = v.as_mapping() else {
+                        bad("a map");
+                        continue;
+                    };
+                    if let Some(lang) = yaml::get(m, "default_lang") {
                         o.default_lang = yaml::scalar_string(lang).filter(|l| !l.is_empty());
+                    }
+                    // `block:` settings win over the general ones.
+                    let block = yaml::get(m, "block").and_then(Value::as_mapping);
+                    let setting = |key: &str| {
+                        block
+                            .and_then(|b| yaml::get(b, key))
+                            .or_else(|| yaml::get(m, key))
+                    };
+                    if setting("line_numbers").and_then(yaml::as_bool) == Some(true) {
+                        let start = setting("start_line").and_then(yaml::as_usize).unwrap_or(1);
+                        o.block_line_numbers = Some(start);
                     }
                 }
                 "gfm_quirks" => {
@@ -258,17 +278,20 @@ fn smart_quotes(v: &Value) -> Option<[String; 4]> {
 pub(crate) fn markdown_to_html(md: &str, opts: &KramdownOptions) -> String {
     let (md, toc) = toc::take_marker(md);
     let md = tables::headerless(&md);
+    let (source, kept) = html_blocks::set_aside(&md.source, !opts.parse_block_html, opts.mathjax);
     let mut pass = kramdown::Pass::default();
-    let source = kramdown::before_parse(&md.source, opts, &mut pass);
+    let source = kramdown::before_parse(&source, opts, &mut pass);
     let html = render(&source, &md.headerless_rows, opts);
     let html = kramdown::after_render(html, opts, &pass);
+    let html = html_blocks::put_back(html, &kept);
     match toc {
         Some(list) => toc::insert(&html, list, opts),
         None => html,
     }
 }
 
-mod rouge;
+mod html_blocks;
+pub(super) mod rouge;
 mod tables;
 mod toc;
 mod typography;
@@ -279,6 +302,9 @@ mod typography;
 fn engine_options(opts: &KramdownOptions) -> Options<'static> {
     let mut o = Options::default();
     o.extension.strikethrough = true;
+    // kramdown strikes through `~~` only; a single `~` (`20~30`) is text.
+    // comrak reads it as subscript, which `rewrite` turns back into text.
+    o.extension.subscript = true;
     o.extension.table = true;
     o.extension.tasklist = true;
     o.extension.footnotes = true;
@@ -306,7 +332,7 @@ fn render(md: &str, headerless_rows: &[usize], opts: &KramdownOptions) -> String
     let options = engine_options(opts);
     let root = comrak::parse_document(&arena, md, &options);
     tables::mark_headerless(root, headerless_rows);
-    let ids = rewrite(&arena, root, opts);
+    let ids = rewrite(&arena, root, md, opts);
     let mut out = String::with_capacity(md.len() + md.len() / 4);
     let formatting = Formatting {
         ids: ids.into(),
@@ -332,6 +358,7 @@ fn render(md: &str, headerless_rows: &[usize], opts: &KramdownOptions) -> String
 fn rewrite<'a>(
     arena: &'a Arena<'a>,
     root: Node<'a>,
+    md: &str,
     opts: &KramdownOptions,
 ) -> Vec<Option<String>> {
     let mut ids = Vec::new();
@@ -347,6 +374,15 @@ fn rewrite<'a>(
             );
         }
     }
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(md.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    for &node in &nodes {
+        if let Some(mark) = underscore_kramdown_refuses(node, md, &line_starts) {
+            unwrap_between(arena, node, mark);
+        }
+    }
+    let nodes: Vec<Node<'a>> = root.descendants().collect();
     let mut prev: Option<char> = None;
     for &node in &nodes {
         let mut data = node.data_mut();
@@ -375,8 +411,13 @@ fn rewrite<'a>(
                 block_type: 0,
                 literal: code_block(block, opts),
             })),
+            NodeValue::Subscript => {
+                drop(data);
+                unwrap_between(arena, node, "~");
+                continue;
+            }
             NodeValue::Math(math) => {
-                let (value, alone) = math_html(node, math);
+                let (value, alone) = math_html(node, math, opts);
                 if alone {
                     // A formula that is a paragraph of its own is kramdown's
                     // block math: no `<p>` around it.
@@ -400,6 +441,48 @@ fn rewrite<'a>(
         }
     }
     ids
+}
+
+/// kramdown's `_` emphasis cannot open after a letter or `-`, nor close
+/// before a letter or digit (`parser/kramdown/emphasis.rb`), where
+/// CJK-friendly CommonMark lets `_강조_는` close: such an emphasis is text
+/// again. Returns its delimiter.
+fn underscore_kramdown_refuses(
+    node: Node<'_>,
+    md: &str,
+    line_starts: &[usize],
+) -> Option<&'static str> {
+    let data = node.data();
+    let mark = match data.value {
+        NodeValue::Emph => "_",
+        NodeValue::Strong => "__",
+        _ => return None,
+    };
+    let offset = |line: usize, column: usize| -> Option<usize> {
+        Some(line_starts.get(line.checked_sub(1)?)? + column.checked_sub(1)?)
+    };
+    let start = offset(data.sourcepos.start.line, data.sourcepos.start.column)?;
+    let end = offset(data.sourcepos.end.line, data.sourcepos.end.column)?;
+    if md.as_bytes().get(start) != Some(&b'_') {
+        return None;
+    }
+    let before = md.get(..start)?.chars().next_back();
+    let after = md.get(end + 1..)?.chars().next();
+    let opens = !before.is_some_and(|c| c.is_alphabetic() || c == '-');
+    let closes = !after.is_some_and(char::is_alphanumeric);
+    (!(opens && closes)).then_some(mark)
+}
+
+/// Replaces `node` by its children between two texts `mark`.
+fn unwrap_between<'a>(arena: &'a Arena<'a>, node: Node<'a>, mark: &str) {
+    let text =
+        |s: &str| -> Node<'a> { arena.alloc(AstNode::from(NodeValue::Text(s.to_string().into()))) };
+    node.insert_before(text(mark));
+    while let Some(child) = node.first_child() {
+        node.insert_before(child);
+    }
+    node.insert_before(text(mark));
+    node.detach();
 }
 
 /// kramdown-parser-gfm's header id: the heading's text (code and math
@@ -503,7 +586,20 @@ fn code_block(block: &NodeCodeBlock, opts: &KramdownOptions) -> String {
             out.push_str(
                 " highlighter-rouge\"><div class=\"highlight\"><pre class=\"highlight\"><code>",
             );
-            escape_into(&mut out, &block.literal);
+            match opts.block_line_numbers {
+                Some(start) => {
+                    // rouge's table formatter: a gutter of line numbers beside the code.
+                    let lines = block.literal.lines().count().max(1);
+                    out.push_str("<table class=\"rouge-table\"><tbody><tr><td class=\"rouge-gutter gl\"><pre class=\"lineno\">");
+                    for n in start..start + lines {
+                        out.push_str(&format!("{n}\n"));
+                    }
+                    out.push_str("</pre></td><td class=\"rouge-code\"><pre>");
+                    escape_into(&mut out, &block.literal);
+                    out.push_str("</pre></td></tr></tbody></table>");
+                }
+                None => escape_into(&mut out, &block.literal),
+            }
             out.push_str("</code></pre></div></div>\n");
         }
         Some(lang) => {
@@ -525,9 +621,10 @@ fn code_block(block: &NodeCodeBlock, opts: &KramdownOptions) -> String {
 /// kramdown's math, with `$$` only (a single `$` is text) and MathJax's
 /// delimiters: `\[…\]` for a formula that is a paragraph of its own, `\(…\)`
 /// in running text.
-fn math_html(node: Node<'_>, math: &NodeMath) -> (NodeValue, bool) {
+fn math_html(node: Node<'_>, math: &NodeMath, opts: &KramdownOptions) -> (NodeValue, bool) {
     if !math.display_math {
-        return (NodeValue::Text(format!("${}$", math.literal).into()), false);
+        let text = typography::typeset(&format!("${}$", math.literal), None, opts);
+        return (NodeValue::Text(text.into()), false);
     }
     let mut out = String::with_capacity(math.literal.len() + 8);
     let alone = node.previous_sibling().is_none()
@@ -737,6 +834,161 @@ mod tests {
         assert!(problems[2]
             .1
             .contains("`kramdown.auto_ids` must be true or false"));
+    }
+
+    fn html(md: &str) -> String {
+        markdown_to_html(md, &KramdownOptions::default())
+    }
+
+    #[test]
+    fn emphasis_closes_before_a_hangul_particle_as_in_kramdown() {
+        assert_eq!(
+            html("**굵게**은 **\"인용\"**은 **마침.**은"),
+            "<p><strong>굵게</strong>은 <strong>“인용”</strong>은 <strong>마침.</strong>은</p>\n"
+        );
+    }
+
+    #[test]
+    fn underscores_next_to_letters_stay_text_as_in_kramdown() {
+        assert_eq!(
+            html("_인라인_과 _참조_ 두 형식"),
+            "<p>_인라인_과 <em>참조</em> 두 형식</p>\n"
+        );
+        assert_eq!(
+            html("a__b__ and __bold__."),
+            "<p>a__b__ and <strong>bold</strong>.</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_single_tilde_is_text_and_a_double_one_strikes_through() {
+        assert_eq!(html("20~30% ~~gone~~"), "<p>20~30% <del>gone</del></p>\n");
+    }
+
+    #[test]
+    fn a_number_and_parenthesis_is_text_not_a_list() {
+        assert_eq!(
+            html("1) first\n2) second\n"),
+            "<p>1) first\n2) second</p>\n"
+        );
+    }
+
+    #[test]
+    fn headings_get_kramdown_parser_gfm_ids_numbered_when_repeated() {
+        assert_eq!(
+            html("## Install `fw` & run\n\n## 설치 방법\n\n## Install `fw` & run\n\n### It's \"so\" -- ok...\n\n## ***"),
+            "<h2 id=\"install-fw--run\">Install <code class=\"language-plaintext highlighter-rouge\">fw</code> &amp; run</h2>\n\
+             <h2 id=\"설치-방법\">설치 방법</h2>\n\
+             <h2 id=\"install-fw--run-1\">Install <code class=\"language-plaintext highlighter-rouge\">fw</code> &amp; run</h2>\n\
+             <h3 id=\"its-so--ok\">It’s “so” – ok…</h3>\n\
+             <h2>***</h2>\n"
+        );
+    }
+
+    #[test]
+    fn auto_ids_off_and_a_prefix_are_honoured() {
+        let mut o = KramdownOptions::default();
+        o.auto_ids = false;
+        assert_eq!(markdown_to_html("# A", &o), "<h1>A</h1>\n");
+        o.auto_ids = true;
+        o.auto_id_prefix = "s-".into();
+        o.header_offset = 1;
+        assert_eq!(markdown_to_html("# A", &o), "<h2 id=\"s-a\">A</h2>\n");
+    }
+
+    #[test]
+    fn double_dollar_math_is_mathjax_and_single_dollars_are_money() {
+        assert_eq!(
+            html("Inline $$a * b * c < d$$ and $5 or $10.\n\n$$\nx_1 * y_1\n$$\n"),
+            "<p>Inline \\(a * b * c &lt; d\\) and $5 or $10.</p>\n\\[x_1 * y_1\\]\n"
+        );
+    }
+
+    #[test]
+    fn code_is_wrapped_as_jekyll_and_rouge_wrap_it() {
+        assert_eq!(
+            html("```ruby\na < b\n```\n\n    plain\n\n```nosuchlang\nx\n```\n"),
+            "<div class=\"language-ruby highlighter-rouge\"><div class=\"highlight\"><pre class=\"highlight\"><code>a &lt; b\n</code></pre></div></div>\n\
+             <div class=\"language-plaintext highlighter-rouge\"><div class=\"highlight\"><pre class=\"highlight\"><code>plain\n</code></pre></div></div>\n\
+             <pre><code class=\"language-nosuchlang\">x\n</code></pre>\n"
+        );
+    }
+
+    #[test]
+    fn line_numbers_make_rouges_table_when_the_site_asks_for_them() {
+        let (o, problems) = KramdownOptions::from_config(
+            &crate::yaml::parse_mapping(
+                "syntax_highlighter_opts: {span: {line_numbers: false}, block: {line_numbers: true, start_line: 1}}",
+            )
+            .unwrap(),
+        );
+        assert!(problems.is_empty());
+        assert_eq!(
+            markdown_to_html("```python\na = 1\nb = 2\n```\n", &o),
+            "<div class=\"language-python highlighter-rouge\"><div class=\"highlight\"><pre class=\"highlight\"><code>\
+             <table class=\"rouge-table\"><tbody><tr><td class=\"rouge-gutter gl\"><pre class=\"lineno\">1\n2\n</pre></td>\
+             <td class=\"rouge-code\"><pre>a = 1\nb = 2\n</pre></td></tr></tbody></table></code></pre></div></div>\n"
+        );
+    }
+
+    #[test]
+    fn footnotes_are_written_as_kramdown_writes_them() {
+        let out = html("A[^n] b[^n].\n\n[^n]: The note.\n");
+        assert_eq!(
+            out,
+            "<p>A<sup id=\"fnref:n\" role=\"doc-noteref\"><a href=\"#fn:n\" class=\"footnote\" rel=\"footnote\">1</a></sup> \
+             b<sup id=\"fnref:n:1\" role=\"doc-noteref\"><a href=\"#fn:n\" class=\"footnote\" rel=\"footnote\">1</a></sup>.</p>\n\
+             <div class=\"footnotes\" role=\"doc-endnotes\">\n  <ol>\n    <li id=\"fn:n\" role=\"doc-endnote\">\n\
+             <p>The note.\u{a0}<a href=\"#fnref:n\" class=\"reversefootnote\" role=\"doc-backlink\">&#8617;</a>\
+             \u{a0}<a href=\"#fnref:n:1\" class=\"reversefootnote\" role=\"doc-backlink\">&#8617;<sup>2</sup></a> </p>\n\
+             </li>\n  </ol>\n</div>\n"
+        );
+    }
+
+    #[test]
+    fn a_table_without_a_header_row_is_all_body() {
+        assert_eq!(
+            html("| a | 1 |\n| b | 2 |\n"),
+            "<table>\n<tbody>\n<tr>\n<td>a</td>\n<td>1</td>\n</tr>\n<tr>\n<td>b</td>\n<td>2</td>\n</tr>\n</tbody>\n</table>\n"
+        );
+    }
+
+    #[test]
+    fn a_toc_list_is_replaced_by_the_headings() {
+        let out = html("* TOC\n{:toc}\n\n# One\n\n## Two\n");
+        assert!(
+            out.starts_with(
+                "<ul id=\"markdown-toc\">\n<li><a href=\"#one\" id=\"markdown-toc-one\">One</a><ul>\n\
+                 <li><a href=\"#two\" id=\"markdown-toc-two\">Two</a></li>\n</ul>\n</li>\n</ul>\n<h1 id=\"one\">"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains("{:toc}") && !out.contains("TOC"));
+    }
+
+    #[test]
+    fn a_block_element_with_blank_lines_is_kept_as_written() {
+        assert_eq!(
+            html("<div>\n\n*raw*\n\n</div>\n\nAfter *em*.\n"),
+            "<div>\n\n*raw*\n\n</div>\n<p>After <em>em</em>.</p>\n"
+        );
+    }
+
+    #[test]
+    fn hard_wrap_makes_line_breaks() {
+        let mut o = KramdownOptions::default();
+        assert_eq!(markdown_to_html("a\nb", &o), "<p>a\nb</p>\n");
+        o.hard_wrap = true;
+        assert_eq!(markdown_to_html("a\nb", &o), "<p>a<br />\nb</p>\n");
+    }
+
+    #[test]
+    fn deep_nesting_and_long_delimiter_runs_stay_bounded() {
+        let bomb = format!("{}{}", "> ".repeat(5_000), "*".repeat(10_000));
+        let out = html(&bomb);
+        assert!(out.contains("<blockquote>"));
+        let stars = "*a".repeat(20_000);
+        assert!(html(&stars).contains("<em>"));
     }
 
     #[test]

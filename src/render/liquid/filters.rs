@@ -8,8 +8,8 @@ use liquid_core::model::{KString, ScalarCow};
 use liquid_core::parser::{FilterArguments, ParameterReflection};
 use liquid_core::runtime::StackFrame;
 use liquid_core::{
-    Expression, Filter, FilterReflection, Object, ParseFilter, Renderable, Runtime, Template, Value,
-    ValueView,
+    Expression, Filter, FilterReflection, Object, ParseFilter, Renderable, Runtime, Template,
+    Value, ValueView,
 };
 use std::fmt;
 use std::sync::Arc;
@@ -146,7 +146,10 @@ impl Filter for JekyllCall {
         let args: Vec<Value> = self
             .args
             .iter()
-            .map(|e| e.try_evaluate(runtime).map_or(Value::Nil, |v| v.into_owned()))
+            .map(|e| {
+                e.try_evaluate(runtime)
+                    .map_or(Value::Nil, |v| v.into_owned())
+            })
             .collect();
         Ok(apply(self.name, &self.shared, input, &args, runtime))
     }
@@ -206,12 +209,20 @@ pub(super) fn apply(
                 "date_to_rfc822" => d.format("%a, %d %b %Y %H:%M:%S %z").to_string(),
                 _ => {
                     let month = if name == "date_to_string" { "%b" } else { "%B" };
-                    stringify_date(d, month, arg_text(args, 0).as_deref(), arg_text(args, 1).as_deref())
+                    stringify_date(
+                        d,
+                        month,
+                        arg_text(args, 0).as_deref(),
+                        arg_text(args, 1).as_deref(),
+                    )
                 }
             };
             Value::scalar(out)
         }
-        "markdownify" => Value::scalar(crate::render::markdown::markdown_to_html(&s(), &shared.kramdown)),
+        "markdownify" => Value::scalar(crate::render::markdown::markdown_to_html(
+            &s(),
+            &shared.kramdown,
+        )),
         "smartify" => Value::scalar(smartify(&s())),
         // Stylesheets have no place in a feed entry.
         "sassify" | "scssify" => input.to_value(),
@@ -219,8 +230,12 @@ pub(super) fn apply(
         "xml_escape" => Value::scalar(xml_escape(&s())),
         "cgi_escape" => Value::scalar(cgi_escape(&s())),
         "uri_escape" => Value::scalar(normalize_component(&s())),
-        "normalize_whitespace" => Value::scalar(s().split_whitespace().collect::<Vec<_>>().join(" ")),
-        "number_of_words" => Value::scalar(number_of_words(&s(), arg_text(args, 0).as_deref()) as i64),
+        "normalize_whitespace" => {
+            Value::scalar(s().split_whitespace().collect::<Vec<_>>().join(" "))
+        }
+        "number_of_words" => {
+            Value::scalar(number_of_words(&s(), arg_text(args, 0).as_deref()) as i64)
+        }
         "array_to_sentence_string" => {
             let items: Vec<String> = array(input)
                 .unwrap_or_default()
@@ -232,7 +247,11 @@ pub(super) fn apply(
                 0 => String::new(),
                 1 => items[0].clone(),
                 2 => format!("{} {connector} {}", items[0], items[1]),
-                n => format!("{}, {connector} {}", items[..n - 1].join(", "), items[n - 1]),
+                n => format!(
+                    "{}, {connector} {}",
+                    items[..n - 1].join(", "),
+                    items[n - 1]
+                ),
             })
         }
         "jsonify" => Value::scalar(jsonify(input)),
@@ -267,7 +286,9 @@ pub(super) fn apply(
             let Some(lang) = lang else {
                 return input.to_value();
             };
-            let Ok(cond) = liquid_core::parser::parse(&format!("{{% if {expr} %}}1{{% endif %}}"), &lang) else {
+            let Ok(cond) =
+                liquid_core::parser::parse(&format!("{{% if {expr} %}}1{{% endif %}}"), &lang)
+            else {
                 return input.to_value();
             };
             let cond = Template::new(cond);
@@ -338,7 +359,10 @@ pub(super) fn apply(
             Value::Array(items)
         }
         "push" | "unshift" | "pop" | "shift" => {
-            let Some(mut items) = input.as_array().map(|a| a.values().map(|v| v.to_value()).collect::<Vec<_>>()) else {
+            let Some(mut items) = input
+                .as_array()
+                .map(|a| a.values().map(|v| v.to_value()).collect::<Vec<_>>())
+            else {
                 return input.to_value();
             };
             match name {
@@ -429,10 +453,11 @@ fn matches_target(property: Option<&Value>, target: &Value) -> bool {
 /// Ruby's `<=>` on Liquid values, falling back to comparing text.
 fn compare(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
     let num = |v: Option<&Value>| {
-        v.and_then(|v| v.as_scalar()).and_then(|s| match s.to_integer() {
-            Some(i) if !matches!(s.to_kstr().as_str(), "true" | "false") => Some(i as f64),
-            _ => s.to_float().filter(|_| s.to_kstr().parse::<f64>().is_ok()),
-        })
+        v.and_then(|v| v.as_scalar())
+            .and_then(|s| match s.to_integer() {
+                Some(i) if !matches!(s.to_kstr().as_str(), "true" | "false") => Some(i as f64),
+                _ => s.to_float().filter(|_| s.to_kstr().parse::<f64>().is_ok()),
+            })
     };
     match (num(a), num(b)) {
         (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
@@ -461,7 +486,12 @@ fn date_of(input: &dyn ValueView, tz: chrono_tz::Tz) -> Option<DateTime<FixedOff
 }
 
 /// Jekyll's `stringify_date`.
-fn stringify_date(d: DateTime<FixedOffset>, month: &str, kind: Option<&str>, style: Option<&str>) -> String {
+fn stringify_date(
+    d: DateTime<FixedOffset>,
+    month: &str,
+    kind: Option<&str>,
+    style: Option<&str>,
+) -> String {
     use chrono::Datelike;
     if kind == Some("ordinal") {
         let day = d.day();
@@ -515,7 +545,10 @@ fn is_absolute(s: &str) -> bool {
         return false;
     };
     let scheme = &s[..colon];
-    scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+    scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
         && scheme
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
@@ -545,7 +578,9 @@ fn cgi_escape(s: &str) -> String {
     for b in s.bytes() {
         match b {
             b' ' => out.push('+'),
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => out.push(b as char),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -623,7 +658,9 @@ fn ruby_to_i(s: &str) -> i64 {
         Some(r) => (-1, r),
         None => (1, t.strip_prefix('+').unwrap_or(t)),
     };
-    let end = digits.find(|c: char| !c.is_ascii_digit()).unwrap_or(digits.len());
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(digits.len());
     digits[..end].parse::<i64>().map_or(0, |n| sign * n)
 }
 
@@ -682,7 +719,12 @@ fn to_json(v: &Value) -> serde_json::Value {
             keys.sort();
             J::Object(
                 keys.into_iter()
-                    .map(|k| (k.to_string(), to_json(o.get(k.as_str()).unwrap_or(&Value::Nil))))
+                    .map(|k| {
+                        (
+                            k.to_string(),
+                            to_json(o.get(k.as_str()).unwrap_or(&Value::Nil)),
+                        )
+                    })
                     .collect(),
             )
         }
@@ -716,24 +758,34 @@ fn bool_of(s: ScalarCow<'_>) -> Option<bool> {
 fn inspect(v: &dyn ValueView) -> String {
     match v.to_value() {
         Value::Nil | Value::State(_) => "nil".into(),
-        Value::Array(a) => format!("[{}]", a.iter().map(|i| inspect(i)).collect::<Vec<_>>().join(", ")),
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(|i| inspect(i)).collect::<Vec<_>>().join(", ")
+        ),
         Value::Object(o) => {
             let mut keys: Vec<_> = o.keys().collect();
             keys.sort();
             format!(
                 "{{{}}}",
                 keys.iter()
-                    .map(|k| format!("{:?}=>{}", k.as_str(), inspect(o.get(k.as_str()).unwrap_or(&Value::Nil))))
+                    .map(|k| format!(
+                        "{:?}=>{}",
+                        k.as_str(),
+                        inspect(o.get(k.as_str()).unwrap_or(&Value::Nil))
+                    ))
                     .collect::<Vec<_>>()
                     .join(", ")
             )
         }
         Value::Scalar(s) => match serde_json::to_value(s.to_kstr().as_str()) {
             _ if bool_of(s.as_ref()).is_some() => s.to_kstr().to_string(),
-            _ if s.to_kstr().parse::<f64>().is_ok() && s.to_integer().is_some() | s.to_float().is_some() => s.to_kstr().to_string(),
+            _ if s.to_kstr().parse::<f64>().is_ok()
+                && s.to_integer().is_some() | s.to_float().is_some() =>
+            {
+                s.to_kstr().to_string()
+            }
             Ok(j) => j.to_string(),
             Err(_) => s.to_kstr().to_string(),
         },
     }
 }
-

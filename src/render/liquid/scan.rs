@@ -273,7 +273,11 @@ pub(super) fn scan(text: &str, lang: &Language, kind: &dyn Fn(&str) -> TagKind) 
         let (name, markup) = name_and_markup(t.inner);
         match name {
             "raw" | "comment" => {
-                let end_name = if name == "raw" { "endraw" } else { "endcomment" };
+                let end_name = if name == "raw" {
+                    "endraw"
+                } else {
+                    "endcomment"
+                };
                 let (inner_end, block_end) = block_end(text, after, end_name).unwrap_or_else(|| {
                     s.warnings.push((line, format!("`{{% {name} %}}` is never closed with `{{% {end_name} %}}`; everything after it is taken as its content")));
                     (text.len(), text.len())
@@ -321,7 +325,12 @@ pub(super) fn scan(text: &str, lang: &Language, kind: &dyn Fn(&str) -> TagKind) 
                     s.calls.push((name, markup.to_string(), line));
                     format!(" {name} {n} ")
                 };
-                push(&mut s, &delimit(true, t.trim_left, t.trim_right, &inner), start, false);
+                push(
+                    &mut s,
+                    &delimit(true, t.trim_left, t.trim_right, &inner),
+                    start,
+                    false,
+                );
             }
             TagKind::Unknown => {
                 let shown = if name.is_empty() { t.all.trim() } else { name };
@@ -337,7 +346,12 @@ pub(super) fn scan(text: &str, lang: &Language, kind: &dyn Fn(&str) -> TagKind) 
                 } else {
                     markup.to_string()
                 };
-                let out = delimit(true, t.trim_left, t.trim_right, &format!(" {name} {markup} "));
+                let out = delimit(
+                    true,
+                    t.trim_left,
+                    t.trim_right,
+                    &format!(" {name} {markup} "),
+                );
                 let check = match (k, name) {
                     (TagKind::Engine, _) => Some(out.clone()),
                     (TagKind::EngineBlock, "case") => {

@@ -86,7 +86,11 @@ impl std::fmt::Debug for Call {
 /// The call's markup and the post line to blame.
 fn markup(runtime: &dyn Runtime, n: usize) -> (String, usize) {
     let state = runtime.registers().get_mut::<PostState>();
-    let (_, m, line) = state.calls.get(n).cloned().unwrap_or(("", String::new(), 0));
+    let (_, m, line) = state
+        .calls
+        .get(n)
+        .cloned()
+        .unwrap_or(("", String::new(), 0));
     (m, state.include_line.unwrap_or(line))
 }
 
@@ -152,7 +156,13 @@ impl Renderable for Call {
                     }
                 }
             }
-            relative => self.include(relative == "include_relative", &markup, line, writer, runtime),
+            relative => self.include(
+                relative == "include_relative",
+                &markup,
+                line,
+                writer,
+                runtime,
+            ),
         }
     }
 }
@@ -210,10 +220,15 @@ pub(super) fn post_url(shared: &Shared, name: &str) -> Option<String> {
 /// `key=value` parameters (quoted, or a variable's name).
 fn split_include(markup: &str) -> (String, Vec<(String, Param)>) {
     let markup = markup.trim();
-    let (file, mut rest) = if markup.starts_with("{{") || markup.contains("{{") && !markup.split_whitespace().next().unwrap_or("").contains('=') {
+    let (file, mut rest) = if markup.starts_with("{{")
+        || markup.contains("{{") && !markup.split_whitespace().next().unwrap_or("").contains('=')
+    {
         // The file name runs to the end of its last `}}` and what sticks to it.
         let end = markup.rfind("}}").map_or(markup.len(), |i| i + 2);
-        let end = end + markup[end..].find(char::is_whitespace).unwrap_or(markup.len() - end);
+        let end = end
+            + markup[end..]
+                .find(char::is_whitespace)
+                .unwrap_or(markup.len() - end);
         (&markup[..end], &markup[end..])
     } else {
         match markup.find(char::is_whitespace) {
@@ -226,7 +241,11 @@ fn split_include(markup: &str) -> (String, Vec<(String, Param)>) {
         rest = rest.trim_start();
         let Some(eq) = rest.find('=') else { break };
         let key = rest[..eq].trim();
-        if key.is_empty() || !key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        {
             break;
         }
         let v = rest[eq + 1..].trim_start();
@@ -290,7 +309,11 @@ impl Call {
         writer: &mut dyn Write,
         runtime: &dyn Runtime,
     ) -> Result<()> {
-        let tag = if relative { "include_relative" } else { "include" };
+        let tag = if relative {
+            "include_relative"
+        } else {
+            "include"
+        };
         let (file, params) = split_include(markup);
         let file = interpolate(&file, runtime);
         let file = file.trim();
@@ -381,11 +404,18 @@ impl Call {
         }
         let parsed = std::fs::read_to_string(path).ok().map(|text| {
             let scanned = super::scan::scan(&text, lang, &|n| super::tag_kind(lang, n));
-            let (template, mut warnings) = match liquid_core::parser::parse(&scanned.template, lang) {
+            let (template, mut warnings) = match liquid_core::parser::parse(&scanned.template, lang)
+            {
                 Ok(e) => (Template::new(e), scanned.warnings),
                 Err(e) => {
                     let mut w = scanned.warnings;
-                    w.push((0, format!("its Liquid could not be run ({}), so its tags were removed", super::brief(&e.to_string()))));
+                    w.push((
+                        0,
+                        format!(
+                            "its Liquid could not be run ({}), so its tags were removed",
+                            super::brief(&e.to_string())
+                        ),
+                    ));
                     (Template::new(vec![Box::new(Text(scanned.stripped))]), w)
                 }
             };
@@ -531,7 +561,8 @@ mod tests {
 
     #[test]
     fn include_markup_splits_into_file_and_parameters_as_jekyll_reads_them() {
-        let (file, params) = split_include(r#"note.html title="A \"quoted\" word" kind='tip' who=page.author"#);
+        let (file, params) =
+            split_include(r#"note.html title="A \"quoted\" word" kind='tip' who=page.author"#);
         assert_eq!(file, "note.html");
         assert_eq!(
             params,
@@ -543,7 +574,10 @@ mod tests {
         );
         let (file, params) = split_include("{{ page.widget }}.html size=2");
         assert_eq!(file, "{{ page.widget }}.html");
-        assert_eq!(params, vec![("size".to_string(), Param::Variable("2".into()))]);
+        assert_eq!(
+            params,
+            vec![("size".to_string(), Param::Variable("2".into()))]
+        );
     }
 
     #[test]
@@ -577,6 +611,9 @@ mod tests {
     #[test]
     fn a_highlight_without_a_language_is_plain_code() {
         let html = highlight("", "x < y").unwrap_err();
-        assert_eq!(html, "<figure class=\"highlight\"><pre><code>x &lt; y</code></pre></figure>");
+        assert_eq!(
+            html,
+            "<figure class=\"highlight\"><pre><code>x &lt; y</code></pre></figure>"
+        );
     }
 }

@@ -24,13 +24,25 @@ fn site() -> Site {
         std::fs::write(p, text).unwrap();
     };
     write("_config.yml", CONFIG);
-    write("_includes/box.html", "[{{ include.label | default: \"box\" }}:{{ include.who }}]");
+    write(
+        "_includes/box.html",
+        "[{{ include.label | default: \"box\" }}:{{ include.who }}]",
+    );
     write("_includes/loop.html", "{% include loop.html %}");
     write("_includes/theme.html", "{% seo %}ok");
     write("_data/people.yml", "- name: Ann\n  team: a\n  age: 30\n- name: Bo\n  team: b\n  age: 25\n- name: Cy\n  team: a\n  age: 41\n");
-    write("_posts/2024-03-15-first-post.md", "---\ntitle: First\n---\nx\n");
-    write("_posts/2024-03-16-second.md", "---\ntitle: Second\ntags: [a, b]\n---\ny\n");
-    write("_posts/sub/2024-03-17-nested.md", "---\ntitle: Nested\n---\nz\n");
+    write(
+        "_posts/2024-03-15-first-post.md",
+        "---\ntitle: First\n---\nx\n",
+    );
+    write(
+        "_posts/2024-03-16-second.md",
+        "---\ntitle: Second\ntags: [a, b]\n---\ny\n",
+    );
+    write(
+        "_posts/sub/2024-03-17-nested.md",
+        "---\ntitle: Nested\n---\nz\n",
+    );
     write("docs/guide.pdf", "pdf");
     let raw = yaml::parse_mapping(CONFIG).unwrap();
     let config = SiteConfig::from_mapping(&raw, &root.join("_config.yml"), None).unwrap();
@@ -56,7 +68,11 @@ fn site() -> Site {
             modified: None,
         };
         let bytes = std::fs::read(&file.path).unwrap();
-        posts.push(read_meta(&file, &bytes, None, &cx, &mut Vec::new()).unwrap().unwrap());
+        posts.push(
+            read_meta(&file, &bytes, None, &cx, &mut Vec::new())
+                .unwrap()
+                .unwrap(),
+        );
     }
     Site {
         _dir: dir,
@@ -68,7 +84,8 @@ fn site() -> Site {
 }
 
 impl Site {
-    fn context(&self) -> SiteContext {
+    /// Renders `body` as the second post's, with `fm` as its front matter.
+    fn render(&self, fm: &str, body: &str) -> (String, Vec<Notice>) {
         let posts: Vec<&PostMeta> = self.posts.iter().collect();
         let files = vec![crate::source::SiteFile {
             path: self.root.join("docs/guide.pdf"),
@@ -79,12 +96,7 @@ impl Site {
             collection: None,
         }];
         let now = DateTime::parse_from_rfc3339("2024-06-01T00:00:00+09:00").unwrap();
-        SiteContext::new(&self.config, &self.raw, &self.root, &posts, &files, now, &mut Vec::new())
-    }
-
-    /// Renders `body` as the second post's, with `fm` as its front matter.
-    fn render(&self, fm: &str, body: &str) -> (String, Vec<Notice>) {
-        let cx = self.context();
+        let cx = SiteContext::new(&self.config, &self.raw, &self.root, &posts, &files, now);
         let mut notices = Vec::new();
         let page = cx.page(&self.posts[1], &yaml::parse_mapping(fm).unwrap());
         let out = cx.render(&page, body, &self.posts[1].file.path, 5, &mut notices);
@@ -108,33 +120,62 @@ fn site_and_page_variables_are_the_config_and_the_front_matter_with_jekylls_addi
         rendered("{{ page.title }}|{{ page.url }}|{{ page.date }}|{{ page.tags | join: ',' }}|{{ page.path }}|{{ page.slug }}"),
         "Second|/2024/03/16/second.html|2024-03-16 00:00:00 +0900|a,b|_posts/2024-03-16-second.md|second"
     );
-    assert_eq!(rendered("{{ site.posts.size }}:{{ site.posts[0].title }}"), "3:Nested");
+    assert_eq!(
+        rendered("{{ site.posts.size }}:{{ site.posts[0].title }}"),
+        "3:Nested"
+    );
     assert_eq!(rendered("{{ site.data.people[1].name }}"), "Bo");
+    assert_eq!(rendered("{{ jekyll.environment }}"), "development");
 }
 
 #[test]
 fn missing_variables_are_empty_as_with_strict_variables_off() {
-    assert_eq!(rendered("[{{ nope }}][{{ page.nope.deeper }}][{{ site.data.none[3] }}]"), "[][][]");
-    assert_eq!(rendered("{% if page.nope %}yes{% else %}no{% endif %}"), "no");
+    assert_eq!(
+        rendered("[{{ nope }}][{{ page.nope.deeper }}][{{ site.data.none[3] }}]"),
+        "[][][]"
+    );
+    assert_eq!(
+        rendered("{% if page.nope %}yes{% else %}no{% endif %}"),
+        "no"
+    );
 }
 
 #[test]
 fn post_url_finds_posts_by_name_with_or_without_their_folder() {
-    assert_eq!(rendered("{% post_url 2024-03-15-first-post %}"), "/blog/2024/03/15/first-post.html");
-    assert_eq!(rendered("{% post_url sub/2024-03-17-nested %}"), "/blog/2024/03/17/nested.html");
+    assert_eq!(
+        rendered("{% post_url 2024-03-15-first-post %}"),
+        "/blog/2024/03/15/first-post.html"
+    );
+    assert_eq!(
+        rendered("{% post_url sub/2024-03-17-nested %}"),
+        "/blog/2024/03/17/nested.html"
+    );
     // Jekyll's deprecated form: a post in a folder named without it.
-    assert_eq!(rendered("{% post_url 2024-03-17-nested %}"), "/blog/2024/03/17/nested.html");
+    assert_eq!(
+        rendered("{% post_url 2024-03-17-nested %}"),
+        "/blog/2024/03/17/nested.html"
+    );
     let (out, notices) = site().render("", "a{% post_url 2020-01-01-gone %}b");
     assert_eq!(out, "ab");
     assert_eq!(notices.len(), 1);
     assert_eq!(notices[0].at.line, Some(5), "{notices:?}");
-    assert!(notices[0].message.contains("2020-01-01-gone"), "{}", notices[0].message);
+    assert!(
+        notices[0].message.contains("2020-01-01-gone"),
+        "{}",
+        notices[0].message
+    );
 }
 
 #[test]
 fn link_gives_the_url_of_a_post_or_a_file_by_its_path() {
-    assert_eq!(rendered("{% link _posts/2024-03-16-second.md %}"), "/blog/2024/03/16/second.html");
-    assert_eq!(rendered("{% link docs/guide.pdf %}"), "/blog/docs/guide.pdf");
+    assert_eq!(
+        rendered("{% link _posts/2024-03-16-second.md %}"),
+        "/blog/2024/03/16/second.html"
+    );
+    assert_eq!(
+        rendered("{% link docs/guide.pdf %}"),
+        "/blog/docs/guide.pdf"
+    );
     let (out, notices) = site().render("", "\n\n{% link nowhere.md %}");
     assert_eq!(out, "\n\n");
     assert_eq!(notices[0].at.line, Some(7));
@@ -142,7 +183,10 @@ fn link_gives_the_url_of_a_post_or_a_file_by_its_path() {
 
 #[test]
 fn include_passes_parameters_and_variables_and_a_missing_one_is_a_warning() {
-    assert_eq!(rendered("{% include box.html label=\"L\" who=page.title %}"), "[L:Second]");
+    assert_eq!(
+        rendered("{% include box.html label=\"L\" who=page.title %}"),
+        "[L:Second]"
+    );
     assert_eq!(rendered("{% include box.html %}"), "[box:]");
     let (out, notices) = site().render("", "a\n{% include absent.html %}b");
     assert_eq!(out, "a\nb");
@@ -154,7 +198,12 @@ fn include_passes_parameters_and_variables_and_a_missing_one_is_a_warning() {
 fn an_include_that_includes_itself_stops_with_a_warning() {
     let (out, notices) = site().render("", "{% include loop.html %}done");
     assert_eq!(out, "done");
-    assert!(notices.iter().any(|n| n.message.contains("includes itself")), "{notices:?}");
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.message.contains("includes itself")),
+        "{notices:?}"
+    );
 }
 
 #[test]
@@ -176,14 +225,20 @@ fn include_relative_reads_beside_the_post() {
 
 #[test]
 fn raw_keeps_liquid_as_text_and_render_with_liquid_false_skips_the_post() {
-    assert_eq!(rendered("{% raw %}{{ x }} {% if %}{% endraw %}!"), "{{ x }} {% if %}!");
+    assert_eq!(
+        rendered("{% raw %}{{ x }} {% if %}{% endraw %}!"),
+        "{{ x }} {% if %}!"
+    );
     let (out, _) = site().render("render_with_liquid: false", "{{ page.title }}");
     assert_eq!(out, "{{ page.title }}");
 }
 
 #[test]
 fn unknown_tags_and_filters_are_removed_with_a_warning_naming_their_line() {
-    let (out, notices) = site().render("", "a {% include_cached x.html %}\nb {{ 'v' | frobnicate | upcase }}\n{% endtabs %}c");
+    let (out, notices) = site().render(
+        "",
+        "a {% include_cached x.html %}\nb {{ 'v' | frobnicate | upcase }}\n{% endtabs %}c",
+    );
     assert_eq!(out, "a \nb V\nc");
     let lines: Vec<_> = notices.iter().map(|n| n.at.line).collect();
     assert_eq!(lines, vec![Some(5), Some(6), Some(7)], "{notices:?}");
@@ -193,10 +248,17 @@ fn unknown_tags_and_filters_are_removed_with_a_warning_naming_their_line() {
 
 #[test]
 fn a_liquid_error_costs_the_post_its_tags_not_its_text() {
-    let (out, notices) = site().render("", "Intro {% if x %}never closed. {{ page.title }} and {% raw %}{{ kept }}{% endraw %}");
+    let (out, notices) = site().render(
+        "",
+        "Intro {% if x %}never closed. {{ page.title }} and {% raw %}{{ kept }}{% endraw %}",
+    );
     assert_eq!(out, "Intro never closed.  and {{ kept }}");
     assert_eq!(notices.len(), 1, "{notices:?}");
-    assert!(notices[0].message.contains("removed"), "{}", notices[0].message);
+    assert!(
+        notices[0].message.contains("removed"),
+        "{}",
+        notices[0].message
+    );
     let (out, notices) = site().render("", "unclosed {{ output");
     assert_eq!(out, "unclosed  output");
     assert_eq!(notices.len(), 1);
@@ -214,15 +276,36 @@ fn highlight_renders_jekylls_figure_and_liquid_inside_it() {
 fn jekylls_url_and_date_filters() {
     for (template, want) in [
         ("{{ '/img/a b.png' | relative_url }}", "/blog/img/a%20b.png"),
-        ("{{ 'img/x.png' | absolute_url }}", "https://example.com/blog/img/x.png"),
-        ("{{ 'https://other.org/x' | absolute_url }}", "https://other.org/x"),
-        ("{{ page.date | date_to_xmlschema }}", "2024-03-16T00:00:00+09:00"),
-        ("{{ page.date | date_to_rfc822 }}", "Sat, 16 Mar 2024 00:00:00 +0900"),
+        (
+            "{{ 'img/x.png' | absolute_url }}",
+            "https://example.com/blog/img/x.png",
+        ),
+        (
+            "{{ 'https://other.org/x' | absolute_url }}",
+            "https://other.org/x",
+        ),
+        (
+            "{{ page.date | date_to_xmlschema }}",
+            "2024-03-16T00:00:00+09:00",
+        ),
+        (
+            "{{ page.date | date_to_rfc822 }}",
+            "Sat, 16 Mar 2024 00:00:00 +0900",
+        ),
         ("{{ page.date | date_to_string }}", "16 Mar 2024"),
         ("{{ page.date | date_to_long_string }}", "16 March 2024"),
-        ("{{ page.date | date_to_string: 'ordinal' }}", "16th Mar 2024"),
-        ("{{ page.date | date_to_long_string: 'ordinal', 'US' }}", "March 16th, 2024"),
-        ("{{ '2024-01-02 03:04:05' | date_to_xmlschema }}", "2024-01-02T03:04:05+09:00"),
+        (
+            "{{ page.date | date_to_string: 'ordinal' }}",
+            "16th Mar 2024",
+        ),
+        (
+            "{{ page.date | date_to_long_string: 'ordinal', 'US' }}",
+            "March 16th, 2024",
+        ),
+        (
+            "{{ '2024-01-02 03:04:05' | date_to_xmlschema }}",
+            "2024-01-02T03:04:05+09:00",
+        ),
     ] {
         assert_eq!(rendered(template), want, "{template}");
     }
@@ -232,17 +315,29 @@ fn jekylls_url_and_date_filters() {
 fn jekylls_text_filters() {
     for (template, want) in [
         ("{{ 'Hello, World!' | slugify }}", "hello-world"),
-        ("{{ 'Hello World.txt' | slugify: 'pretty' }}", "hello-world.txt"),
-        ("{{ 'a <b> & \"c\"' | xml_escape }}", "a &lt;b&gt; &amp; &quot;c&quot;"),
+        (
+            "{{ 'Hello World.txt' | slugify: 'pretty' }}",
+            "hello-world.txt",
+        ),
+        (
+            "{{ 'a <b> & \"c\"' | xml_escape }}",
+            "a &lt;b&gt; &amp; &quot;c&quot;",
+        ),
         ("{{ 'a b&c/d' | cgi_escape }}", "a+b%26c%2Fd"),
         ("{{ '/a b/é?x=1' | uri_escape }}", "/a%20b/%C3%A9?x=1"),
         ("{{ ' a \n b  ' | normalize_whitespace }}", "a b"),
         ("{{ 'one two three' | number_of_words }}", "3"),
         ("{{ '한국어 글 two' | number_of_words: 'cjk' }}", "5"),
         ("{{ page.tags | array_to_sentence_string }}", "a and b"),
-        ("{{ site.data.people | map: 'name' | array_to_sentence_string: 'or' }}", "Ann, Bo, or Cy"),
+        (
+            "{{ site.data.people | map: 'name' | array_to_sentence_string: 'or' }}",
+            "Ann, Bo, or Cy",
+        ),
         ("{{ page.tags | jsonify }}", "[\"a\",\"b\"]"),
-        ("{% capture s %}\"Hi\" -- it's...{% endcapture %}{{ s | smartify }}", "&ldquo;Hi&rdquo; &ndash; it&rsquo;s&hellip;"),
+        (
+            "{% capture s %}\"Hi\" -- it's...{% endcapture %}{{ s | smartify }}",
+            "&ldquo;Hi&rdquo; &ndash; it&rsquo;s&hellip;",
+        ),
         ("{{ '*hi*' | markdownify }}", "<p><em>hi</em></p>\n"),
         ("{{ 'x' | inspect }}", "&quot;x&quot;"),
         ("{{ '42abc' | to_integer }}", "42"),
@@ -283,7 +378,10 @@ fn liquids_standard_tags_and_filters_run_and_a_failing_filter_keeps_its_input() 
 
 #[test]
 fn a_body_without_liquid_is_returned_as_it_is() {
-    assert_eq!(rendered("plain {text} with braces"), "plain {text} with braces");
+    assert_eq!(
+        rendered("plain {text} with braces"),
+        "plain {text} with braces"
+    );
 }
 
 #[test]
@@ -299,5 +397,40 @@ fn an_error_at_run_time_costs_only_its_block() {
 
 #[test]
 fn whitespace_control_trims_across_the_parts_the_template_is_cut_into() {
-    assert_eq!(rendered("a  \n{%- if true -%}\n b {%- endif %}|{{- ' c' }}"), "ab| c");
+    assert_eq!(
+        rendered("a  \n{%- if true -%}\n b {%- endif %}|{{- ' c' }}"),
+        "ab| c"
+    );
+}
+
+#[test]
+fn the_liquid_site_is_made_only_when_a_post_uses_liquid() {
+    let s = site();
+    let posts: Vec<&PostMeta> = s.posts.iter().collect();
+    let now = DateTime::parse_from_rfc3339("2024-06-01T00:00:00+09:00").unwrap();
+    let cx = SiteContext::new(&s.config, &s.raw, &s.root, &posts, &[], now);
+    let page = cx.page(&s.posts[0], &Mapping::new());
+    let mut notices = Vec::new();
+    assert_eq!(
+        cx.render(
+            &page,
+            "no Liquid {here}",
+            &s.posts[0].file.path,
+            1,
+            &mut notices
+        ),
+        "no Liquid {here}"
+    );
+    assert!(cx.built.get().is_none());
+    assert_eq!(
+        cx.render(
+            &page,
+            "{{ site.title }}",
+            &s.posts[0].file.path,
+            1,
+            &mut notices
+        ),
+        "Test Site"
+    );
+    assert!(cx.built.get().is_some());
 }

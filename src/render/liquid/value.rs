@@ -67,7 +67,10 @@ pub(super) fn read_data(dir: &Path, notices: &mut Vec<Notice>) -> Object {
             continue;
         }
         if path.is_dir() {
-            out.insert(KString::from(name.to_string()), Value::Object(read_data(&path, notices)));
+            out.insert(
+                KString::from(name.to_string()),
+                Value::Object(read_data(&path, notices)),
+            );
             continue;
         }
         let Some((stem, ext)) = name.rsplit_once('.') else {
@@ -96,8 +99,8 @@ fn read_data_file(path: &Path, ext: &str) -> Result<Value, (Option<usize>, Strin
     let text = text.trim_start_matches('\u{feff}');
     match ext {
         "json" => {
-            let v: serde_json::Value = serde_json::from_str(text)
-                .map_err(|e| (Some(e.line()), e.to_string()))?;
+            let v: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| (Some(e.line()), e.to_string()))?;
             Ok(from_json(&v))
         }
         "csv" | "tsv" => {
@@ -107,16 +110,16 @@ fn read_data_file(path: &Path, ext: &str) -> Result<Value, (Option<usize>, Strin
                 .delimiter(if ext == "tsv" { b'\t' } else { b',' })
                 .flexible(true)
                 .from_reader(text.as_bytes());
-            let headers = reader
-                .headers()
-                .map_err(|e| (None, e.to_string()))?
-                .clone();
+            let headers = reader.headers().map_err(|e| (None, e.to_string()))?.clone();
             let mut rows = Vec::new();
             for record in reader.records() {
-                let record = record.map_err(|e| (e.position().map(|p| p.line() as usize), e.to_string()))?;
+                let record =
+                    record.map_err(|e| (e.position().map(|p| p.line() as usize), e.to_string()))?;
                 let mut row = Object::new();
                 for (i, h) in headers.iter().enumerate() {
-                    let cell = record.get(i).map_or(Value::Nil, |c| Value::scalar(c.to_string()));
+                    let cell = record
+                        .get(i)
+                        .map_or(Value::Nil, |c| Value::scalar(c.to_string()));
                     row.insert(KString::from(h.to_string()), cell);
                 }
                 rows.push(Value::Object(row));
@@ -162,20 +165,60 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("team")).unwrap();
         std::fs::write(dir.path().join("nav.yml"), "- title: Home\n  url: /\n").unwrap();
-        std::fs::write(dir.path().join("team/lead.json"), r#"{"name": "Kim", "age": 40}"#).unwrap();
+        std::fs::write(
+            dir.path().join("team/lead.json"),
+            r#"{"name": "Kim", "age": 40}"#,
+        )
+        .unwrap();
         std::fs::write(dir.path().join("prices.csv"), "item,price\ntea,\"1,50\"\n").unwrap();
         std::fs::write(dir.path().join("words.tsv"), "ko\ten\n책\tbook\n").unwrap();
         std::fs::write(dir.path().join("broken.yml"), "a: [\n").unwrap();
         let mut notices = Vec::new();
         let data = read_data(dir.path(), &mut notices);
         let nav = data.get("nav").unwrap().as_array().unwrap();
-        assert_eq!(nav.get(0).unwrap().as_object().unwrap().get("title").unwrap().to_kstr(), "Home");
-        let lead = data.get("team").unwrap().as_object().unwrap().get("lead").unwrap();
-        assert_eq!(lead.as_object().unwrap().get("age").unwrap().to_kstr(), "40");
-        let price = data.get("prices").unwrap().as_array().unwrap().get(0).unwrap();
-        assert_eq!(price.as_object().unwrap().get("price").unwrap().to_kstr(), "1,50");
-        let word = data.get("words").unwrap().as_array().unwrap().get(0).unwrap();
-        assert_eq!(word.as_object().unwrap().get("en").unwrap().to_kstr(), "book");
+        assert_eq!(
+            nav.get(0)
+                .unwrap()
+                .as_object()
+                .unwrap()
+                .get("title")
+                .unwrap()
+                .to_kstr(),
+            "Home"
+        );
+        let lead = data
+            .get("team")
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .get("lead")
+            .unwrap();
+        assert_eq!(
+            lead.as_object().unwrap().get("age").unwrap().to_kstr(),
+            "40"
+        );
+        let price = data
+            .get("prices")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .get(0)
+            .unwrap();
+        assert_eq!(
+            price.as_object().unwrap().get("price").unwrap().to_kstr(),
+            "1,50"
+        );
+        let word = data
+            .get("words")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .get(0)
+            .unwrap();
+        assert_eq!(
+            word.as_object().unwrap().get("en").unwrap().to_kstr(),
+            "book"
+        );
         assert!(data.get("broken").is_none());
         assert_eq!(notices.len(), 1, "{notices:?}");
         assert!(notices[0].at.path.ends_with("broken.yml"));

@@ -157,9 +157,10 @@ fn is_sq_punct(c: char) -> bool {
     "!\"#$%'()*+,-./:;<=>?@[\\]^_`{|}~".contains(c)
 }
 
-/// Ruby's `\w` in kramdown's regexes (Unicode letters, digits, `_`).
+/// Ruby's `\w` in kramdown's regexes: ASCII letters, digits and `_` (Ruby's
+/// `\w` is ASCII-only), so a quote before Hangul is not "before a word".
 fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    c.is_ascii_alphanumeric() || c == '_'
 }
 
 fn quote(opts: &KramdownOptions, q: char, side: Side) -> &str {
