@@ -431,6 +431,28 @@ fn a_post_dated_by_its_file_time_is_dated_afresh_when_the_build_date_moves_back_
     assert!(read(&dest.path().join("feed.xml")).contains("2026-11-19T00:00:00"));
 }
 
+/// Regression: an output the last build wrote and this one does not (a tag
+/// feed whose only post was deleted; a sitemap part when the parts got
+/// fewer) stayed in the destination, where a fresh build has none.
+#[test]
+fn an_output_no_longer_written_is_removed_as_a_fresh_build_has_none() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 5);
+    let config = src.path().join("_config.yml");
+    std::fs::write(&config, read(&config) + "feed:\n  tags: true\n").unwrap();
+    let rare = src.path().join("_posts/2020-02-01-rare.md");
+    std::fs::write(&rare, "---\ntitle: Rare\ntags: [rare]\n---\nonce\n").unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    cached_equals_fresh(src.path(), dest.path(), BUILD_DATE);
+    let tag_feed = dest.path().join("feed/by_tag/rare.xml");
+    assert!(tag_feed.exists());
+    std::fs::remove_file(&rare).unwrap();
+    let mut opts = cached(src.path(), dest.path());
+    opts.now = date(BUILD_DATE);
+    feedwright::build(&opts).unwrap();
+    assert!(!tag_feed.exists(), "the tag feed of a tag no post has any more");
+}
+
 /// Once Liquid runs, `_includes/` is an input of every post that includes
 /// from it: an edit there must not be mistaken for an unchanged site, and
 /// the cached build must equal a fresh one (content and summary alike).

@@ -249,9 +249,8 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     let last = publish::last_manifest(&site);
     let result = match last {
         Some(m) if publish::still_holds(&m, &site) => Ok(publish::reused(site, m)),
-        last => {
-            make(&mut site, progress, validated(&last)).and_then(|made| publish::write(&site, made))
-        }
+        last => make(&mut site, progress, validated(&last))
+            .and_then(|made| publish::write(&site, made, last.as_ref())),
     };
     drop(lock);
     if result.is_err() {

@@ -157,9 +157,15 @@ pub(super) fn reused(site: Site, m: Manifest) -> BuildReport {
     }
 }
 
-/// Writes the plan's files, removes what it says is out of date, and saves
-/// the cache. The caller holds the destination's lock.
-pub(super) fn write(site: &Site, made: Made) -> Result<BuildReport, Error> {
+/// Writes the plan's files, removes what it says is out of date and what
+/// the `last` build wrote that this one does not (a sitemap part when the
+/// parts got fewer), and saves the cache. The caller holds the
+/// destination's lock.
+pub(super) fn write(
+    site: &Site,
+    made: Made,
+    last: Option<&Manifest>,
+) -> Result<BuildReport, Error> {
     let plan = made.plan;
     let paths: Vec<&str> = plan
         .files
@@ -186,7 +192,14 @@ pub(super) fn write(site: &Site, made: Made) -> Result<BuildReport, Error> {
         let path = plan.dest.join(&f.path);
         outputs.push((path.clone(), output::write_if_changed(&path, &f.bytes)?));
     }
-    for r in &plan.remove {
+    let written: std::collections::HashSet<&str> =
+        plan.files.iter().map(|f| f.path.as_str()).collect();
+    let left_over = last
+        .map_or(&[][..], |m| &m.outputs[..])
+        .iter()
+        .map(|s| &s.path)
+        .filter(|p| !written.contains(p.as_str()) && !plan.remove.contains(p));
+    for r in plan.remove.iter().chain(left_over) {
         let path = plan.dest.join(r);
         match std::fs::remove_file(&path) {
             Ok(()) => outputs.push((path, WriteOutcome::Written)),
