@@ -192,6 +192,8 @@ pub mod fuzzing {
     pub use crate::extract::body;
     pub use crate::extract::permalink;
     pub use crate::extract::{read_meta, render_entry, Context};
+    pub use crate::render::liquid::SiteContext;
+    pub use crate::render::markdown::{markdown_to_html, KramdownOptions};
     pub use crate::source::{PostFile, SiteKind};
     pub use crate::yaml::parse_mapping;
 }

@@ -1,16 +1,15 @@
-//! Body handling on any text: summaries, excerpts, the first
+//! Body handling on any text: Markdown as kramdown renders it, summaries, excerpts, the first
 //! image, and making URLs absolute never panic, and absolutising leaves no
 //! unsafe link behind: a second pass finds nothing more to remove. (The
 //! second pass's text may differ: lol_html re-serialises malformed attribute
 //! lists, e.g. `a prev>` as `a prev =>`, which is harmless.)
 #![no_main]
 
-use feedwright::fuzzing::body;
+use feedwright::fuzzing::{body, markdown_to_html, KramdownOptions};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    // Markdown is rendered by `render::markdown`, which the fuzzing face does not reach.
-    let html = text.to_string();
+    let html = markdown_to_html(text, &KramdownOptions::default());
     let _ = body::summary_text(&html);
     let _ = body::first_image(text);
     let _ = body::excerpt_source(body::jekyll_content(text), "\n\n");

@@ -31,7 +31,7 @@ use std::sync::{Arc, Mutex};
 /// every post rendered in it. The Liquid `site` (every post's URL, title
 /// and date, `_data/`) is made when the first post that uses Liquid is
 /// rendered: a build whose feed posts have none pays nothing for it.
-pub(crate) struct SiteContext<'a> {
+pub struct SiteContext<'a> {
     config: &'a SiteConfig,
     raw: &'a Mapping,
     source: &'a Path,

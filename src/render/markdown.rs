@@ -16,7 +16,7 @@ use std::fmt::{self, Write as _};
 /// Jekyll's defaults.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub(crate) struct KramdownOptions {
+pub struct KramdownOptions {
     /// `input`: `GFM` (Jekyll's default) or `kramdown`.
     pub input: Input,
     /// `auto_ids`: headings get ids made from their text.
@@ -66,7 +66,7 @@ pub(crate) struct KramdownOptions {
 /// kramdown's `input` option.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub(crate) enum Input {
+pub enum Input {
     /// kramdown-parser-gfm.
     Gfm,
     /// kramdown's own parser.
@@ -275,7 +275,7 @@ fn smart_quotes(v: &Value) -> Option<[String; 4]> {
 }
 
 /// Renders a post's Markdown to HTML as Jekyll's kramdown does.
-pub(crate) fn markdown_to_html(md: &str, opts: &KramdownOptions) -> String {
+pub fn markdown_to_html(md: &str, opts: &KramdownOptions) -> String {
     let (md, toc) = toc::take_marker(md);
     let md = tables::headerless(&md);
     let (source, kept) = html_blocks::set_aside(&md.source, !opts.parse_block_html, opts.mathjax);
