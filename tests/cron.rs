@@ -450,7 +450,10 @@ fn an_output_no_longer_written_is_removed_as_a_fresh_build_has_none() {
     let mut opts = cached(src.path(), dest.path());
     opts.now = date(BUILD_DATE);
     feedwright::build(&opts).unwrap();
-    assert!(!tag_feed.exists(), "the tag feed of a tag no post has any more");
+    assert!(
+        !tag_feed.exists(),
+        "the tag feed of a tag no post has any more"
+    );
 }
 
 /// Once Liquid runs, `_includes/` is an input of every post that includes
