@@ -285,7 +285,7 @@ pub fn markdown_to_html(md: &str, opts: &KramdownOptions) -> String {
     let html = kramdown::after_render(html, opts, &pass);
     let html = html_blocks::put_back(html, &kept);
     match toc {
-        Some(list) => toc::insert(&html, list, opts),
+        Some((list, class)) => toc::insert(&html, list, &class, opts),
         None => html,
     }
 }
@@ -964,6 +964,11 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("{:toc}") && !out.contains("TOC"));
+        let out = html("* TOC\n{:toc .toc__menu}\n\n## One\n");
+        assert!(
+            out.starts_with("<ul class=\"toc__menu\" id=\"markdown-toc\">\n<li><a href=\"#one\""),
+            "{out}"
+        );
     }
 
     #[test]

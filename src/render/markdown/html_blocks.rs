@@ -4,8 +4,8 @@
 //! Markdown. Such an element is set aside before parsing and put back
 //! as written. Elements with a `markdown` attribute, and every element when
 //! `parse_block_html` is on, are left to `render::kramdown`. A `$$` formula
-//! holding a blank line, which kramdown reads as one block of math, is set
-//! aside the same way, as MathJax's `\[…\]`.
+//! standing as a block, which kramdown reads as one block of math whatever
+//! its lines look like, is set aside the same way, as MathJax's `\[…\]`.
 
 /// Private-use delimiters keep the stand-in from meaning anything to the
 /// Markdown parser.
@@ -71,16 +71,15 @@ pub(super) fn set_aside(md: &str, html: bool, math: bool) -> (String, Vec<String
 }
 
 /// kramdown's block math starting at `at` (`$$`): where it ends (past the
-/// line of its closing `$$`) and the formula, when the formula holds a blank
-/// line (without one, the parser reads it the same) and a blank line or the
-/// end follows.
+/// line of its closing `$$`) and the formula, when a blank line or the end
+/// follows (`parse_block_math`: a block boundary on both sides). Every such
+/// formula is set aside, not only one holding a blank line: a formula line
+/// of `=` or `-` would otherwise make the lines above it a setext heading,
+/// and `#`, `>` or `-` at a line's start another block.
 fn math_block(md: &str, at: usize) -> Option<(usize, &str)> {
     let body_start = at + 2;
     let close = body_start + md[body_start..].find("$$")?;
     let formula = &md[body_start..close];
-    if !has_blank_line(formula) {
-        return None;
-    }
     let after = close + 2;
     let line_end = md[after..].find('\n').map_or(md.len(), |n| after + n + 1);
     if !md[after..line_end].trim().is_empty() {
@@ -189,6 +188,13 @@ mod tests {
         assert_eq!(kept, ["\\[x = 1 &lt; 2\\\n\ny = 2\\]"]);
         assert_eq!(src, "\u{f8fe}0\u{f8fe}\n\n\nText\n");
         assert!(set_aside("$$\na\n\nb\n$$\n", true, false).1.is_empty());
+    }
+
+    #[test]
+    fn a_formula_with_a_line_of_equals_is_math_not_a_setext_heading() {
+        let (src, kept) = set_aside("Text.\n\n$$\nM & J\\\\\n=\n-x\n$$\n\nAfter.\n", false, true);
+        assert_eq!(kept, ["\\[M &amp; J\\\\\n=\n-x\\]"]);
+        assert_eq!(src, "Text.\n\n\u{f8fe}0\u{f8fe}\n\n\nAfter.\n");
     }
 
     #[test]

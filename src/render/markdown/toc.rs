@@ -17,16 +17,18 @@ pub(super) enum List {
     Ordered,
 }
 
-/// The source with the first `{:toc}` list replaced by a marker paragraph.
-pub(super) fn take_marker(md: &str) -> (Cow<'_, str>, Option<List>) {
+/// The source with the first `{:toc}` list replaced by a marker paragraph,
+/// and the list's kind and the classes its attribute list gives it
+/// (`{:toc .toc__menu}`, as Minimal Mistakes writes it).
+pub(super) fn take_marker(md: &str) -> (Cow<'_, str>, Option<(List, String)>) {
     if !md.contains("toc") {
         return (Cow::Borrowed(md), None);
     }
     let lines: Vec<&str> = md.split_inclusive('\n').collect();
     for (i, line) in lines.iter().enumerate() {
-        if !is_toc_ial(line) {
+        let Some(class) = toc_ial_classes(line) else {
             continue;
-        }
+        };
         // The list: the non-blank lines right above, starting with an item.
         let mut start = i;
         while start > 0 && !lines[start - 1].trim().is_empty() {
@@ -44,17 +46,28 @@ pub(super) fn take_marker(md: &str) -> (Cow<'_, str>, Option<List>) {
         out.push_str(MARKER);
         out.push_str("\n\n");
         lines[i + 1..].iter().for_each(|l| out.push_str(l));
-        return (Cow::Owned(out), Some(kind));
+        return (Cow::Owned(out), Some((kind, class)));
     }
     (Cow::Borrowed(md), None)
 }
 
-/// `{:toc}` (or `{: toc}`) alone on a line.
-fn is_toc_ial(line: &str) -> bool {
+/// `{:toc}` (or `{: toc}`, `{:toc .a .b}`) alone on a line: the classes
+/// given beside the `toc` reference, space-separated (empty for none).
+fn toc_ial_classes(line: &str) -> Option<String> {
     let l = line.trim();
-    l.strip_prefix("{:")
-        .and_then(|r| r.strip_suffix('}'))
-        .is_some_and(|inner| inner.trim() == "toc")
+    let inner = l.strip_prefix("{:")?.strip_suffix('}')?;
+    let mut words = inner.split_whitespace();
+    if words.next()? != "toc" {
+        return None;
+    }
+    let mut classes = Vec::new();
+    for w in words {
+        classes.push(
+            w.strip_prefix('.')
+                .filter(|c| !c.is_empty() && !c.contains(['"', '<', '>', '&']))?,
+        );
+    }
+    Some(classes.join(" "))
 }
 
 fn list_kind(line: &str) -> Option<List> {
@@ -74,7 +87,7 @@ struct Entry {
 
 /// The HTML with the marker paragraph replaced by the table of contents of
 /// its headings.
-pub(super) fn insert(html: &str, list: List, opts: &KramdownOptions) -> String {
+pub(super) fn insert(html: &str, list: List, class: &str, opts: &KramdownOptions) -> String {
     let para = format!("<p>{MARKER}</p>\n");
     let Some(at) = html.find(&para) else {
         return html.replace(MARKER, "");
@@ -83,7 +96,7 @@ pub(super) fn insert(html: &str, list: List, opts: &KramdownOptions) -> String {
     let toc = if entries.is_empty() {
         String::new()
     } else {
-        tree(&entries, list)
+        tree(&entries, list, class)
     };
     let mut out = String::with_capacity(html.len() + toc.len());
     out.push_str(&html[..at]);
@@ -171,7 +184,7 @@ fn entry_html(inner: &str) -> String {
 
 /// kramdown's nesting: an entry goes under the nearest earlier entry of a
 /// lower level, else at the top.
-fn tree(entries: &[Entry], list: List) -> String {
+fn tree(entries: &[Entry], list: List, class: &str) -> String {
     let tag = match list {
         List::Unordered => "ul",
         List::Ordered => "ol",
@@ -196,7 +209,7 @@ fn tree(entries: &[Entry], list: List) -> String {
         entries,
         &children,
         tag,
-        Some("markdown-toc"),
+        Some(("markdown-toc", class)),
     );
     out
 }
@@ -207,10 +220,11 @@ fn write_list(
     entries: &[Entry],
     children: &[Vec<usize>],
     tag: &str,
-    id: Option<&str>,
+    id: Option<(&str, &str)>,
 ) {
     match id {
-        Some(id) => out.push_str(&format!("<{tag} id=\"{id}\">\n")),
+        Some((id, "")) => out.push_str(&format!("<{tag} id=\"{id}\">\n")),
+        Some((id, class)) => out.push_str(&format!("<{tag} class=\"{class}\" id=\"{id}\">\n")),
         None => out.push_str(&format!("<{tag}>\n")),
     }
     for &n in items {
@@ -235,13 +249,13 @@ mod tests {
     #[test]
     fn a_toc_list_becomes_the_nested_headings() {
         let (md, list) = take_marker("* TOC\n{:toc}\n\n# One\n");
-        assert_eq!(list, Some(List::Unordered));
+        assert_eq!(list, Some((List::Unordered, String::new())));
         assert!(!md.contains("{:toc}") && md.contains(MARKER));
         let html = format!(
             "<p>{MARKER}</p>\n<h1 id=\"one\">One</h1>\n<h2 id=\"two\">Two <a href=\"x\">link</a></h2>\n\
              <h3 class=\"no_toc\" id=\"three\">Three</h3>\n<h1 id=\"four\">Four</h1>\n<h6 id=\"six\">Six</h6>\n"
         );
-        let out = insert(&html, List::Unordered, &KramdownOptions::default());
+        let out = insert(&html, List::Unordered, "", &KramdownOptions::default());
         assert!(out.starts_with(
             "<ul id=\"markdown-toc\">\n<li><a href=\"#one\" id=\"markdown-toc-one\">One</a><ul>\n\
              <li><a href=\"#two\" id=\"markdown-toc-two\">Two link</a></li>\n</ul>\n</li>\n\
@@ -255,7 +269,7 @@ mod tests {
         let mut o = KramdownOptions::default();
         o.toc_levels = 0b0000_0100;
         let html = format!("<p>{MARKER}</p>\n<h1 id=\"a\">A</h1>\n<h2 id=\"b\">B</h2>\n");
-        let out = insert(&html, List::Ordered, &o);
+        let out = insert(&html, List::Ordered, "", &o);
         assert!(
             out.starts_with("<ol id=\"markdown-toc\">\n<li><a href=\"#b\""),
             "{out}"
