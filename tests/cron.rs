@@ -390,6 +390,41 @@ fn a_build_date_moved_back_before_a_post_hides_it_again_with_a_warm_cache() {
     assert!(!read(&dest.path().join("feed.xml")).contains("Yesterday"));
 }
 
+/// Regression: Liquid's `site.time` (and `"now"`, also the build date) print
+/// the build date into a post's content, so those outputs hold at that date
+/// only; a later build reused them with the old time, where a fresh build
+/// prints the new one.
+#[test]
+fn a_body_printing_site_time_is_rendered_afresh_when_the_build_date_moves() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 3);
+    std::fs::write(
+        src.path().join("_posts/2026-01-05-clock.md"),
+        "---\ntitle: Clock\n---\nBuilt {{ site.time | date: \"%Y-%m-%d\" }}.\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(src.path().join("_includes")).unwrap();
+    std::fs::write(
+        src.path().join("_includes/stamp.html"),
+        "stamped {{ 'now' | date: '%d.%m.%Y' }}",
+    )
+    .unwrap();
+    std::fs::write(
+        src.path().join("_posts/2026-01-06-stamp.md"),
+        "---\ntitle: Stamp\n---\n{% include stamp.html %}\n",
+    )
+    .unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    cached_equals_fresh(src.path(), dest.path(), BUILD_DATE);
+    assert!(read(&dest.path().join("feed.xml")).contains("Built 2026-11-24"));
+    let report = cached_equals_fresh(src.path(), dest.path(), "2026-11-26T00:00:00Z");
+    assert!(!report.reused);
+    let feed = read(&dest.path().join("feed.xml"));
+    assert!(feed.contains("Built 2026-11-26"), "{feed}");
+    // "now" is the build's time, never the machine's clock.
+    assert!(feed.contains("stamped 26.11.2026"), "{feed}");
+}
+
 /// Regression: a post dated by its file time kept that date from the cache
 /// when the build date moved back before it, where a fresh build dates it
 /// with the build date; the cached build left it out as a future post.

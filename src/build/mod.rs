@@ -202,6 +202,10 @@ fn make(
         // An empty feed's `updated` is the build date: never reuse it.
         validity.only_now();
     }
+    if liquid.as_ref().is_some_and(|l| l.read_the_clock()) {
+        // A body or include printed `site.time` (or "now"): never reuse it.
+        validity.only_now();
+    }
     notices.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| b.severity.cmp(&a.severity)));
     if site.kind == SiteKind::Plain && stats.read == 0 {
         notices.push(Notice {

@@ -25,6 +25,7 @@ use liquid_core::{Language, Object, Runtime, Template, Value};
 use scan::TagKind;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// What Liquid needs to know of the site, given once per build and shared by
@@ -39,6 +40,9 @@ pub struct SiteContext<'a> {
     site_files: &'a [crate::source::SiteFile],
     now: DateTime<FixedOffset>,
     built: std::sync::OnceLock<Built>,
+    /// Set when a rendered template (a body or an include) may print the
+    /// build's time: its output then holds at this build date only.
+    clock: Arc<AtomicBool>,
 }
 
 /// The Liquid side of [`SiteContext`].
@@ -52,6 +56,8 @@ struct Built {
 pub(crate) struct Shared {
     /// `_includes/` (the `includes_dir` setting).
     includes_dir: PathBuf,
+    /// [`SiteContext`]'s clock flag, for includes.
+    pub(crate) clock: Arc<AtomicBool>,
     /// `url`, without a trailing `/` (jekyll's `site.config["url"]`).
     url: String,
     /// `baseurl`, without a trailing `/`.
@@ -129,7 +135,15 @@ impl<'a> SiteContext<'a> {
             site_files,
             now,
             built: std::sync::OnceLock::new(),
+            clock: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// True when some template rendered in this build may have printed the
+    /// build's time (`site.time`, `"now"`, `"today"`): what it made holds at
+    /// this build date only, so no later build may reuse it.
+    pub(crate) fn read_the_clock(&self) -> bool {
+        self.clock.load(Ordering::Relaxed)
     }
 
     /// The Liquid side, made by the first caller; a warning about a
@@ -143,6 +157,7 @@ impl<'a> SiteContext<'a> {
                 self.posts,
                 self.site_files,
                 self.now,
+                self.clock.clone(),
                 notices,
             )
         })
@@ -157,6 +172,7 @@ impl Built {
         posts: &[&PostMeta],
         site_files: &[crate::source::SiteFile],
         now: DateTime<FixedOffset>,
+        clock: Arc<AtomicBool>,
         notices: &mut Vec<Notice>,
     ) -> Built {
         let baseurl = {
@@ -201,6 +217,7 @@ impl Built {
         }
         let shared = Arc::new(Shared {
             includes_dir,
+            clock,
             url,
             baseurl,
             tz: config.timezone,
@@ -310,6 +327,9 @@ impl SiteContext<'_> {
         if !page.liquid || !has_liquid(text) {
             return text.to_string();
         }
+        if may_read_the_clock(text) {
+            self.clock.store(true, Ordering::Relaxed);
+        }
         let built = self.built(notices);
         let mut warn = |line: Option<usize>, message: String| {
             notices.push(Notice {
@@ -409,6 +429,16 @@ fn walk(dir: &Path, out: &mut Vec<(String, u64, Option<std::time::SystemTime>)>)
 
 /// Jekyll's `Utils.has_liquid_construct?`: without `{%` or `{{` there is
 /// nothing to run (and no front matter to read again for `page`).
+/// Whether a template may print the build's time: `site.time`, or a date
+/// filter on Liquid's `"now"` / `"today"`. A textual guess that errs on the
+/// side of "yes": a false yes only costs a reused build.
+pub(crate) fn may_read_the_clock(text: &str) -> bool {
+    text.contains("site.time")
+        || ["now", "today"]
+            .iter()
+            .any(|w| text.contains(&format!("\"{w}\"")) || text.contains(&format!("'{w}'")))
+}
+
 pub(crate) fn has_liquid(text: &str) -> bool {
     text.contains("{%") || text.contains("{{")
 }

@@ -57,15 +57,19 @@ pub(super) struct Lenient(pub Box<dyn ParseFilter>);
 
 impl ParseFilter for Lenient {
     fn parse(&self, arguments: FilterArguments<'_>) -> Result<Box<dyn Filter>> {
-        Ok(Box::new(LenientFilter(self.0.parse(arguments)?)))
+        let date = self.0.reflection().name() == "date";
+        Ok(Box::new(LenientFilter(self.0.parse(arguments)?, date)))
     }
     fn reflection(&self) -> &dyn FilterReflection {
         self.0.reflection()
     }
 }
 
+/// The filter, and whether it is `date`, whose `"now"` / `"today"` is the
+/// build's time (`site.time`), not the machine's clock: the library never
+/// reads the clock, so the same input and build date give the same output.
 #[derive(Debug)]
-struct LenientFilter(Box<dyn Filter>);
+struct LenientFilter(Box<dyn Filter>, bool);
 
 impl fmt::Display for LenientFilter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -75,6 +79,19 @@ impl fmt::Display for LenientFilter {
 
 impl Filter for LenientFilter {
     fn evaluate(&self, input: &dyn ValueView, runtime: &dyn Runtime) -> Result<Value> {
+        if self.1 && input.is_scalar() {
+            let word = input.to_kstr();
+            if word == "now" || word == "today" {
+                let path = [ScalarCow::new("site"), ScalarCow::new("time")];
+                if let Some(time) = runtime.try_get(&path) {
+                    let time = time.to_value();
+                    return Ok(self
+                        .0
+                        .evaluate(&time, runtime)
+                        .unwrap_or_else(|_| input.to_value()));
+                }
+            }
+        }
         Ok(self
             .0
             .evaluate(input, runtime)

@@ -403,6 +403,11 @@ impl Call {
             return found.clone();
         }
         let parsed = std::fs::read_to_string(path).ok().map(|text| {
+            if super::may_read_the_clock(&text) {
+                self.shared
+                    .clock
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+            }
             let scanned = super::scan::scan(&text, lang, &|n| super::tag_kind(lang, n));
             let (template, mut warnings) = match liquid_core::parser::parse(&scanned.template, lang)
             {
