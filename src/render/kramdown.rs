@@ -298,11 +298,13 @@ fn prepare(md: &str, parse_block_html: bool) -> (Cow<'_, str>, Pass) {
     let mut math = false;
     let mut indented_code = false;
     let mut in_list = false;
-    // A code span that continues on a later line: (line, byte) where the scan resumes.
-    let mut resume: Option<(usize, usize)> = None;
+    // A code span or a span IAL that continues on a later line: (line, byte) where the scan
+    // resumes, and whether that line's text before it was taken (the IAL's end) or is copied.
+    let mut resume: Option<(usize, usize, bool)> = None;
     let mut i = 0;
     while i < lines.len() {
-        if i > 0 {
+        // A span IAL that took the line break: the lines join.
+        if i > 0 && resume != Some((i, resume.map_or(0, |r| r.1), true)) {
             out.push('\n');
         }
         let line = lines[i].clone();
@@ -323,13 +325,15 @@ fn prepare(md: &str, parse_block_html: bool) -> (Cow<'_, str>, Pass) {
             i += 1;
             continue;
         }
-        if let Some((rl, rc)) = resume {
+        if let Some((rl, rc, taken)) = resume {
             if rl > i {
                 out.push_str(&line);
                 i += 1;
                 continue;
             }
-            out.push_str(&body[..rc]);
+            if !taken {
+                out.push_str(&body[..rc]);
+            }
             let (text, next) = spans(&mut kd, &lines, i, rc);
             out.push_str(&text);
             resume = next;
@@ -895,7 +899,7 @@ fn spans(
     lines: &[String],
     i: usize,
     from: usize,
-) -> (String, Option<(usize, usize)>) {
+) -> (String, Option<(usize, usize, bool)>) {
     let line = lines[i].strip_suffix('\r').unwrap_or(&lines[i]);
     let b = line.as_bytes();
     let mut out = String::with_capacity(line.len() - from);
@@ -938,7 +942,7 @@ fn spans(
                     }
                     if let Some(end) = closing_ticks(later, 0, n) {
                         out.push_str(&line[copied..]);
-                        return (out, Some((k, end)));
+                        return (out, Some((k, end, false)));
                     }
                 }
                 j += n;
@@ -962,6 +966,30 @@ fn spans(
                     Some(_) => line[j + 2..].find("$$").map_or(j + 2, |e| j + 2 + e + 2),
                     None => j + 2,
                 };
+            }
+            // A span IAL broken across a line (`![a](b){:` + newline + `.c width="7"}`):
+            // kramdown's `\{:(…)\}` takes the newline.
+            b'{' if b.get(j + 1) == Some(&b':')
+                && last_close_brace.is_none_or(|c| c < j)
+                && j > from
+                && b"*_)]>~`".contains(&b[j - 1])
+                && !line[j + 2..].starts_with([':', '/']) =>
+            {
+                let next = lines.get(i + 1).map(|l| l.strip_suffix('\r').unwrap_or(l));
+                if let Some((next, e)) = next
+                    .filter(|n| !n.trim().is_empty())
+                    .and_then(|n| list_end(n, 0).map(|e| (n, e)))
+                {
+                    let list = format!("{} {}", &line[j + 2..], &next[..e]);
+                    let ial = Ial::parse(&list);
+                    if !ial.refers_to_toc() {
+                        out.push_str(&line[copied..j]);
+                        let literal = format!("{}\n{}", &line[j..], &next[..=e]);
+                        out.push_str(&kd.mark(Marker::AfterSpan(ial, literal)));
+                        return (out, Some((i + 1, e + 1, true)));
+                    }
+                }
+                j += 2;
             }
             b'{' if b.get(j + 1) == Some(&b':') && last_close_brace.is_some_and(|c| c > j) => {
                 if let Some((marker, end)) = span_extension(line, j) {
@@ -1865,6 +1893,15 @@ mod tests {
             "<p><a href=\"#link\" class=\"btn btn--info\">Go</a> <img src=\"a.png\" alt=\"i\" \
              width=\"512\" /> <strong class=\"x\">b</strong> <code \
              class=\"language-plaintext lang highlighter-rouge\">c</code></p>\n"
+        );
+    }
+
+    #[test]
+    fn a_span_ial_broken_across_a_line_reaches_its_image() {
+        let out = render("[![A](http://x.test/a.gif){:\n.icon width=\"70\"}][1] Text after.\n\n[1]: http://y.test/\n");
+        assert_eq!(
+            out,
+            "<p><a href=\"http://y.test/\"><img src=\"http://x.test/a.gif\" alt=\"A\" class=\"icon\" width=\"70\" /></a> Text after.</p>\n"
         );
     }
 

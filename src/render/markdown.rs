@@ -964,6 +964,14 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("{:toc}") && !out.contains("TOC"));
+        let out = html(
+            "<aside>\n<nav class=\"toc\" markdown=\"1\">\n<header><h4>Contents</h4></header>\n* TOC\n{:toc .menu}\n</nav>\n</aside>\n\n## One\n",
+        );
+        assert!(
+            out.contains("<ul class=\"menu\" id=\"markdown-toc\">\n<li><a href=\"#one\"")
+                && !out.contains("{:"),
+            "{out}"
+        );
         let out = html("* TOC\n{:toc .toc__menu}\n\n## One\n");
         assert!(
             out.starts_with("<ul class=\"toc__menu\" id=\"markdown-toc\">\n<li><a href=\"#one\""),

@@ -29,10 +29,19 @@ pub(super) fn take_marker(md: &str) -> (Cow<'_, str>, Option<(List, String)>) {
         let Some(class) = toc_ial_classes(line) else {
             continue;
         };
-        // The list: the non-blank lines right above, starting with an item.
-        let mut start = i;
-        while start > 0 && !lines[start - 1].trim().is_empty() {
-            start -= 1;
+        // The list: the non-blank lines right above, starting with an item;
+        // inside a `markdown="1"` element, lines of HTML may come first
+        // (`<nav markdown="1">`, `<header>…</header>`, then the list).
+        let mut top = i;
+        while top > 0 && !lines[top - 1].trim().is_empty() {
+            top -= 1;
+        }
+        let mut start = top;
+        while start < i
+            && list_kind(lines[start]).is_none()
+            && lines[start].trim_start().starts_with('<')
+        {
+            start += 1;
         }
         if start == i {
             continue;
@@ -42,9 +51,16 @@ pub(super) fn take_marker(md: &str) -> (Cow<'_, str>, Option<(List, String)>) {
         };
         let mut out = String::with_capacity(md.len());
         lines[..start].iter().for_each(|l| out.push_str(l));
-        out.push('\n');
-        out.push_str(MARKER);
-        out.push_str("\n\n");
+        if start == top {
+            out.push('\n');
+            out.push_str(MARKER);
+            out.push_str("\n\n");
+        } else {
+            // Within the element: no blank line, which would end its HTML
+            // block early; the element's own pass makes the marker a block.
+            out.push_str(MARKER);
+            out.push('\n');
+        }
         lines[i + 1..].iter().for_each(|l| out.push_str(l));
         return (Cow::Owned(out), Some((kind, class)));
     }
