@@ -390,6 +390,26 @@ fn a_build_date_moved_back_before_a_post_hides_it_again_with_a_warm_cache() {
     assert!(!read(&dest.path().join("feed.xml")).contains("Yesterday"));
 }
 
+/// Regression: an output the last build wrote and this one does not is
+/// removed only while it is still the file that build left. When the site
+/// gains its own robots.txt, Jekyll copies it into the same folder; the next
+/// build must not delete that copy as its own left-over.
+#[test]
+fn a_left_over_output_replaced_by_another_tool_is_not_removed() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 3);
+    let dest = tempfile::tempdir().unwrap();
+    cached_equals_fresh(src.path(), dest.path(), BUILD_DATE);
+    assert!(read(&dest.path().join("robots.txt")).starts_with("Sitemap: "));
+    let own = "User-agent: *\nDisallow: /private/\n";
+    std::fs::write(src.path().join("robots.txt"), own).unwrap();
+    std::fs::write(dest.path().join("robots.txt"), own).unwrap();
+    let mut opts = cached(src.path(), dest.path());
+    opts.now = date(BUILD_DATE);
+    feedwright::build(&opts).unwrap();
+    assert_eq!(read(&dest.path().join("robots.txt")), own);
+}
+
 /// Regression: Liquid's `site.time` (and `"now"`, also the build date) print
 /// the build date into a post's content, so those outputs hold at that date
 /// only; a later build reused them with the old time, where a fresh build

@@ -753,6 +753,9 @@ impl Sim {
         let t = Instant::now();
         let cached = self.cli("cached", true).output().unwrap();
         self.last_build = t.elapsed();
+        // A fresh build: no cache and an empty folder (a `--no-cache` build
+        // keeps what earlier builds left, having no record of them).
+        let _ = std::fs::remove_dir_all(self.root.path().join("fresh"));
         let fresh = self.cli("fresh", false).output().unwrap();
         let mut diff = String::new();
         if cached.status.code() != fresh.status.code() {

@@ -197,8 +197,12 @@ pub(super) fn write(
     let left_over = last
         .map_or(&[][..], |m| &m.outputs[..])
         .iter()
-        .map(|s| &s.path)
-        .filter(|p| !written.contains(p.as_str()) && !plan.remove.contains(p));
+        .filter(|s| !written.contains(s.path.as_str()) && !plan.remove.contains(&s.path))
+        // Only a file still as the last build left it: one another tool put
+        // there since (Jekyll copying the site's own robots.txt into the
+        // same folder) is not feedwright's to remove.
+        .filter(|s| super::validate::Stamp::of(&plan.dest, &s.path).as_ref() == Some(*s))
+        .map(|s| &s.path);
     for r in plan.remove.iter().chain(left_over) {
         let path = plan.dest.join(r);
         match std::fs::remove_file(&path) {

@@ -304,7 +304,7 @@ fn prepare(md: &str, parse_block_html: bool) -> (Cow<'_, str>, Pass) {
     let mut i = 0;
     while i < lines.len() {
         // A span IAL that took the line break: the lines join.
-        if i > 0 && resume != Some((i, resume.map_or(0, |r| r.1), true)) {
+        if i > 0 && !matches!(resume, Some((line, _, true)) if line == i) {
             out.push('\n');
         }
         let line = lines[i].clone();
