@@ -108,6 +108,15 @@ impl Cache {
         self.read(MANIFEST)
     }
 
+    /// The last build's manifest whatever configuration made it (this
+    /// format only): what it wrote, for removing outputs a configuration
+    /// change left behind.
+    pub fn manifest_of_any_configuration<M: for<'de> Deserialize<'de>>(&self) -> Option<M> {
+        let bytes = std::fs::read(self.dir.join(MANIFEST)).ok()?;
+        let env: Envelope<M> = postcard::from_bytes(&bytes).ok()?;
+        (env.format == FORMAT).then_some(env.body)
+    }
+
     /// The cached post records, in the order saved (empty when there are none).
     pub fn posts(&self) -> Vec<PostRecord> {
         self.read::<Vec<PostRecord>>(POSTS).unwrap_or_default()

@@ -174,6 +174,16 @@ pub(super) fn write(
         .chain(plan.remove.iter().map(String::as_str))
         .collect();
     output::check_destination(&site.source, &plan.dest, &paths)?;
+    // What the last build wrote, even under another configuration (turning
+    // `feedwright.xsl` off leaves its stylesheets to remove).
+    let earlier: Option<Manifest> = match last {
+        Some(_) => None,
+        None => site
+            .cache
+            .as_ref()
+            .and_then(|c| c.manifest_of_any_configuration::<Manifest>()),
+    };
+    let last = last.or(earlier.as_ref());
     if let Some(cache) = &site.cache {
         cache.forget_manifest();
     }

@@ -43,7 +43,9 @@ pub(super) fn take_marker(md: &str) -> (Cow<'_, str>, Option<(List, String)>) {
         {
             start += 1;
         }
-        if start == i {
+        // Markdown inside HTML is read only in a `markdown` element.
+        if start == i || (start > top && !lines[top..start].iter().any(|l| l.contains("markdown=")))
+        {
             continue;
         }
         let Some(kind) = list_kind(lines[start]) else {
