@@ -410,6 +410,24 @@ fn a_left_over_output_replaced_by_another_tool_is_not_removed() {
     assert_eq!(read(&dest.path().join("robots.txt")), own);
 }
 
+/// Regression (differential seed 16): a configuration change discards the
+/// last build's manifest, so the stylesheets written while `feedwright.xsl`
+/// was on stayed after it was turned off, where a fresh build has none.
+#[test]
+fn outputs_a_configuration_change_drops_are_removed_as_a_fresh_build_has_none() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 3);
+    let config = src.path().join("_config.yml");
+    let plain = read(&config);
+    std::fs::write(&config, format!("{plain}feedwright:\n  xsl: true\n")).unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    cached_equals_fresh(src.path(), dest.path(), BUILD_DATE);
+    assert!(dest.path().join("atom.xsl").is_file());
+    std::fs::write(&config, plain).unwrap();
+    cached_equals_fresh(src.path(), dest.path(), BUILD_DATE);
+    assert!(!dest.path().join("atom.xsl").exists());
+}
+
 /// Regression: Liquid's `site.time` (and `"now"`, also the build date) print
 /// the build date into a post's content, so those outputs hold at that date
 /// only; a later build reused them with the old time, where a fresh build
