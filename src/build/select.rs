@@ -130,6 +130,11 @@ fn published(meta: &PostMeta, future: bool, validity: &mut Validity) -> Result<(
         // Dated by "now": the outputs change with the build date.
         validity.only_now();
     }
+    if meta.date_capped {
+        // A file or commit time: a build date before it dates the post by
+        // the build date instead, `future` or not.
+        validity.boundary(meta.date);
+    }
     if future {
         return Ok(());
     }

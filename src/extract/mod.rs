@@ -506,11 +506,12 @@ pub fn read_meta(
                 }
                 date_capped = true;
                 let t = t.min(cx.now);
+                // The message names no date: the date it would name moves
+                // with the build date (capped above), and a reused build
+                // repeats the notice of the build that read the file.
                 if let Some(from) = from {
                     warn(notices, None, format!(
-                        "no date in the front matter or the file name; {from} ({}), which changes with every checkout. Pin it: add `date: {}` to the front matter, or commit the file in git",
-                        t.to_rfc3339(),
-                        dates::to_zone(tz, t).format("%Y-%m-%d %H:%M:%S %z")
+                        "no date in the front matter or the file name; {from}, which changes with every checkout. Pin it: add a `date:` to the front matter (such as `date: 2024-03-15 10:00:00 +0900`), or commit the file in git"
                     ));
                 }
                 dates::to_zone(tz, t)
