@@ -81,6 +81,30 @@ pub fn parse_mapping_noting(text: &str) -> Result<(Mapping, Vec<String>), YamlEr
     if text.trim().is_empty() {
         return Ok((Mapping::new(), Vec::new()));
     }
+    let (parsed, duplicates) = parse_bounded(text)?;
+    match parsed {
+        Value::Mapping(m) => Ok((m, duplicates)),
+        Value::Null => Ok((Mapping::new(), duplicates)),
+        other => Err(YamlError {
+            line: Some(1),
+            column: Some(1),
+            message: format!(
+                "front matter must be a set of `key: value` lines, found {}",
+                kind(&other)
+            ),
+        }),
+    }
+}
+
+/// Parses YAML text of any shape (a `_data` file may be a list), with the
+/// same bounds as [`parse_mapping`].
+pub fn parse_value(text: &str) -> Result<Value, YamlError> {
+    parse_bounded(text).map(|(value, _)| value)
+}
+
+/// YAML text of any shape, nesting bounded, a repeated key keeping its last
+/// value; and the repeated keys.
+fn parse_bounded(text: &str) -> Result<(Value, Vec<String>), YamlError> {
     if let Some(line) = too_deep(text) {
         return Err(YamlError {
             line: Some(line),
@@ -92,44 +116,6 @@ pub fn parse_mapping_noting(text: &str) -> Result<(Mapping, Vec<String>), YamlEr
     let parsed = serde::de::DeserializeSeed::deserialize(
         LastWins(&duplicates),
         yaml_serde::Deserializer::from_str(text),
-    );
-    let duplicates = duplicates.into_inner();
-    match parsed {
-        Ok(Value::Mapping(m)) => Ok((m, duplicates)),
-        Ok(Value::Null) => Ok((Mapping::new(), duplicates)),
-        Ok(other) => Err(YamlError {
-            line: Some(1),
-            column: Some(1),
-            message: format!(
-                "front matter must be a set of `key: value` lines, found {}",
-                kind(&other)
-            ),
-        }),
-        Err(e) => {
-            let loc = e.location();
-            Err(YamlError {
-                line: loc.as_ref().map(|l| l.line()),
-                column: loc.as_ref().map(|l| l.column()),
-                message: e.to_string(),
-            })
-        }
-    }
-}
-
-/// Parses YAML text of any shape (a `_data` file may be a list), with the
-/// same bounds as [`parse_mapping`].
-pub fn parse_value(text: &str) -> Result<Value, YamlError> {
-    if let Some(line) = too_deep(text) {
-        return Err(YamlError {
-            line: Some(line),
-            column: None,
-            message: format!("lists or maps are nested more than {MAX_FLOW_DEPTH} levels deep"),
-        });
-    }
-    let duplicates = std::cell::RefCell::new(Vec::new());
-    serde::de::DeserializeSeed::deserialize(
-        LastWins(&duplicates),
-        yaml_serde::Deserializer::from_str(text),
     )
     .map_err(|e| {
         let loc = e.location();
@@ -138,7 +124,8 @@ pub fn parse_value(text: &str) -> Result<Value, YamlError> {
             column: loc.as_ref().map(|l| l.column()),
             message: e.to_string(),
         }
-    })
+    })?;
+    Ok((parsed, duplicates.into_inner()))
 }
 
 /// Builds a [`Value`] as yaml_serde's own `Deserialize` does, except that a

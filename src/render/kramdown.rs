@@ -866,13 +866,7 @@ fn block_extension(lines: &[String], i: usize, start: usize) -> Option<(Marker, 
     let marker = match (name, body) {
         ("comment", Some(b)) => Marker::Raw(format!("<!-- {b} -->")),
         ("nomarkdown", Some(b)) => {
-            let html = ial
-                .attrs
-                .iter()
-                .find(|(k, _)| k == "type")
-                .is_none_or(|(_, v)| {
-                    v.trim().is_empty() || v.split_whitespace().any(|t| t == "html")
-                });
+            let html = is_html_output(&ial);
             if html {
                 Marker::Raw(b)
             } else {
@@ -1116,13 +1110,7 @@ fn span_extension(line: &str, at: usize) -> Option<(Marker, usize)> {
         ("comment", Some(b)) => Marker::Raw(format!("<!-- {b} -->")),
         ("nomarkdown", Some(b)) => {
             let ial = Ial::parse(list);
-            let html = ial
-                .attrs
-                .iter()
-                .find(|(k, _)| k == "type")
-                .is_none_or(|(_, v)| {
-                    v.trim().is_empty() || v.split_whitespace().any(|t| t == "html")
-                });
+            let html = is_html_output(&ial);
             if html {
                 Marker::Raw(b.to_string())
             } else {
@@ -1443,19 +1431,18 @@ fn add_classes(old: &str, new: &str) -> String {
         .join(" ")
 }
 
-/// kramdown's `escape_html(v, :attribute)`.
+/// Whether a `{::nomarkdown}` body is for the HTML converter: no `type`,
+/// or one that names `html`.
+fn is_html_output(ial: &Ial) -> bool {
+    ial.attrs
+        .iter()
+        .find(|(k, _)| k == "type")
+        .is_none_or(|(_, v)| v.trim().is_empty() || v.split_whitespace().any(|t| t == "html"))
+}
+
+/// kramdown's `escape_html(v, :attribute)`: `& < > "`.
 fn escape_attribute(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    for c in v.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
+    html_escape::encode_double_quoted_attribute(v).into_owned()
 }
 
 fn escape_text(v: &str) -> String {

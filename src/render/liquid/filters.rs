@@ -605,19 +605,9 @@ fn cgi_escape(s: &str) -> String {
 }
 
 /// Jekyll's `xml_escape`: Ruby's `encode(xml: :attr)` without the quotes
-/// it adds.
+/// it adds (`& < > "`).
 fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
+    html_escape::encode_double_quoted_attribute(s).into_owned()
 }
 
 /// Jekyll's `Utils.slugify` for the filter (lower-cased).
