@@ -8,7 +8,8 @@
 #      Timed with the previous output kept, back to back (as
 #      ../shared/bench/run_peers.sh times the peers) and each run after an
 #      idle second (as a cron job starts); then with every tool building into
-#      an empty folder (a fresh CI build; Hugo is slower that way on this disk).
+#      an empty folder (a fresh CI build, so feedwright's default command with
+#      no cache yet; Hugo is slower that way on this disk).
 #   2. 100,000 posts, full builds: `--no-cache` vs reading every post file
 #      (cat) and vs the front-matter floor (examples/floor.rs: open every post,
 #      read its first 2 KiB, on all cores)                     target: <= 3x floor
@@ -63,10 +64,11 @@ small_cmds=("hugo=hugo --quiet --source $s/hugo --destination $s/hugo-out"
 python3 bench/timing.py --json "$work/small.json" "$runs" "${small_cmds[@]}"
 echo "   the same, each run after an idle second (as cron starts it)"
 python3 bench/timing.py --json "$work/small-idle.json" --pause 1 "$runs" "${small_cmds[@]}"
-echo "   the same, every tool building into an empty folder (a fresh CI build)"
+echo "   every tool building into an empty folder (a fresh CI build: feedwright's default command, no cache yet)"
 python3 bench/timing.py --json "$work/small-empty.json" \
-  --before "hugo=rm -rf $s/hugo-out" --before "feedwright=rm -rf $s/fw-out" \
-  "$runs" "${small_cmds[@]}"
+  --before "hugo=rm -rf $s/hugo-out" --before "feedwright=rm -rf $s/fw-out $s/jekyll/.feedwright-cache" \
+  "$runs" "hugo=hugo --quiet --source $s/hugo --destination $s/hugo-out" \
+  "feedwright=$fw build --quiet $s/jekyll --dest $s/fw-out"
 
 echo "== 2, 3. $large posts: full builds, floors, and the cron case"
 corpus "$large"
