@@ -232,12 +232,18 @@ fn indent(line: &str) -> usize {
 /// Only characters libyaml reads as printable, none it reads as a line
 /// break or a byte-order mark besides `\n`, and no tab (tabs may not indent).
 fn plain_chars(text: &str) -> bool {
-    if text.is_ascii() {
-        return text.bytes().all(|b| b == b'\n' || (b' '..=b'~').contains(&b));
+    let b = text.as_bytes();
+    // C0 controls but `\n`, and DEL: one byte scan that vectorises.
+    if b.iter().fold(false, |bad, &c| bad | ((c < b' ' && c != b'\n') || c == 0x7F)) {
+        return false;
     }
-    text.chars().all(|c| {
-        matches!(c, '\n' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-            && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
+    // The rest start with one of three lead bytes: U+0080–U+009F (0xC2),
+    // U+2028 and U+2029 (0xE2), U+FEFF, U+FFFE and U+FFFF (0xEF).
+    memchr::memchr3_iter(0xC2, 0xE2, 0xEF, b).all(|i| match (b[i], b.get(i + 1), b.get(i + 2)) {
+        (0xC2, Some(&c), _) => c >= 0xA0,
+        (0xE2, Some(0x80), Some(0xA8 | 0xA9)) => false,
+        (0xEF, Some(0xBB), Some(0xBF)) | (0xEF, Some(0xBF), Some(0xBE | 0xBF)) => false,
+        _ => true,
     })
 }
 
@@ -642,6 +648,19 @@ mod tests {
             if let Some(fast) = simple_mapping(&text) {
                 proptest::prop_assert_eq!(Ok((fast, Vec::new())), by_yaml_serde(&text), "{:?}", text);
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_byte_scan_for_printable_text_follows_the_character_rule(
+            text in "[\\x00-\\x7f\u{80}-\u{a0}\u{2027}-\u{202a}\u{feff}\u{fffd}-\u{ffff}한é\u{10000}]{0,12}"
+        ) {
+            let by_chars = text.chars().all(|c| {
+                matches!(c, '\n' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+                    && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
+            });
+            proptest::prop_assert_eq!(plain_chars(&text), by_chars, "{:?}", text);
         }
     }
 
