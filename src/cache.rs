@@ -1,25 +1,36 @@
 //! The incremental-build cache in `SOURCE/.feedwright-cache/` (like Jekyll's
 //! `.jekyll-cache`).
 //!
-//! Two files, each written atomically:
-//! - `posts.bin`: every post's extracted record (or its error), keyed by
-//!   relative path, size and modification time. A post whose key matches is
-//!   not read again.
-//! - `manifest.bin`: a fingerprint of all inputs of the last build, until when
-//!   it stays valid (the next future post's date), and the size and
-//!   modification time of each output as written. When all of them still
-//!   hold, the outputs on disk are exactly what a build would produce, so a
-//!   re-run reads no post and writes nothing.
+//! Three files:
+//! - `records.bin`: every post's extracted record (or its error) and its
+//!   sitemap `<url>` element, one frame per post, after an 8-byte id. New
+//!   frames are appended in place; the file is written anew only when most
+//!   of it is dead.
+//! - `index.bin`: one small [`Row`] per post file: its name, a key of its
+//!   size and modification time, where its frame is, and the [`Facts`] the
+//!   date policy and the sitemap need. A build decodes the index, not the
+//!   records: a record is decoded only when an output that changed needs it.
+//! - `manifest.bin`: a fingerprint of all inputs of the last build, the
+//!   build dates its outputs hold for, each output as written and the key
+//!   of what it was made from. When all of them still hold, the outputs on
+//!   disk are exactly what a build would produce, so a re-run reads no post
+//!   and writes nothing; when some do, only the outputs whose keys changed
+//!   are made again.
 //!
-//! Both carry a key made of the cache format, feedwright's version and
-//! everything in the configuration that shapes a record. A missing, corrupt
-//! or foreign file is ignored and rebuilt, never trusted: the worst a bad
-//! cache can cost is a full build.
+//! Index and manifest carry a key made of the cache format, feedwright's
+//! version and everything in the configuration that shapes a record; the
+//! index names the id of its record file, and each frame is checked against
+//! the hash the index keeps of it. A missing, corrupt or foreign file is
+//! ignored and rebuilt, never trusted: the worst a bad cache can cost is a
+//! full build.
 
 use crate::error::{Error, Notice, PostError};
 use crate::extract::PostMeta;
+use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -30,9 +41,11 @@ pub const DIR: &str = ".feedwright-cache";
 /// the same version is trusted into wrong output. The test
 /// `a_change_to_what_records_hold_needs_a_new_cache_format` notices such
 /// changes. (2: `images` no longer repeats `image`; 7: `date_capped`; 8:
-/// `summary` is `description` before `excerpt`, as jekyll-feed takes them.)
-const FORMAT: &str = concat!("feedwright-cache 9 ", env!("CARGO_PKG_VERSION"));
-const POSTS: &str = "posts.bin";
+/// `summary` is `description` before `excerpt`, as jekyll-feed takes them;
+/// 10: index, record frames and output keys.)
+const FORMAT: &str = concat!("feedwright-cache 10 ", env!("CARGO_PKG_VERSION"));
+const RECORDS: &str = "records.bin";
+const INDEX: &str = "index.bin";
 const MANIFEST: &str = "manifest.bin";
 
 /// What reading one post gave: its record, nothing (not a post), or an error.
@@ -51,6 +64,303 @@ pub struct PostRecord {
     pub outcome: Outcome,
     /// Warnings from reading it.
     pub notices: Vec<Notice>,
+}
+
+/// One post file in the index. Its path is not kept: the file is found by
+/// its key among the files discovery lists.
+#[derive(Clone, Debug, Default)]
+pub struct Row {
+    /// [`file_key`] of the file as read.
+    pub file: u64,
+    /// Where its record is in the record file.
+    pub frame: Frame,
+    /// What selection and the sitemap need to know without the record.
+    pub facts: Facts,
+}
+
+/// Where a row's record and `<url>` element are in the record file: `record`
+/// bytes of the encoded [`PostRecord`] at `at`, then `fragment` bytes of the
+/// sitemap element; `check` hashes both.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Frame {
+    /// Offset in the record file.
+    pub at: u64,
+    /// Length of the encoded record.
+    pub record: u32,
+    /// Length of the sitemap fragment that follows it.
+    pub fragment: u32,
+    /// [`hash_of`] the frame's bytes.
+    pub check: u64,
+}
+
+impl Frame {
+    /// The frame's length.
+    pub fn len(&self) -> u64 {
+        u64::from(self.record) + u64::from(self.fragment)
+    }
+}
+
+/// What a record says that the date policy and the sitemap need.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Reading gave a post (not an error, not "no front matter").
+    pub post: bool,
+    /// Reading gave an error.
+    pub error: bool,
+    /// The record holds notices.
+    pub notices: bool,
+    /// The post's date.
+    pub date: Option<When>,
+    /// `last_modified_at`, else the date (the sitemap's `lastmod`).
+    pub updated: Option<When>,
+    /// Not `published: false`.
+    pub published: bool,
+    /// `draft: true`.
+    pub draft: bool,
+    /// Dated by the build date ([`PostMeta::clamped_to_now`]).
+    pub clamped_to_now: bool,
+    /// Dated by a file or commit time capped at the build date.
+    pub date_capped: bool,
+    /// Listed in the sitemap (not `sitemap: false`).
+    pub in_sitemap: bool,
+    /// Lists images in the sitemap.
+    pub images: bool,
+    /// Has a translation key and a language: its sitemap entry lists
+    /// alternates, which depend on other posts.
+    pub translated: bool,
+    /// [`url_hash`] of the post's URL.
+    pub url: u64,
+    /// [`hash_of`] its sitemap fragment.
+    pub fragment: u64,
+}
+
+impl Facts {
+    /// Whether the record, read at an earlier build date, still holds at
+    /// `now` ([`PostMeta::holds_at`]).
+    pub fn holds_at(&self, now: DateTime<FixedOffset>) -> bool {
+        !(self.post && (self.date.is_none() || self.updated.is_none()))
+            && !self.clamped_to_now
+            && (!self.date_capped || self.date.is_some_and(|d| d.get() <= now))
+    }
+}
+
+/// A row to save: one of the last index's rows (by position), or a new
+/// one with its frame's bytes.
+pub enum Saved {
+    /// `old[j]`, its frame already in the record file.
+    Kept(usize),
+    /// A row read this build and its frame's bytes.
+    New(Box<(Row, Vec<u8>)>),
+}
+
+/// Writes a cache file through `write`, atomically: a temporary file
+/// renamed over it. Unlike outputs, not flushed to disk: a cache file lost
+/// or torn by a crash is ignored (ids, keys and frame hashes see to it),
+/// which costs one full build.
+fn stream_to(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<&mut tempfile::NamedTempFile>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".feedwright-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut tmp);
+        write(&mut w)?;
+        w.flush()?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// A row's bytes in the index.
+const ROW_BYTES: usize = 74;
+
+fn index_head_len() -> usize {
+    FORMAT.len() + 32
+}
+
+impl Row {
+    /// The row's bytes, with its frame at `at`.
+    fn encode_at(&self, at: u64, out: &mut Vec<u8>) {
+        let f = &self.facts;
+        out.extend_from_slice(&self.file.to_le_bytes());
+        out.extend_from_slice(&at.to_le_bytes());
+        out.extend_from_slice(&self.frame.record.to_le_bytes());
+        out.extend_from_slice(&self.frame.fragment.to_le_bytes());
+        out.extend_from_slice(&self.frame.check.to_le_bytes());
+        for w in [f.date, f.updated] {
+            let When(n, o) = w.unwrap_or(When(0, 0));
+            out.extend_from_slice(&n.to_le_bytes());
+            out.extend_from_slice(&o.to_le_bytes());
+        }
+        out.extend_from_slice(&f.url.to_le_bytes());
+        out.extend_from_slice(&f.fragment.to_le_bytes());
+        let flags = [
+            f.post,
+            f.error,
+            f.notices,
+            f.date.is_some(),
+            f.updated.is_some(),
+            f.published,
+            f.draft,
+            f.clamped_to_now,
+            f.date_capped,
+            f.in_sitemap,
+            f.images,
+            f.translated,
+        ]
+        .iter()
+        .enumerate()
+        .fold(0u16, |acc, (bit, &on)| acc | (u16::from(on) << bit));
+        out.extend_from_slice(&flags.to_le_bytes());
+    }
+
+    fn decode(b: &[u8; ROW_BYTES]) -> Option<Row> {
+        let u64_at = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+        let u32_at = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes"));
+        let flags = u16::from_le_bytes([b[72], b[73]]);
+        let bit = |n: u32| flags & (1 << n) != 0;
+        let when = |at: usize, on: bool| -> Option<Option<When>> {
+            if !on {
+                return Some(None);
+            }
+            let offset = u32_at(at + 8) as i32;
+            FixedOffset::east_opt(offset)?;
+            Some(Some(When(u64_at(at) as i64, offset)))
+        };
+        Some(Row {
+            file: u64_at(0),
+            frame: Frame {
+                at: u64_at(8),
+                record: u32_at(16),
+                fragment: u32_at(20),
+                check: u64_at(24),
+            },
+            facts: Facts {
+                post: bit(0),
+                error: bit(1),
+                notices: bit(2),
+                date: when(32, bit(3))?,
+                updated: when(44, bit(4))?,
+                published: bit(5),
+                draft: bit(6),
+                clamped_to_now: bit(7),
+                date_capped: bit(8),
+                in_sitemap: bit(9),
+                images: bit(10),
+                translated: bit(11),
+                url: u64_at(56),
+                fragment: u64_at(64),
+            },
+        })
+    }
+}
+
+/// A date with its offset, kept small: nanoseconds since 1970 (UTC) and the
+/// offset in seconds. (chrono's own serde form is an RFC 3339 string.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct When(i64, i32);
+
+impl When {
+    /// The date, when it fits (1677 to 2262; others are not kept).
+    pub fn new(d: DateTime<FixedOffset>) -> Option<When> {
+        Some(When(d.timestamp_nanos_opt()?, d.offset().local_minus_utc()))
+    }
+
+    /// Nanoseconds since 1970.
+    pub fn nanos(self) -> i64 {
+        self.0
+    }
+
+    /// The date again.
+    pub fn get(self) -> DateTime<FixedOffset> {
+        let offset = FixedOffset::east_opt(self.1).expect("kept from a valid offset");
+        DateTime::from_timestamp_nanos(self.0).with_timezone(&offset)
+    }
+}
+
+/// The index: every post file's row, and the record file it points into.
+#[derive(Clone, Debug)]
+pub struct Index {
+    /// The id at the start of the record file these rows point into.
+    pub records_id: u64,
+    /// How many bytes of that file the rows may point into.
+    pub records_len: u64,
+    /// One row per post file, in walk order.
+    pub rows: Vec<Row>,
+}
+
+/// The record file, opened for reading frames.
+#[derive(Debug)]
+pub struct RecordFile {
+    file: std::fs::File,
+    id: u64,
+    len: u64,
+}
+
+impl RecordFile {
+    /// A frame's bytes, when they are there and what the index saw.
+    pub fn frame(&self, f: &Frame) -> Option<Vec<u8>> {
+        if f.at + f.len() > self.len {
+            return None;
+        }
+        let mut buf = vec![0u8; f.len() as usize];
+        self.file.read_exact_at(&mut buf, f.at).ok()?;
+        (hash_of(&buf[..]) == f.check).then_some(buf)
+    }
+
+    /// A frame's record.
+    pub fn record(&self, f: &Frame) -> Option<PostRecord> {
+        let bytes = self.frame(f)?;
+        postcard::from_bytes(&bytes[..f.record as usize]).ok()
+    }
+
+    /// A frame's sitemap fragment.
+    pub fn fragment(&self, f: &Frame) -> Option<Vec<u8>> {
+        let mut bytes = self.frame(f)?;
+        Some(bytes.split_off(f.record as usize))
+    }
+}
+
+/// A frame's bytes: the encoded record, then the fragment; and its [`Frame`]
+/// (with `at` still to set).
+pub fn encode_frame(record: &PostRecord, fragment: &[u8]) -> (Vec<u8>, Frame) {
+    let mut bytes = postcard::to_stdvec(record).expect("a record encodes");
+    let len = bytes.len();
+    bytes.extend_from_slice(fragment);
+    let frame = Frame {
+        at: 0,
+        record: len as u32,
+        fragment: fragment.len() as u32,
+        check: hash_of(&bytes[..]),
+    };
+    (bytes, frame)
+}
+
+/// The key a file is known by: its path relative to the source (`dir`, a
+/// folder's relative path, and `name`), size and modification time.
+pub fn file_key(dir: &str, name: &str, size: u64, modified: Option<SystemTime>) -> u64 {
+    let mut h = hasher();
+    h.write(dir.as_bytes());
+    if !dir.is_empty() {
+        h.write(b"/");
+    }
+    h.write(name.as_bytes());
+    h.write_u8(0xff);
+    (size, modified).hash(&mut h);
+    h.finish()
+}
+
+/// A URL's hash for telling URLs apart and cutting the sitemap into parts:
+/// FNV-1a, fixed forever, so every build of feedwright cuts alike.
+pub fn url_hash(url: &str) -> u64 {
+    url.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[derive(Serialize, Deserialize)]
@@ -94,13 +404,13 @@ impl Cache {
             action: "encode the build cache",
             source: std::io::Error::other(e),
         })?;
-        crate::output::write_if_changed(&self.dir.join(name), &bytes).map(|_| ())
+        replace(&self.dir.join(name), &bytes)
     }
 
-    /// True when a manifest or post records are there to check, whoever
-    /// wrote them (reading them to find out is left to their users).
+    /// True when a manifest or an index is there to check, whoever wrote
+    /// them (reading them to find out is left to their users).
     pub fn exists(&self) -> bool {
-        self.dir.join(MANIFEST).exists() || self.dir.join(POSTS).exists()
+        self.dir.join(MANIFEST).exists() || self.dir.join(INDEX).exists()
     }
 
     /// The last build's manifest, if it is there and ours.
@@ -117,18 +427,194 @@ impl Cache {
         (env.format == FORMAT).then_some(env.body)
     }
 
-    /// The cached post records, in the order saved (empty when there are none).
-    pub fn posts(&self) -> Vec<PostRecord> {
-        self.read::<Vec<PostRecord>>(POSTS).unwrap_or_default()
+    /// The last build's index and its record file, when both are there,
+    /// ours, and belong together.
+    pub fn index(&self) -> Option<(Index, RecordFile)> {
+        let index = self.read_index()?;
+        let file = std::fs::File::open(self.dir.join(RECORDS)).ok()?;
+        let id = read_id(&file)?;
+        let len = file.metadata().ok()?.len();
+        if id != index.records_id || len < index.records_len {
+            return None;
+        }
+        let records_len = index.records_len;
+        Some((
+            index,
+            RecordFile {
+                file,
+                id,
+                len: records_len,
+            },
+        ))
     }
 
-    /// Saves the records, then the manifest. The manifest goes last and is
-    /// removed first, so a build killed in between leaves no manifest that
-    /// vouches for outputs it did not finish.
-    pub fn save<M: Serialize>(&self, posts: &[PostRecord], manifest: &M) -> Result<(), Error> {
+    /// The index is read as a stream of fixed-size rows: at 100,000 posts
+    /// its 7 MB never sit in memory beside the rows made from them.
+    fn read_index(&self) -> Option<Index> {
+        use std::io::Read;
+        let file = std::fs::File::open(self.dir.join(INDEX)).ok()?;
+        let mut r = std::io::BufReader::with_capacity(1 << 16, file);
+        let mut head = vec![0u8; index_head_len()];
+        r.read_exact(&mut head).ok()?;
+        let (format, rest) = head.split_at(FORMAT.len());
+        if format != FORMAT.as_bytes() {
+            return None;
+        }
+        let word = |at: usize| u64::from_le_bytes(rest[at..at + 8].try_into().expect("8 bytes"));
+        if word(0) != self.key {
+            return None;
+        }
+        let (records_id, records_len, count) = (word(8), word(16), word(24));
+        let count = usize::try_from(count).ok()?;
+        let mut rows = Vec::with_capacity(count.min(1 << 24));
+        let mut buf = [0u8; ROW_BYTES];
+        for _ in 0..count {
+            r.read_exact(&mut buf).ok()?;
+            rows.push(Row::decode(&buf)?);
+        }
+        // Nothing may follow: a longer file is not one this format wrote.
+        (r.read(&mut buf).ok()? == 0).then_some(Index {
+            records_id,
+            records_len,
+            rows,
+        })
+    }
+
+    /// Saves the records and index, then the manifest. The manifest goes
+    /// last and is removed first, so a build killed in between leaves no
+    /// manifest that vouches for outputs it did not finish.
+    ///
+    /// `rows` are every post file's row, in order: one of `old` (the last
+    /// index's rows, whose frames are in `last`), or a new one with its
+    /// frame's bytes. When `last` is mostly alive, the new frames are
+    /// appended to it in place (an index names only bytes that were written
+    /// whole before it, so a killed append costs nothing); otherwise the
+    /// live frames are copied into a new file. Both files are written as
+    /// streams: nothing the size of the cache is held in memory.
+    pub fn save<M: Serialize>(
+        &self,
+        old: &[Row],
+        rows: Vec<Saved>,
+        last: Option<&RecordFile>,
+        manifest: &M,
+    ) -> Result<(), Error> {
         self.forget_manifest();
-        self.write(POSTS, posts)?;
+        let path = self.dir.join(RECORDS);
+        let io = |action, source| Error::Io {
+            path: path.clone(),
+            action,
+            source,
+        };
+        let frame_of = |r: &Saved| match r {
+            Saved::Kept(j) => old[*j].frame,
+            Saved::New(new) => new.0.frame,
+        };
+        let live: u64 = rows.iter().map(|r| frame_of(r).len()).sum();
+        let mut at: Vec<u64> = rows.iter().map(|r| frame_of(r).at).collect();
+        let appended = match last.filter(|l| l.len <= 2 * live + (1 << 20)) {
+            Some(last) => self
+                .append(&rows, &mut at, last)
+                .map_err(|e| io("write the build cache", e))?,
+            None => None,
+        };
+        let (records_id, records_len) = match appended {
+            Some(done) => done,
+            None => self
+                .rewrite(old, &rows, &mut at, last)
+                .map_err(|e| io("write the build cache", e))?,
+        };
+        let index_path = self.dir.join(INDEX);
+        stream_to(&index_path, |w| {
+            w.write_all(FORMAT.as_bytes())?;
+            for word in [self.key, records_id, records_len, rows.len() as u64] {
+                w.write_all(&word.to_le_bytes())?;
+            }
+            let mut buf = Vec::with_capacity(ROW_BYTES);
+            for (r, &at) in rows.iter().zip(&at) {
+                let row = match r {
+                    Saved::Kept(j) => &old[*j],
+                    Saved::New(new) => &new.0,
+                };
+                buf.clear();
+                row.encode_at(at, &mut buf);
+                w.write_all(&buf)?;
+            }
+            Ok(())
+        })
+        .map_err(|e| Error::Io {
+            path: index_path.clone(),
+            action: "write the build cache",
+            source: e,
+        })?;
         self.write(MANIFEST, manifest)
+    }
+
+    /// Appends the new rows' frames to the record file `last` was read
+    /// from, if it is still that file, setting their offsets in `at`: the
+    /// file's id and new length, or `None` to write a new one.
+    fn append(
+        &self,
+        rows: &[Saved],
+        at: &mut [u64],
+        last: &RecordFile,
+    ) -> std::io::Result<Option<(u64, u64)>> {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(self.dir.join(RECORDS))?;
+        // Another build of this source (into another destination, so under
+        // another lock) may be appending too: one at a time.
+        file.lock()?;
+        if read_id(&file) != Some(last.id) {
+            return Ok(None);
+        }
+        // After whatever is there: another build's frames stay whole.
+        let start = file.metadata()?.len().max(last.len);
+        let mut buf = Vec::new();
+        for (r, at) in rows.iter().zip(at.iter_mut()) {
+            if let Saved::New(new) = r {
+                *at = start + buf.len() as u64;
+                buf.extend_from_slice(&new.1);
+            }
+        }
+        file.write_all_at(&buf, start)?;
+        Ok(Some((last.id, start + buf.len() as u64)))
+    }
+
+    /// Writes a new record file of every row's frame (copied from `last`
+    /// for the old rows), setting their offsets in `at`.
+    fn rewrite(
+        &self,
+        old: &[Row],
+        rows: &[Saved],
+        at: &mut [u64],
+        last: Option<&RecordFile>,
+    ) -> std::io::Result<(u64, u64)> {
+        let id = new_id();
+        let mut len = 0u64;
+        stream_to(&self.dir.join(RECORDS), |w| {
+            w.write_all(&id.to_le_bytes())?;
+            len = 8;
+            for (r, at) in rows.iter().zip(at.iter_mut()) {
+                *at = len;
+                match r {
+                    Saved::New(new) => {
+                        w.write_all(&new.1)?;
+                        len += new.1.len() as u64;
+                    }
+                    Saved::Kept(j) => {
+                        let frame = old[*j].frame;
+                        let bytes = last
+                            .and_then(|f| f.frame(&frame))
+                            .ok_or_else(|| std::io::Error::other("a cached record went missing"))?;
+                        w.write_all(&bytes)?;
+                        len += bytes.len() as u64;
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        Ok((id, len))
     }
 
     /// Removes the manifest (before outputs are replaced), and any
@@ -137,6 +623,43 @@ impl Cache {
         let _ = std::fs::remove_file(self.dir.join(MANIFEST));
         crate::output::remove_stale_temporaries(&self.dir);
     }
+}
+
+fn read_id(file: &std::fs::File) -> Option<u64> {
+    let mut id = [0u8; 8];
+    file.read_exact_at(&mut id, 0).ok()?;
+    Some(u64::from_le_bytes(id))
+}
+
+/// A record file's id: different for every file written, so an index never
+/// points into a file it was not saved with.
+fn new_id() -> u64 {
+    let t = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    hash_of((t, std::process::id(), &0u8 as *const u8 as usize))
+}
+
+/// Replaces a cache file atomically. Unlike outputs, not flushed to disk:
+/// a cache file lost or torn by a crash is ignored (ids, keys and frame
+/// hashes see to it), which costs one full build.
+fn replace(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let io = |action, source| Error::Io {
+        path: path.to_path_buf(),
+        action,
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| io("create the build cache folder", e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".feedwright-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| io("create a temporary file in the build cache", e))?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| io("write the build cache", e))?;
+    tmp.persist(path)
+        .map_err(|e| io("replace the build cache", e.error))?;
+    Ok(())
 }
 
 /// A fingerprint hasher. The standard library's `DefaultHasher::new()` has
@@ -204,7 +727,7 @@ mod tests {
         }
         assert_eq!(
             (FORMAT.split(' ').nth(1), names.len(), crc.sum()),
-            (Some("9"), 13, PINNED),
+            (Some("10"), 13, PINNED),
             "what a post record holds changed: bump the number in cache::FORMAT, then set PINNED to the new sum"
         );
     }

@@ -339,6 +339,81 @@ fn in_pieces(urls: &[SitemapUrl], size: usize) -> String {
     String::from_utf8(bytes).expect("the sitemap writer emits UTF-8")
 }
 
+/// One URL's `<url>` element as [`to_string`] writes it among others: a
+/// sitemap is its head, its URLs' fragments in order, and its end
+/// ([`from_fragments`]), so a builder can keep each URL's fragment and
+/// write a sitemap again without the URLs.
+pub fn url_fragment(u: &SitemapUrl) -> Vec<u8> {
+    items(std::slice::from_ref(u), typical_size(u))
+}
+
+/// What one URL needs its sitemap's root to declare: (images, alternates).
+pub fn fragment_needs(u: &SitemapUrl) -> (bool, bool) {
+    (!u.images.is_empty(), !u.alternates.is_empty())
+}
+
+/// A sitemap from its URLs' [`url_fragment`]s: byte for byte what
+/// [`to_string`] writes for those URLs. `needs` is whether some URL has
+/// images, and whether some has alternates ([`fragment_needs`]).
+pub fn from_fragments<'f>(
+    needs: (bool, bool),
+    fragments: impl IntoIterator<Item = &'f [u8]>,
+    size: usize,
+) -> String {
+    let mut w = Writer::new_with_indent(Vec::with_capacity(size + 256), b' ', 0);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
+        .expect("writing to memory does not fail");
+    let mut root = BytesStart::new("urlset");
+    root.push_attribute(("xmlns", NS));
+    if needs.0 {
+        root.push_attribute(("xmlns:image", IMAGE_NS));
+    }
+    if needs.1 {
+        root.push_attribute(("xmlns:xhtml", XHTML_NS));
+    }
+    w.write_event(Event::Start(root))
+        .expect("writing to memory does not fail");
+    let mut bytes = w.into_inner();
+    for f in fragments {
+        bytes.extend_from_slice(f);
+    }
+    bytes.extend_from_slice(b"\n</urlset>\n");
+    String::from_utf8(bytes).expect("the sitemap writer emits UTF-8")
+}
+
+/// About how many URLs a part holds when [`split_stable`] cuts a sitemap
+/// (WordPress's own sitemaps hold 2,000 a page).
+pub const PART_URLS: u64 = 2048;
+
+/// Splits a sitemap too big for one file into parts that stay put as URLs
+/// come and go: a part ends after each URL whose hash (`entries`: each URL's
+/// hash and its fragment's length in bytes) is 0 modulo [`PART_URLS`], or
+/// where the protocol's limits force it. Adding, changing or removing a URL
+/// changes only the part it is in (and, for a URL a part ends at, the next
+/// one), where cutting every 50,000 URLs would shift every later part.
+/// Returns each part's range, in order; empty for no URLs.
+pub fn split_stable(entries: &[(u64, usize)], limits: Limits) -> Vec<std::ops::Range<usize>> {
+    let max_urls = limits.max_urls.max(1);
+    let frame = to_string(&[]).len();
+    let mut parts = Vec::new();
+    let (mut start, mut bytes) = (0, frame);
+    for (i, &(hash, n)) in entries.iter().enumerate() {
+        if i > start && (i - start == max_urls || bytes + n > limits.max_bytes) {
+            parts.push(start..i);
+            (start, bytes) = (i, frame);
+        }
+        bytes += n;
+        if hash % PART_URLS == 0 {
+            parts.push(start..i + 1);
+            (start, bytes) = (i + 1, frame);
+        }
+    }
+    if start < entries.len() {
+        parts.push(start..entries.len());
+    }
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,5 +442,90 @@ mod tests {
             let one_pass = String::from_utf8(write(&urls, Vec::new()).unwrap()).unwrap();
             assert_eq!(to_string(&urls), one_pass, "{n} URLs");
         }
+    }
+
+    #[test]
+    fn a_sitemap_from_its_urls_fragments_equals_the_one_written_whole() {
+        let when = chrono::DateTime::parse_from_rfc3339("2024-03-16T10:00:00+09:00").unwrap();
+        let url = |i: usize| AbsUrl::parse(&format!("https://e.com/{i}?a=1&b=<{i}>")).unwrap();
+        let make = |n: usize, images: bool, alternates: bool| -> Vec<SitemapUrl> {
+            (0..n)
+                .map(|i| SitemapUrl {
+                    priority: (i % 4 == 1).then(|| "0.5".parse::<Priority>().unwrap()),
+                    images: if images && i % 2 == 0 {
+                        vec![url(i + 100)]
+                    } else {
+                        Vec::new()
+                    },
+                    alternates: if alternates && i == 1 {
+                        vec![Alternate {
+                            hreflang: "en".into(),
+                            href: url(i),
+                        }]
+                    } else {
+                        Vec::new()
+                    },
+                    ..SitemapUrl::new(url(i), (i % 3 != 0).then_some(when))
+                })
+                .collect()
+        };
+        for (n, images, alternates) in [
+            (0, false, false),
+            (1, false, false),
+            (5, true, false),
+            (5, true, true),
+            (3, false, true),
+        ] {
+            let urls = make(n, images, alternates);
+            let fragments: Vec<Vec<u8>> = urls.iter().map(url_fragment).collect();
+            let needs = urls
+                .iter()
+                .map(fragment_needs)
+                .fold((false, false), |a, b| (a.0 | b.0, a.1 | b.1));
+            assert_eq!(
+                from_fragments(needs, fragments.iter().map(Vec::as_slice), 0),
+                to_string(&urls),
+                "{n} URLs, images {images}, alternates {alternates}"
+            );
+        }
+    }
+
+    #[test]
+    fn stable_parts_cover_every_url_in_order_within_the_limits() {
+        let hash = |i: u64| i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 7;
+        let entries: Vec<(u64, usize)> = (0..20_000).map(|i| (hash(i), 100)).collect();
+        let limits = Limits {
+            max_urls: 3000,
+            max_bytes: MAX_BYTES,
+        };
+        let parts = split_stable(&entries, limits);
+        assert!(parts.len() > 5, "{} parts", parts.len());
+        assert_eq!(parts.first().unwrap().start, 0);
+        assert_eq!(parts.last().unwrap().end, entries.len());
+        assert!(parts.windows(2).all(|w| w[0].end == w[1].start));
+        assert!(parts.iter().all(|p| !p.is_empty() && p.len() <= 3000));
+        // A part ends after a URL whose hash says so, or at the limit.
+        assert!(parts.iter().all(|p| entries[p.end - 1].0 % PART_URLS == 0
+            || p.len() == 3000
+            || p.end == entries.len()));
+        assert!(split_stable(&[], limits).is_empty());
+    }
+
+    #[test]
+    fn adding_a_url_changes_one_stable_part_where_counting_would_shift_all() {
+        let hash = |i: u64| i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 3;
+        let before: Vec<(u64, usize)> = (0..30_000).map(|i| (hash(i), 100)).collect();
+        let mut after = before.clone();
+        after.insert(7, (hash(1_000_000) | 1, 100)); // a hash that ends no part
+        let cut = |e: &[(u64, usize)]| -> Vec<Vec<u64>> {
+            split_stable(e, Limits::default())
+                .into_iter()
+                .map(|r| e[r].iter().map(|x| x.0).collect())
+                .collect()
+        };
+        let (a, b) = (cut(&before), cut(&after));
+        assert_eq!(a.len(), b.len());
+        let changed = a.iter().zip(&b).filter(|(x, y)| x != y).count();
+        assert_eq!(changed, 1);
     }
 }

@@ -78,8 +78,8 @@ fn a_corrupt_or_foreign_cache_is_rebuilt_never_trusted() {
     feedwright::build(&cached(src.path(), dest.path())).unwrap();
     let cache = src.path().join(".feedwright-cache");
 
-    // Garbage in both files.
-    for f in ["posts.bin", "manifest.bin"] {
+    // Garbage in every file.
+    for f in ["records.bin", "index.bin", "manifest.bin"] {
         std::fs::write(cache.join(f), b"\x00\xffnot a cache").unwrap();
     }
     let report = feedwright::build(&cached(src.path(), dest.path())).unwrap();
@@ -101,6 +101,38 @@ fn a_corrupt_or_foreign_cache_is_rebuilt_never_trusted() {
     let fresh = tempfile::tempdir().unwrap();
     feedwright::build(&options(src.path(), fresh.path())).unwrap();
     assert_eq!(snapshot(dest.path()), snapshot(fresh.path()));
+}
+
+#[test]
+fn a_damaged_record_in_the_cache_is_read_from_its_post_again() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 60);
+    let dest = tempfile::tempdir().unwrap();
+    feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    // Every byte of the records but the file's id turned over: the index
+    // still points at them, and no frame's hash holds any more.
+    let records = src.path().join(".feedwright-cache/records.bin");
+    let mut bytes = std::fs::read(&records).unwrap();
+    for b in &mut bytes[8..] {
+        *b = !*b;
+    }
+    std::fs::write(&records, bytes).unwrap();
+    // A new newest post: the feeds need the records of the posts before it.
+    std::fs::write(
+        src.path().join("_posts/2030-01-01-newest.md"),
+        "---\ntitle: Newest\n---\nnew\n",
+    )
+    .unwrap();
+    let mut opts = cached(src.path(), dest.path());
+    opts.now = date("2030-06-01T00:00:00+09:00");
+    let report = feedwright::build(&opts).unwrap();
+    assert_eq!(report.stats.published, 61);
+    let fresh = tempfile::tempdir().unwrap();
+    let mut fresh_opts = options(src.path(), fresh.path());
+    fresh_opts.now = opts.now;
+    feedwright::build(&fresh_opts).unwrap();
+    assert_eq!(snapshot(dest.path()), snapshot(fresh.path()));
+    assert!(read(&dest.path().join("feed.xml")).contains("글 59"));
 }
 
 #[test]
@@ -254,36 +286,39 @@ fn sitemap_splits_after_exactly_50_mib() {
 }
 
 #[test]
-fn a_site_past_50000_urls_gets_a_valid_index_whose_parts_hold_every_url() {
+fn a_site_past_50000_urls_gets_a_valid_index_whose_parts_stay_put_as_posts_come() {
     let src = tempfile::tempdir().unwrap();
     // 50,000 posts and the home page: 50,001 URLs.
     write_site(src.path(), 50_000);
     let dest = tempfile::tempdir().unwrap();
-    feedwright::build(&options(src.path(), dest.path())).unwrap();
-    let index = read(&dest.path().join("sitemap.xml"));
-    let doc = strict_parse(&index);
-    let parts: Vec<&str> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("loc"))
-        .filter_map(|n| n.text())
-        .collect();
+    feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    let parts = |dest: &Path| -> Vec<(String, String)> {
+        let index = read(&dest.join("sitemap.xml"));
+        strict_parse(&index)
+            .descendants()
+            .filter(|n| n.has_tag_name("loc"))
+            .filter_map(|n| n.text())
+            .map(|loc| {
+                let name = loc.rsplit('/').next().unwrap().to_string();
+                let text = read(&dest.join(&name));
+                (name, text)
+            })
+            .collect()
+    };
+    let before = parts(dest.path());
     assert!(
-        parts
-            == [
-                "https://example.com/sitemap-1.xml",
-                "https://example.com/sitemap-2.xml"
-            ],
-        "sitemap.xml should be an index of two parts, it lists {} URLs",
-        parts.len()
+        before.len() > 2,
+        "50,001 URLs are cut into parts of about 2,000, not 50,000 + 1: {} parts",
+        before.len()
     );
     let mut locs = std::collections::BTreeSet::new();
-    for (i, expected) in [(1, MAX_URLS), (2, 1)] {
-        let part = read(&dest.path().join(format!("sitemap-{i}.xml")));
-        let report = feedwright::validate::validate_str(&part, &Default::default());
-        assert!(!report.has_errors(), "{:?}", report.diagnostics);
-        let doc = strict_parse(&part);
+    for (i, (name, part)) in before.iter().enumerate() {
+        assert_eq!(name, &format!("sitemap-{}.xml", i + 1));
+        let report = feedwright::validate::validate_str(part, &Default::default());
+        assert!(!report.has_errors(), "{name}: {:?}", report.diagnostics);
+        let doc = strict_parse(part);
         let n = doc.descendants().filter(|n| n.has_tag_name("loc")).count();
-        assert_eq!(n, expected);
+        assert!((1..=MAX_URLS).contains(&n), "{name} lists {n} URLs");
         locs.extend(
             doc.descendants()
                 .filter(|n| n.has_tag_name("loc"))
@@ -292,6 +327,25 @@ fn a_site_past_50000_urls_gets_a_valid_index_whose_parts_hold_every_url() {
     }
     assert_eq!(locs.len(), 50_001, "every URL once");
     assert!(locs.contains("https://example.com/"));
+
+    // A post in the middle of the list: one part changes (two, when the
+    // new URL ends a part), and the rest are the same files.
+    std::fs::write(
+        src.path().join("_posts/2021-01-02-middle.md"),
+        "---\ntitle: Middle\n---\nnew\n",
+    )
+    .unwrap();
+    feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    let after = parts(dest.path());
+    let changed = after.iter().filter(|p| !before.contains(p)).count();
+    assert!(
+        (1..=2).contains(&changed) && after.len() >= before.len(),
+        "{changed} of {} parts changed",
+        after.len()
+    );
+    let fresh = tempfile::tempdir().unwrap();
+    feedwright::build(&options(src.path(), fresh.path())).unwrap();
+    assert_eq!(snapshot(dest.path()), snapshot(fresh.path()));
 }
 
 /// The sitemap is built while the feeds' posts render, on the guess that

@@ -12,7 +12,11 @@ use crate::feed::gather::FeedSet;
 use crate::model::{AbsUrl, Feed, FeedMeta};
 use crate::sitemap::SitemapUrl;
 use crate::source::SiteKind;
+use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
+use read::Records;
+use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// One file a build produces.
@@ -280,63 +284,246 @@ pub(super) fn feed_files(site: &Site, rendered: &Rendered<'_>) -> Result<FeedFil
     Ok(FeedFiles { files, empty, urls })
 }
 
-/// The sitemap (or its index and parts), the news sitemap, and robots.txt,
-/// validated; and the news sitemap's path when it has no posts to list.
+/// The sitemap outputs of the last build that may be left as they are: each
+/// output's key (what it was made from) and whether the file is still as
+/// that build left it.
+pub(super) struct Reuse {
+    keys: std::collections::HashMap<String, u64>,
+}
+
+impl Reuse {
+    /// Nothing to reuse: every output is made.
+    pub fn none() -> Self {
+        Reuse {
+            keys: Default::default(),
+        }
+    }
+
+    /// The outputs of `keys` (path, key) whose files in `dest` still hold
+    /// `stamps`.
+    pub fn of(dest: &Path, keys: &[(String, u64)], stamps: &[super::validate::Stamp]) -> Self {
+        let keys = keys
+            .iter()
+            .filter(|(path, _)| {
+                stamps.iter().any(|s| {
+                    &s.path == path && super::validate::Stamp::of(dest, path).as_ref() == Some(s)
+                })
+            })
+            .cloned()
+            .collect();
+        Reuse { keys }
+    }
+
+    fn holds(&self, path: &str, key: u64) -> bool {
+        self.keys.get(path) == Some(&key)
+    }
+}
+
+/// The sitemap outputs: those made, those left as they are, and each one's
+/// key; the news sitemap's path when it has no posts to list.
+pub(super) struct Sitemaps {
+    pub files: Vec<Planned>,
+    pub kept: Vec<String>,
+    pub keys: Vec<(String, u64)>,
+    pub news_absent: Option<String>,
+}
+
+/// One URL of the sitemap: a post's row, or an entry made here (a page, the
+/// home page, a post with alternates). Small, as a sitemap lists every post.
+#[derive(Clone, Copy)]
+enum Item {
+    Row(usize),
+    Own(usize),
+}
+
+/// An entry made here: its fragment and what cutting and keying need.
+struct Own {
+    bytes: Vec<u8>,
+    loc: String,
+    url: u64,
+    hash: u64,
+    lastmod: Option<DateTime<FixedOffset>>,
+    needs: (bool, bool),
+}
+
+impl Own {
+    fn new(u: &SitemapUrl) -> Self {
+        let bytes = crate::sitemap::url_fragment(u);
+        Own {
+            url: crate::cache::url_hash(u.loc.as_str()),
+            hash: crate::cache::hash_of(&bytes[..]),
+            lastmod: u.lastmod,
+            needs: crate::sitemap::fragment_needs(u),
+            loc: u.loc.to_string(),
+            bytes,
+        }
+    }
+}
+
+/// What the sitemap's items are made of.
+struct Items<'r, 'a> {
+    records: &'r Records<'a>,
+    own: Vec<Own>,
+}
+
+impl Items<'_, '_> {
+    fn len(&self, it: Item) -> usize {
+        match it {
+            Item::Row(i) => self.records.fragment_len(i),
+            Item::Own(k) => self.own[k].bytes.len(),
+        }
+    }
+
+    fn url(&self, it: Item) -> u64 {
+        match it {
+            Item::Row(i) => self.records.row(i).facts.url,
+            Item::Own(k) => self.own[k].url,
+        }
+    }
+
+    fn hash(&self, it: Item) -> u64 {
+        match it {
+            Item::Row(i) => self.records.row(i).facts.fragment,
+            Item::Own(k) => self.own[k].hash,
+        }
+    }
+
+    fn needs(&self, it: Item) -> (bool, bool) {
+        match it {
+            Item::Row(i) => (self.records.row(i).facts.images, false),
+            Item::Own(k) => self.own[k].needs,
+        }
+    }
+
+    fn fragment(&self, it: Item) -> Cow<'_, [u8]> {
+        match it {
+            Item::Row(i) => self.records.fragment(i),
+            Item::Own(k) => Cow::Borrowed(&self.own[k].bytes),
+        }
+    }
+
+    /// The newest `lastmod` of `part` (the last of equal ones, as
+    /// `Iterator::max` picks).
+    fn newest(&self, part: &[Item]) -> Option<DateTime<FixedOffset>> {
+        let mut best: Option<(i128, Item)> = None;
+        for &it in part {
+            let t = match it {
+                Item::Row(i) => Some(self.records.updated_instant(i)),
+                Item::Own(k) => self.own[k].lastmod.map(|d| {
+                    i128::from(d.timestamp()) * 1_000_000_000
+                        + i128::from(d.timestamp_subsec_nanos())
+                }),
+            };
+            if let Some(t) = t {
+                if best.is_none_or(|(b, _)| t >= b) {
+                    best = Some((t, it));
+                }
+            }
+        }
+        best.and_then(|(_, it)| match it {
+            Item::Row(i) => Some(self.records.updated(i)),
+            Item::Own(k) => self.own[k].lastmod,
+        })
+    }
+}
+
+/// The sitemap (or its index and parts), the news sitemap, and robots.txt.
+/// A sitemap file whose key (its URLs' fragments, in order, and how it is
+/// styled) is the one the last build wrote it with, and which is still as
+/// that build left it, is not made again.
 pub(super) fn sitemap_and_robots(
     site: &Site,
-    posts: &[&PostMeta],
+    records: &Records<'_>,
+    posts: &[usize],
     site_urls: &[SitemapUrl],
-) -> Result<(Vec<Planned>, Option<String>), Error> {
+    reuse: &Reuse,
+) -> Result<Sitemaps, Error> {
     let config = &site.config;
     let kind = site.kind;
     let styles = crate::style::Styles::for_site(config, &site.source);
-    let mut files = Vec::new();
+    let mut out = Sitemaps {
+        files: Vec::new(),
+        kept: Vec::new(),
+        keys: Vec::new(),
+        news_absent: None,
+    };
     let mut sitemaps = Vec::new();
     if let Some(path) = &config.outputs.sitemap {
-        let newest = posts.iter().map(|p| p.updated()).max();
-        let mut urls: Vec<SitemapUrl> = Vec::with_capacity(posts.len() + site_urls.len() + 1);
+        let mut items: Vec<Item> = Vec::with_capacity(posts.len() + site_urls.len() + 1);
+        let mut own = Vec::new();
         // A Jekyll site's home page is one of its pages; a plain folder
         // has none, so its home is listed, dated by the newest post.
         if kind == SiteKind::Plain {
-            urls.push(SitemapUrl::new(config.base.clone(), newest));
+            let newest = posts.iter().map(|&i| records.updated(i)).max();
+            items.push(Item::Own(own.len()));
+            own.push(Own::new(&SitemapUrl::new(config.base.clone(), newest)));
         }
-        let alternates = translations(posts);
-        urls.extend(posts.iter().filter(|p| p.in_sitemap).map(|p| {
-            SitemapUrl {
-                loc: p.url.clone(),
-                lastmod: Some(p.updated()),
-                changefreq: p.changefreq.or(config.changefreq),
-                priority: p.priority.or(config.priority),
-                images: p.image.iter().chain(&p.images).cloned().collect(),
-                alternates: alternates
-                    .get(p.file.relative_path.as_str())
-                    .cloned()
-                    .unwrap_or_default(),
+        let alternates = translations(records, posts);
+        for &i in posts.iter().filter(|&&i| records.row(i).facts.in_sitemap) {
+            if let Some(links) = alternates.get(&i) {
+                let record = records.record(i);
+                if let Ok(Some(meta)) = &record.outcome {
+                    let mut u = super::read::sitemap_url(meta, config);
+                    u.alternates = links.clone();
+                    items.push(Item::Own(own.len()));
+                    own.push(Own::new(&u));
+                    continue;
+                }
             }
-        }));
+            items.push(Item::Row(i));
+        }
+        let mut all = Items { records, own };
         // A page at a post's URL (or listed twice) is listed once.
-        let mut seen: std::collections::HashSet<&str> =
-            urls.iter().map(|u| u.loc.as_str()).collect();
-        let extra: Vec<SitemapUrl> = site_urls
-            .iter()
-            .filter(|u| seen.insert(u.loc.as_str()))
-            .cloned()
-            .collect();
-        urls.extend(extra);
-        files.extend(sitemap_files(site, &styles, path, &urls)?);
+        let mut post_urls: Vec<(u64, usize)> = if site_urls.is_empty() {
+            Vec::new()
+        } else {
+            items
+                .iter()
+                .enumerate()
+                .map(|(k, &it)| (all.url(it), k))
+                .collect()
+        };
+        post_urls.sort_unstable();
+        let loc_of = |it: Item, all: &Items| -> String {
+            match it {
+                Item::Row(i) => match &records.record(i).outcome {
+                    Ok(Some(m)) => m.url.to_string(),
+                    _ => String::new(),
+                },
+                Item::Own(k) => all.own[k].loc.clone(),
+            }
+        };
+        let mut own_locs: std::collections::HashSet<&str> = Default::default();
+        let mut extra = Vec::new();
+        for u in site_urls {
+            let loc = u.loc.as_str();
+            let hash = crate::cache::url_hash(loc);
+            let from = post_urls.partition_point(|&(h, _)| h < hash);
+            let taken = post_urls[from..]
+                .iter()
+                .take_while(|&&(h, _)| h == hash)
+                .any(|&(_, k)| loc_of(items[k], &all) == loc);
+            if !taken && own_locs.insert(loc) {
+                extra.push(Own::new(u));
+            }
+        }
+        for o in extra {
+            items.push(Item::Own(all.own.len()));
+            all.own.push(o);
+        }
+        sitemap_files(site, &all, &styles, path, &items, reuse, &mut out)?;
         sitemaps.push(path.as_str());
     }
-    let mut news_absent = None;
     if let Some(news) = &config.news {
-        let urls = news_urls(select::news(posts, site.now));
+        let urls = news_urls(records, select::news(records, posts, site.now));
         if urls.is_empty() {
-            news_absent = Some(news.path.clone());
+            out.news_absent = Some(news.path.clone());
         } else {
             let publication = crate::sitemap::NewsPublication {
                 name: news.name.clone(),
                 language: news.language.clone(),
             };
-            files.push(Planned {
+            out.files.push(Planned {
                 path: news.path.clone(),
                 bytes: styles.finish_sitemap(
                     crate::sitemap::news_to_string(&publication, &urls).into_bytes(),
@@ -352,48 +539,58 @@ pub(super) fn sitemap_and_robots(
             .filter_map(|p| config.site_url(p).ok())
             .map(|u| format!("Sitemap: {u}\n"))
             .collect();
-        files.push(Planned {
+        out.files.push(Planned {
             path: "robots.txt".into(),
             bytes: lines.into_bytes(),
         });
     }
-    Ok((files, news_absent))
+    Ok(out)
 }
 
 /// The news sitemap's articles.
-fn news_urls(posts: Vec<&PostMeta>) -> Vec<crate::sitemap::NewsUrl> {
-    posts
-        .into_iter()
-        .map(|p| crate::sitemap::NewsUrl {
-            loc: p.url.clone(),
-            title: p.title.clone(),
-            published: p.date,
+fn news_urls(records: &Records<'_>, rows: Vec<usize>) -> Vec<crate::sitemap::NewsUrl> {
+    rows.into_iter()
+        .filter_map(|i| match records.record(i).into_owned().outcome {
+            Ok(Some(p)) => Some(crate::sitemap::NewsUrl {
+                loc: p.url,
+                title: p.title,
+                published: p.date,
+            }),
+            _ => None,
         })
         .collect()
 }
 
 /// hreflang alternates: posts that share a translation key (`ref`) and each
 /// name a language list every member of their group, themselves included.
-fn translations<'a>(
-    posts: &[&'a PostMeta],
-) -> std::collections::HashMap<&'a str, Vec<crate::sitemap::Alternate>> {
-    let mut groups: std::collections::BTreeMap<&str, Vec<&PostMeta>> = Default::default();
-    for p in posts.iter().filter(|p| p.in_sitemap) {
-        if let (Some(key), Some(_)) = (&p.translation_key, &p.lang) {
-            groups.entry(key.as_str()).or_default().push(p);
+/// By row.
+fn translations(
+    records: &Records<'_>,
+    posts: &[usize],
+) -> std::collections::HashMap<usize, Vec<crate::sitemap::Alternate>> {
+    let mut groups: std::collections::BTreeMap<String, Vec<(usize, PostMeta)>> = Default::default();
+    for &i in posts {
+        let facts = &records.row(i).facts;
+        if !(facts.in_sitemap && facts.translated) {
+            continue;
+        }
+        if let Ok(Some(p)) = records.record(i).into_owned().outcome {
+            if let (Some(key), Some(_)) = (&p.translation_key, &p.lang) {
+                groups.entry(key.clone()).or_default().push((i, p));
+            }
         }
     }
     let mut out = std::collections::HashMap::new();
     for members in groups.values().filter(|m| m.len() > 1) {
         let links: Vec<crate::sitemap::Alternate> = members
             .iter()
-            .map(|m| crate::sitemap::Alternate {
+            .map(|(_, m)| crate::sitemap::Alternate {
                 hreflang: m.lang.clone().unwrap_or_default(),
                 href: m.url.clone(),
             })
             .collect();
-        for m in members {
-            out.insert(m.file.relative_path.as_str(), links.clone());
+        for (i, _) in members {
+            out.insert(*i, links.clone());
         }
     }
     out
@@ -401,51 +598,100 @@ fn translations<'a>(
 
 /// The sitemap as one file, or, past the protocol's limits, as an index at
 /// `path` listing parts `NAME-1.xml` … `NAME-N.xml` (`.xml.gz` when
-/// `feedwright.sitemap_gzip` is set).
+/// `feedwright.sitemap_gzip` is set), cut where they stay put as posts come
+/// and go ([`crate::sitemap::split_stable`]).
 fn sitemap_files(
     site: &Site,
+    all: &Items<'_, '_>,
     styles: &crate::style::Styles,
     path: &str,
-    urls: &[SitemapUrl],
-) -> Result<Vec<Planned>, Error> {
+    items: &[Item],
+    reuse: &Reuse,
+    out: &mut Sitemaps,
+) -> Result<(), Error> {
     let config = &site.config;
-    let parts = crate::sitemap::split(urls, styles.sitemap_limits());
-    if parts.len() == 1 {
-        return Ok(vec![Planned {
-            path: path.to_string(),
-            bytes: styles.finish_sitemap(crate::sitemap::to_string(urls).into_bytes()),
-        }]);
-    }
-    let stem = path.strip_suffix(".xml").unwrap_or(path);
-    let mut files = Vec::with_capacity(parts.len() + 1);
-    let mut index = Vec::with_capacity(parts.len());
-    for (i, part) in parts.iter().enumerate() {
-        let name = if config.sitemap_gzip {
-            format!("{stem}-{}.xml.gz", i + 1)
+    let limits = styles.sitemap_limits();
+    let frame = crate::sitemap::to_string(&[]).len();
+    let bytes: usize = items.iter().map(|&it| all.len(it)).sum();
+    let styled = format!("{styles:?}");
+    let key = |name: &str, part: &[Item]| {
+        let mut h = crate::cache::hasher();
+        (site.key_of_config, name, &styled, config.sitemap_gzip).hash(&mut h);
+        for &it in part {
+            all.hash(it).hash(&mut h);
+        }
+        h.finish()
+    };
+    let make = |part: &[Item]| -> Vec<u8> {
+        let needs = part.iter().fold((false, false), |n, &it| {
+            let m = all.needs(it);
+            (n.0 | m.0, n.1 | m.1)
+        });
+        let fragments: Vec<Cow<[u8]>> = part.par_iter().map(|&it| all.fragment(it)).collect();
+        let size = fragments.iter().map(|f| f.len()).sum();
+        styles.finish_sitemap(
+            crate::sitemap::from_fragments(needs, fragments.iter().map(|f| &f[..]), size)
+                .into_bytes(),
+        )
+    };
+    if items.len() <= limits.max_urls.max(1) && frame + bytes <= limits.max_bytes {
+        let k = key(path, items);
+        out.keys.push((path.to_string(), k));
+        if reuse.holds(path, k) {
+            out.kept.push(path.to_string());
         } else {
-            format!("{stem}-{}.xml", i + 1)
+            out.files.push(Planned {
+                path: path.to_string(),
+                bytes: make(items),
+            });
+        }
+        return Ok(());
+    }
+    let entries: Vec<(u64, usize)> = items.iter().map(|&it| (all.url(it), all.len(it))).collect();
+    let parts = crate::sitemap::split_stable(&entries, limits);
+    drop(entries);
+    let stem = path.strip_suffix(".xml").unwrap_or(path);
+    let mut index = Vec::with_capacity(parts.len());
+    let mut made = Vec::new();
+    for (n, range) in parts.into_iter().enumerate() {
+        let part = &items[range];
+        let name = if config.sitemap_gzip {
+            format!("{stem}-{}.xml.gz", n + 1)
+        } else {
+            format!("{stem}-{}.xml", n + 1)
         };
-        let xml = styles.finish_sitemap(crate::sitemap::to_string(part).into_bytes());
-        let bytes = if config.sitemap_gzip { gzip(&xml) } else { xml };
         index.push(SitemapUrl::new(
             config.site_url(&name).map_err(|e| Error::Config {
                 at: Location::new(&site.config_file, None),
                 message: format!("the sitemap part `{name}` does not make a valid URL: {e}"),
             })?,
-            part.iter().filter_map(|u| u.lastmod).max(),
+            all.newest(part),
         ));
-        files.push(Planned { path: name, bytes });
+        let k = key(&name, part);
+        out.keys.push((name.clone(), k));
+        if reuse.holds(&name, k) {
+            out.kept.push(name);
+        } else {
+            made.push((name, part));
+        }
     }
     let index =
         crate::sitemap::write_index(&index, Vec::new()).expect("writing to memory does not fail");
-    files.insert(
-        0,
-        Planned {
-            path: path.to_string(),
-            bytes: styles.finish_sitemap(index),
-        },
-    );
-    Ok(files)
+    out.files.push(Planned {
+        path: path.to_string(),
+        bytes: styles.finish_sitemap(index),
+    });
+    let gzip_on = config.sitemap_gzip;
+    // One part at a time: each is validated (and its bytes kept) anyway,
+    // and a first build makes them all.
+    for (name, part) in made {
+        let xml = make(part);
+        out.files.push(Planned {
+            path: name,
+            bytes: if gzip_on { gzip(&xml) } else { xml },
+        });
+    }
+    Ok(())
 }
 
 /// Gzip with a fixed header (no name, no time), so equal input gives equal bytes.

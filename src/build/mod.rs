@@ -30,6 +30,7 @@ use crate::extract::{self, Context};
 use crate::output;
 use crate::source::{self, SiteKind};
 use publish::Made;
+use rayon::prelude::*;
 use select::Validity;
 use std::path::{Path, PathBuf};
 use survey::Site;
@@ -38,7 +39,16 @@ use survey::Site;
 pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
     let mut site = survey::survey(opts)?;
     let last = publish::last_manifest(&site);
-    Ok(make(&mut site, &NoProgress, validated(&last))?.plan)
+    let git = prepare(&mut site);
+    let plan = make(
+        &site,
+        git.as_ref(),
+        &NoProgress,
+        validated(&last),
+        &assemble::Reuse::none(),
+    )?
+    .plan;
+    Ok(plan)
 }
 
 /// The outputs the last build validated, as it left them.
@@ -66,38 +76,50 @@ pub fn feeds(opts: &BuildOptions, with_tags: bool) -> Result<Vec<PlannedFeed>, E
     if let Some(m) = last.as_ref().filter(|m| publish::still_holds(m, &site)) {
         return Ok(m.feeds());
     }
-    Ok(make(&mut site, &NoProgress, validated(&last))?.plan.feeds)
+    let git = prepare(&mut site);
+    let feeds = make(
+        &site,
+        git.as_ref(),
+        &NoProgress,
+        validated(&last),
+        &assemble::Reuse::none(),
+    )?
+    .plan
+    .feeds;
+    Ok(feeds)
 }
 
-/// Runs read → select → assemble → validate.
-fn make(
-    site: &mut Site,
+/// Puts the files found in walk order (records, and so the index, are in
+/// it) and reads the commit dates: here, not in `survey`, so an unchanged
+/// re-run never runs git.
+fn prepare(site: &mut Site) -> Option<source::GitDates> {
+    site.found.sort();
+    source::git_dates(&site.source)
+}
+
+/// Runs read → select → assemble → validate. Sitemap files whose key is in
+/// `reuse` are left as they are.
+fn make<'s>(
+    site: &'s Site,
+    git: Option<&'s source::GitDates>,
     progress: &dyn Progress,
     known: &[validate::Stamp],
-) -> Result<Made, Error> {
-    // Records, and so the cache, in walk order.
-    site.found.sort();
-    // Here, not in `survey`: an unchanged re-run never runs git.
-    let git = source::git_dates(&site.source);
-    let site = &*site;
+    reuse: &assemble::Reuse,
+) -> Result<Made<'s>, Error> {
     let config = &site.config;
     let cx = Context {
         config,
         collection: None,
         kind: site.kind,
         now: site.now,
-        git: git.as_ref(),
+        git,
     };
 
-    let read::Records {
-        records,
-        from_cache,
-        inputs,
-    } = read::posts(site, &cx, progress);
+    let records = read::posts(site, &cx, progress);
 
     let mut notices = site.found.notices.clone();
     notices.extend(config.notices.iter().cloned());
-    if git.as_ref().is_some_and(|g| g.shallow) {
+    if git.is_some_and(|g| g.shallow) {
         notices.push(Notice {
             severity: Severity::Warning,
             at: Location::new(&site.source, None),
@@ -106,7 +128,7 @@ fn make(
     }
     let mut stats = Stats {
         read: site.found.len(),
-        from_cache,
+        from_cache: records.from_cache,
         ..Stats::default()
     };
     let mut validity = Validity::at(site.now);
@@ -131,52 +153,47 @@ fn make(
     // the feeds are built, and built again only if a post was rejected.
     // The sitemap, the longer job, runs on this thread at once; the feeds
     // wait for the other core to take them (it may still be asleep).
-    let sitemap = |posts: &[&extract::PostMeta]| {
-        assemble::sitemap_and_robots(site, posts, &site_urls).and_then(|(files, absent)| {
-            validate::all(&site.dest, &files, known)?;
-            Ok((files, absent))
+    let sitemap = |posts: &[usize]| {
+        assemble::sitemap_and_robots(site, &records, posts, &site_urls, reuse).and_then(|s| {
+            validate::all(&site.dest, &s.files, known)?;
+            Ok(s)
         })
     };
-    // Liquid's `site` (with every post's URL and `_data/`), once per build.
-    let liquid = (site.kind == SiteKind::Jekyll).then(|| {
-        crate::render::liquid::SiteContext::new(
-            config,
-            &site.raw_config,
-            &site.source,
-            &posts,
-            &site.site_files,
-            site.now,
-        )
-    });
-    let (first_sitemap, (mut rendered, feeds)) = rayon::join(
+    let (first_sitemap, feeds) = rayon::join(
         || sitemap(&posts),
-        || {
-            let rendered = assemble::render_feed_posts(site, &posts, &docs, liquid.as_ref());
-            let feeds = assemble::feed_files(site, &rendered).and_then(|feeds| {
-                validate::all(&site.dest, &feeds.files, known)?;
-                Ok(feeds)
-            });
-            (rendered, feeds)
-        },
+        || make_feeds(site, &records, &posts, &docs, known),
     );
-    let sitemap = if rendered.live.len() == posts.len() {
+    let (rendered, feeds, failed, read_the_clock) = feeds;
+    let live: Vec<usize> = if failed.is_empty() {
+        posts
+    } else {
+        posts
+            .into_iter()
+            .filter(|&i| !failed.contains(&records.path(i)))
+            .collect()
+    };
+    let sitemap = if failed.is_empty() {
         first_sitemap
     } else {
-        sitemap(&rendered.live)
+        sitemap(&live)
     };
-    let posts = rendered.live.clone();
-    stats.published = posts.len();
-    stats.rejected_posts.extend(rendered.failed.iter().cloned());
+    stats.published = live.len();
+    stats.rejected_posts.extend(failed);
     stats.rejected_posts.sort();
     stats.skipped = stats.skipped_posts.len();
     stats.rejected = stats.rejected_posts.len();
-    notices.append(&mut rendered.notices);
+    notices.extend(rendered);
     let assemble::FeedFiles {
         mut files,
         empty: feeds_empty,
         urls: feed_urls,
     } = feeds?;
-    let (sitemap_files, news_absent) = sitemap?;
+    let assemble::Sitemaps {
+        files: sitemap_files,
+        kept,
+        keys,
+        news_absent,
+    } = sitemap?;
     files.extend(sitemap_files);
     files.extend(
         crate::style::Styles::for_site(config, &site.source)
@@ -187,9 +204,20 @@ fn make(
                 bytes: text.as_bytes().to_vec(),
             }),
     );
-    assemble::check_distinct_paths(&site.config_file, &files)?;
+    let all_paths: Vec<Planned> = files
+        .iter()
+        .map(|f| Planned {
+            path: f.path.clone(),
+            bytes: Vec::new(),
+        })
+        .chain(kept.iter().map(|k| Planned {
+            path: k.clone(),
+            bytes: Vec::new(),
+        }))
+        .collect();
+    assemble::check_distinct_paths(&site.config_file, &all_paths)?;
     if config.news.is_some() {
-        select::news_boundaries(&posts, &mut validity);
+        select::news_boundaries(&records, &live, &mut validity);
     }
     if let Some(path) = &news_absent {
         notices.push(Notice {
@@ -202,7 +230,7 @@ fn make(
         // An empty feed's `updated` is the build date: never reuse it.
         validity.only_now();
     }
-    if liquid.as_ref().is_some_and(|l| l.read_the_clock()) {
+    if read_the_clock {
         // A body or include printed `site.time` (or "now"): never reuse it.
         validity.only_now();
     }
@@ -214,6 +242,7 @@ fn make(
             message: "no posts found: a plain folder should hold .md, .markdown, .html or .txt files with front matter".into(),
         });
     }
+    let inputs = records.inputs;
     Ok(Made {
         plan: Plan {
             dest: site.dest.clone(),
@@ -223,10 +252,79 @@ fn make(
             remove: news_absent.into_iter().collect(),
             feeds: feed_urls,
         },
+        kept,
+        keys,
         records,
         inputs,
         validity,
     })
+}
+
+/// How many posts past a feed's length the feeds' posts are taken from when
+/// no feed needs every post: room for some whose bodies fail to render.
+const FEED_SLACK: usize = 16;
+
+/// The feeds, from the newest posts' records; the notices from rendering,
+/// the posts rejected there, and whether a body read the clock. Only the
+/// newest posts are decoded unless a feed needs every post: category and
+/// tag feeds, or Liquid's `site` (which lists every post), or more
+/// rejected bodies than [`FEED_SLACK`] covers.
+#[allow(clippy::type_complexity)]
+fn make_feeds(
+    site: &Site,
+    records: &read::Records<'_>,
+    posts: &[usize],
+    docs: &[Vec<&extract::PostMeta>],
+    known: &[validate::Stamp],
+) -> (
+    Vec<Notice>,
+    Result<assemble::FeedFiles, Error>,
+    Vec<PathBuf>,
+    bool,
+) {
+    let config = &site.config;
+    let every_post = !config.category_feeds.is_empty() || config.tag_feeds.is_some();
+    let mut start = if every_post {
+        0
+    } else {
+        posts.len().saturating_sub(config.posts_limit + FEED_SLACK)
+    };
+    loop {
+        let owned: Vec<std::borrow::Cow<'_, crate::cache::PostRecord>> = posts[start..]
+            .par_iter()
+            .map(|&i| records.record(i))
+            .collect();
+        let metas: Vec<&extract::PostMeta> = owned
+            .iter()
+            .filter_map(|r| r.outcome.as_ref().ok().and_then(Option::as_ref))
+            .collect();
+        // Liquid's `site` (with every post's URL and `_data/`), once per build.
+        let liquid = (site.kind == SiteKind::Jekyll).then(|| {
+            crate::render::liquid::SiteContext::new(
+                config,
+                &site.raw_config,
+                &site.source,
+                &metas,
+                &site.site_files,
+                site.now,
+            )
+        });
+        let mut rendered = assemble::render_feed_posts(site, &metas, docs, liquid.as_ref());
+        let partial = start > 0
+            && (liquid.as_ref().is_some_and(|l| l.used_the_site())
+                || rendered.live.len() < config.posts_limit);
+        if partial {
+            start = 0;
+            continue;
+        }
+        let feeds = assemble::feed_files(site, &rendered).and_then(|feeds| {
+            validate::all(&site.dest, &feeds.files, known)?;
+            Ok(feeds)
+        });
+        let clock = liquid.as_ref().is_some_and(|l| l.read_the_clock());
+        let notices = std::mem::take(&mut rendered.notices);
+        return (notices, feeds, rendered.failed, clock);
+    }
 }
 
 /// Builds and writes every output. Outputs are written only after every one
@@ -253,8 +351,14 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     let last = publish::last_manifest(&site);
     let result = match last {
         Some(m) if publish::still_holds(&m, &site) => Ok(publish::reused(site, m)),
-        last => make(&mut site, progress, validated(&last))
-            .and_then(|made| publish::write(&site, made, last.as_ref())),
+        last => {
+            let reuse = last.as_ref().map_or_else(assemble::Reuse::none, |m| {
+                assemble::Reuse::of(&site.dest, m.keys(), m.validated())
+            });
+            let git = prepare(&mut site);
+            make(&site, git.as_ref(), progress, validated(&last), &reuse)
+                .and_then(|made| publish::write(&site, made, last.as_ref()))
+        }
     };
     drop(lock);
     if result.is_err() {
@@ -292,7 +396,15 @@ pub fn check(opts: &BuildOptions) -> Result<CheckReport, Error> {
             stats: m.stats,
         });
     }
-    let plan = make(&mut site, &NoProgress, validated(&last))?.plan;
+    let git = prepare(&mut site);
+    let plan = make(
+        &site,
+        git.as_ref(),
+        &NoProgress,
+        validated(&last),
+        &assemble::Reuse::none(),
+    )?
+    .plan;
     let mut stale = Vec::new();
     for f in &plan.files {
         let path = plan.dest.join(&f.path);

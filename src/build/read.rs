@@ -3,13 +3,14 @@
 //! documents with a feed, and the bodies of the posts that go into a feed.
 
 use super::survey::{fingerprint, Site};
-use crate::cache::{Outcome, PostRecord};
+use crate::cache::{Facts, PostRecord, RecordFile, Row, Saved};
 use crate::error::{Location, Notice, PostError, Severity};
 use crate::extract::{self, Context, PostMeta};
 use crate::source;
 use chrono::DateTime;
 use rayon::prelude::*;
-use std::path::Path;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 
 /// Follows a build's reading of posts (the CLI draws a progress bar).
 /// Called from several threads at once.
@@ -32,102 +33,357 @@ impl Progress for NoProgress {
     fn advance(&self) {}
 }
 
-/// What reading the posts gave.
-pub(super) struct Records {
-    /// One record per post file, in walk order (so the cache's order too).
-    pub records: Vec<PostRecord>,
-    /// How many the cache answered without reading the file.
+/// What reading the posts gave: a row per post file (walk order, so the
+/// discovery's order too), and, for the files read this build, their record
+/// and sitemap fragment; the others' are in the last build's record file,
+/// decoded only when an output needs them.
+pub(super) struct Records<'a> {
+    /// The last build's rows, as its index listed them.
+    old: Vec<Row>,
+    /// One per post file, in walk order: its row among `old`, or what was
+    /// read this build (boxed: a record is large, and most rows of a cron
+    /// run have none).
+    slots: Vec<Slot>,
+    /// The record file the other rows' frames are in.
+    pub last: Option<RecordFile>,
+    /// How many rows the cache answered without reading the file.
     pub from_cache: usize,
     /// The fingerprint of the inputs the records were read from (with a cache).
     pub inputs: Option<u64>,
+    site: &'a Site,
+    cx: Context<'a>,
 }
 
-/// Each post's record: the cache's when the file is unchanged and the record
+/// Where a post file's row is.
+enum Slot {
+    Old(usize),
+    Fresh(Box<Fresh>),
+}
+
+/// A post read this build: its row, record and sitemap `<url>` element.
+pub(super) struct Fresh {
+    row: Row,
+    pub record: PostRecord,
+    pub fragment: Vec<u8>,
+}
+
+impl Records<'_> {
+    /// How many post files there are.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Row `i`.
+    pub fn row(&self, i: usize) -> &Row {
+        match &self.slots[i] {
+            Slot::Old(j) => &self.old[*j],
+            Slot::Fresh(f) => &f.row,
+        }
+    }
+
+    fn fresh(&self, i: usize) -> Option<&Fresh> {
+        match &self.slots[i] {
+            Slot::Fresh(f) => Some(f),
+            Slot::Old(_) => None,
+        }
+    }
+
+    /// Row `i`'s record: read this build, else decoded from the record
+    /// file, else (a frame that does not check out) read from the file again.
+    pub fn record(&self, i: usize) -> Cow<'_, PostRecord> {
+        if let Some(f) = self.fresh(i) {
+            return Cow::Borrowed(&f.record);
+        }
+        let frame = &self.row(i).frame;
+        match self.last.as_ref().and_then(|l| l.record(frame)) {
+            Some(r) => Cow::Owned(r),
+            None => Cow::Owned(self.reread(i).record),
+        }
+    }
+
+    /// Row `i`'s sitemap fragment, as [`Records::record`] finds it.
+    pub fn fragment(&self, i: usize) -> Cow<'_, [u8]> {
+        if let Some(f) = self.fresh(i) {
+            return Cow::Borrowed(&f.fragment);
+        }
+        let frame = &self.row(i).frame;
+        match self.last.as_ref().and_then(|l| l.fragment(frame)) {
+            Some(b) => Cow::Owned(b),
+            None => Cow::Owned(self.reread(i).fragment),
+        }
+    }
+
+    fn reread(&self, i: usize) -> Fresh {
+        let found = &self.site.found;
+        let mut file = found.post_file(&found.files[i]);
+        let opened = std::fs::File::open(&file.path);
+        fresh(&mut file, opened, self.site.cache.is_some(), &self.cx)
+    }
+
+    /// Row `i`'s file as (folder, name) relative to the source.
+    pub fn path_parts(&self, i: usize) -> (&str, &str) {
+        let found = &self.site.found;
+        let f = &found.files[i];
+        (found.dirs[f.dir as usize].relative.as_str(), &f.name)
+    }
+
+    /// Row `i`'s file.
+    pub fn path(&self, i: usize) -> PathBuf {
+        let found = &self.site.found;
+        let f = &found.files[i];
+        found.dirs[f.dir as usize].path.join(&*f.name)
+    }
+
+    /// Row `i`'s `last_modified_at`, else its date.
+    pub fn updated(&self, i: usize) -> DateTime<chrono::FixedOffset> {
+        if let Some(Ok(Some(meta))) = self.fresh(i).map(|f| &f.record.outcome) {
+            return meta.updated();
+        }
+        self.row(i).facts.updated.map_or_else(
+            || DateTime::<chrono::Utc>::UNIX_EPOCH.fixed_offset(),
+            crate::cache::When::get,
+        )
+    }
+
+    /// Row `i`'s `last_modified_at`, else its date, as an instant.
+    pub fn updated_instant(&self, i: usize) -> i128 {
+        match self.fresh(i).map(|f| &f.record.outcome) {
+            Some(Ok(Some(meta))) => {
+                let d = meta.updated();
+                i128::from(d.timestamp()) * 1_000_000_000 + i128::from(d.timestamp_subsec_nanos())
+            }
+            _ => self
+                .row(i)
+                .facts
+                .updated
+                .map_or(0, |w| i128::from(w.nanos())),
+        }
+    }
+
+    /// The length of row `i`'s sitemap fragment.
+    pub fn fragment_len(&self, i: usize) -> usize {
+        match self.fresh(i) {
+            Some(f) => f.fragment.len(),
+            None => self.row(i).frame.fragment as usize,
+        }
+    }
+
+    /// What the date policy needs of row `i`: from the record read this
+    /// build, else from the index.
+    pub fn dates(&self, i: usize) -> DatePolicy {
+        if let Some(Ok(Some(meta))) = self.fresh(i).map(|f| &f.record.outcome) {
+            return DatePolicy::of(meta);
+        }
+        let f = &self.row(i).facts;
+        DatePolicy {
+            published: f.published,
+            draft: f.draft,
+            clamped_to_now: f.clamped_to_now,
+            date_capped: f.date_capped,
+            date: f.date.map_or_else(
+                || DateTime::<chrono::Utc>::UNIX_EPOCH.fixed_offset(),
+                crate::cache::When::get,
+            ),
+        }
+    }
+
+    /// Row `i`'s date as an instant (nanoseconds since 1970), for Jekyll's
+    /// order without making dates.
+    pub fn instant(&self, i: usize) -> i128 {
+        match self.fresh(i).map(|f| &f.record.outcome) {
+            Some(Ok(Some(meta))) => {
+                i128::from(meta.date.timestamp()) * 1_000_000_000
+                    + i128::from(meta.date.timestamp_subsec_nanos())
+            }
+            _ => self.row(i).facts.date.map_or(0, |w| i128::from(w.nanos())),
+        }
+    }
+
+    /// The last build's rows, every row as one of them or a new one with
+    /// its frame's bytes, and the last record file: what
+    /// [`crate::cache::Cache::save`] takes.
+    pub fn into_saved(self) -> (Vec<Row>, Vec<Saved>, Option<RecordFile>) {
+        let rows = self
+            .slots
+            .into_par_iter()
+            .map(|slot| match slot {
+                Slot::Old(j) => Saved::Kept(j),
+                Slot::Fresh(f) => {
+                    let (bytes, frame) = crate::cache::encode_frame(&f.record, &f.fragment);
+                    Saved::New(Box::new((Row { frame, ..f.row }, bytes)))
+                }
+            })
+            .collect();
+        (self.old, rows, self.last)
+    }
+}
+
+/// What the one date policy needs of a post or document.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct DatePolicy {
+    pub published: bool,
+    pub draft: bool,
+    pub clamped_to_now: bool,
+    pub date_capped: bool,
+    pub date: DateTime<chrono::FixedOffset>,
+}
+
+impl DatePolicy {
+    pub fn of(meta: &PostMeta) -> Self {
+        DatePolicy {
+            published: meta.published,
+            draft: meta.draft,
+            clamped_to_now: meta.clamped_to_now,
+            date_capped: meta.date_capped,
+            date: meta.date,
+        }
+    }
+}
+
+/// Each post's row: the index's when the file is unchanged and the record
 /// holds at this build date, else read from the file's front matter.
-pub(super) fn posts(site: &Site, cx: &Context<'_>, progress: &dyn Progress) -> Records {
+pub(super) fn posts<'a>(site: &'a Site, cx: &Context<'a>, progress: &dyn Progress) -> Records<'a> {
     let found = &site.found;
-    let mut cached: Vec<Option<PostRecord>> = site
-        .cache
-        .as_ref()
-        .map(crate::cache::Cache::posts)
-        .unwrap_or_default()
-        .into_iter()
-        .map(Some)
-        .collect();
-    let index: std::collections::HashMap<&str, usize> = cached
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| Some((r.as_ref()?.relative_path.as_str(), i)))
-        .collect();
+    let (index, last) = match site.cache.as_ref().and_then(crate::cache::Cache::index) {
+        Some((index, file)) => (index.rows, Some(file)),
+        None => (Vec::new(), None),
+    };
+    let by_key: std::collections::HashMap<u64, usize> =
+        index.iter().enumerate().map(|(i, r)| (r.file, i)).collect();
     progress.start(found.len());
     // Each file's record when it had to be read, else the index of the
-    // cached record that answers it (moved out below, not copied).
-    let answers: Vec<Result<PostRecord, usize>> = found
+    // cached row that answers it (moved out below, not copied).
+    let answers: Vec<Result<Box<Fresh>, usize>> = found
         .files
         .par_iter()
         .map_init(
             || source::Opener::new(found),
             |opener, f| {
-                let mut file = found.post_file(f);
-                let hit = index
-                    .get(file.relative_path.as_str())
-                    .copied()
-                    .filter(|&i| {
-                        let r = cached[i]
-                            .as_ref()
-                            .expect("each cached record is taken once");
-                        file.modified.is_some()
-                            && r.size == file.size
-                            && r.modified == file.modified
-                            && record_holds_at(&r.outcome, site.now)
-                    });
+                let hit = f.modified.and_then(|_| {
+                    let dir = &found.dirs[f.dir as usize].relative;
+                    let key = crate::cache::file_key(dir, &f.name, f.size, f.modified);
+                    by_key
+                        .get(&key)
+                        .copied()
+                        .filter(|&i| index[i].facts.holds_at(site.now))
+                });
                 let answer = match hit {
                     Some(i) => Err(i),
-                    None => Ok(read_record(
-                        &mut file,
-                        opener.open(f),
-                        site.cache.is_some(),
-                        cx,
-                    )),
+                    None => {
+                        let mut file = found.post_file(f);
+                        Ok(Box::new(fresh(
+                            &mut file,
+                            opener.open(f),
+                            site.cache.is_some(),
+                            cx,
+                        )))
+                    }
                 };
                 progress.advance();
                 answer
             },
         )
         .collect();
-    drop(index);
+    drop(by_key);
     let mut from_cache = 0;
-    let records: Vec<PostRecord> = answers
+    let slots: Vec<Slot> = answers
         .into_iter()
-        .map(|a| {
-            a.unwrap_or_else(|i| {
+        .zip(&found.files)
+        .map(|(a, f)| match a {
+            Err(j) => {
                 from_cache += 1;
-                cached[i].take().expect("a path is found once")
-            })
+                Slot::Old(j)
+            }
+            Ok(mut fr) => {
+                let dir = &found.dirs[f.dir as usize].relative;
+                fr.row = Row {
+                    file: crate::cache::file_key(dir, &f.name, fr.record.size, fr.record.modified),
+                    frame: Default::default(),
+                    facts: facts(&fr),
+                };
+                Slot::Fresh(fr)
+            }
         })
         .collect();
-    // The records no file matched any more are freed off this thread.
-    rayon::spawn(move || drop(cached));
     // Only a manifest needs the fingerprint.
     let inputs = site.cache.as_ref().map(|_| {
         site.inputs.unwrap_or_else(|| {
-            fingerprint(site.key, found, &site.source, |i| {
-                (records[i].size, records[i].modified)
+            fingerprint(site.key, found, &site.source, |i| match &slots[i] {
+                Slot::Fresh(f) => (f.record.size, f.record.modified),
+                Slot::Old(_) => (found.files[i].size, found.files[i].modified),
             })
         })
     });
     Records {
+        old: index,
+        slots,
+        last,
         from_cache,
-        records,
         inputs,
+        site,
+        cx: *cx,
     }
 }
 
-fn record_holds_at(outcome: &Outcome, now: chrono::DateTime<chrono::FixedOffset>) -> bool {
-    match outcome {
-        Ok(Some(meta)) => meta.holds_at(now),
-        _ => true,
+/// A post's record, read from its file, and its sitemap fragment.
+fn fresh(
+    file: &mut source::PostFile,
+    opened: std::io::Result<std::fs::File>,
+    for_cache: bool,
+    cx: &Context<'_>,
+) -> Fresh {
+    let record = read_record(file, opened, for_cache, cx);
+    let fragment = match &record.outcome {
+        Ok(Some(meta)) if meta.in_sitemap && cx.config.outputs.sitemap.is_some() => {
+            crate::sitemap::url_fragment(&sitemap_url(meta, cx.config))
+        }
+        _ => Vec::new(),
+    };
+    Fresh {
+        row: Row::default(),
+        record,
+        fragment,
     }
+}
+
+/// A post's sitemap entry, without alternates (which depend on other posts).
+pub(super) fn sitemap_url(
+    meta: &PostMeta,
+    config: &crate::config::SiteConfig,
+) -> crate::sitemap::SitemapUrl {
+    crate::sitemap::SitemapUrl {
+        loc: meta.url.clone(),
+        lastmod: Some(meta.updated()),
+        changefreq: meta.changefreq.or(config.changefreq),
+        priority: meta.priority.or(config.priority),
+        images: meta.image.iter().chain(&meta.images).cloned().collect(),
+        alternates: Vec::new(),
+    }
+}
+
+/// What the index keeps of a fresh record.
+fn facts(f: &Fresh) -> Facts {
+    let r = &f.record;
+    let mut facts = Facts {
+        error: r.outcome.is_err(),
+        notices: !r.notices.is_empty(),
+        fragment: crate::cache::hash_of(&f.fragment[..]),
+        ..Facts::default()
+    };
+    if let Ok(Some(m)) = &r.outcome {
+        facts.post = true;
+        facts.date = crate::cache::When::new(m.date);
+        facts.updated = crate::cache::When::new(m.updated());
+        facts.published = m.published;
+        facts.draft = m.draft;
+        facts.clamped_to_now = m.clamped_to_now;
+        facts.date_capped = m.date_capped;
+        facts.in_sitemap = m.in_sitemap;
+        facts.images = m.image.is_some() || !m.images.is_empty();
+        facts.translated = m.translation_key.is_some() && m.lang.is_some();
+        facts.url = crate::cache::url_hash(m.url.as_str());
+    }
+    facts
 }
 
 /// Reads a post up to the end of its front matter: the records the sitemap

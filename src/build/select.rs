@@ -5,8 +5,8 @@
 //! that stays as it is ([`Validity`]), which is what lets a later build
 //! reuse this one's outputs.
 
+use super::read::{DatePolicy, Records};
 use super::survey::Site;
-use crate::cache::PostRecord;
 use crate::error::{Location, Notice, Severity};
 use crate::extract::PostMeta;
 use chrono::{DateTime, FixedOffset};
@@ -117,9 +117,9 @@ impl Validity {
     }
 }
 
-/// Whether `meta` is published at the build date; `Err` says why not. The
-/// date it turns on is recorded in `validity`.
-fn published(meta: &PostMeta, future: bool, validity: &mut Validity) -> Result<(), SkipReason> {
+/// Whether a post or document is published at the build date; `Err` says
+/// why not. The date it turns on is recorded in `validity`.
+fn published(meta: &DatePolicy, future: bool, validity: &mut Validity) -> Result<(), SkipReason> {
     if !meta.published {
         return Err(SkipReason::Unpublished);
     }
@@ -145,46 +145,86 @@ fn published(meta: &PostMeta, future: bool, validity: &mut Validity) -> Result<(
     Ok(())
 }
 
-/// The published posts, in Jekyll's order (by date, then path), one per
-/// URL; the others are counted in `stats` (and rejected ones named in
-/// `notices`).
-pub(super) fn posts<'a>(
+/// The published posts (their rows), in Jekyll's order (by date, then
+/// path), one per URL; the others are counted in `stats` (and rejected ones
+/// named in `notices`).
+pub(super) fn posts(
     site: &Site,
-    records: &'a [PostRecord],
+    records: &Records<'_>,
     notices: &mut Vec<Notice>,
     stats: &mut Stats,
     validity: &mut Validity,
-) -> Vec<&'a PostMeta> {
+) -> Vec<usize> {
     let mut posts = Vec::new();
-    for record in records {
-        notices.extend(record.notices.iter().cloned());
-        let mut skip = |reason| {
-            stats.skipped_posts.push(Skipped {
-                path: site.source.join(&record.relative_path),
-                reason,
-            })
-        };
-        match &record.outcome {
-            Ok(Some(meta)) => match published(meta, site.config.future, validity) {
-                Ok(()) => posts.push(meta),
-                Err(reason) => skip(reason),
-            },
-            Ok(None) => skip(SkipReason::NoFrontMatter),
-            Err(e) => {
+    for i in 0..records.len() {
+        let facts = &records.row(i).facts;
+        if facts.notices || facts.error {
+            let record = records.record(i);
+            notices.extend(record.notices.iter().cloned());
+            if let Err(e) = &record.outcome {
                 stats.rejected_posts.push(e.at.path.clone());
                 notices.push(Notice {
                     severity: Severity::Error,
                     at: e.at.clone(),
                     message: e.message.clone(),
                 });
+                continue;
             }
         }
+        if facts.error {
+            continue;
+        }
+        let mut skip = |reason| {
+            stats.skipped_posts.push(Skipped {
+                path: site.source.join(relative(records.path_parts(i))),
+                reason,
+            })
+        };
+        if !facts.post {
+            skip(SkipReason::NoFrontMatter);
+            continue;
+        }
+        let dates = records.dates(i);
+        match published(&dates, site.config.future, validity) {
+            Ok(()) => posts.push((records.instant(i), i)),
+            Err(reason) => skip(reason),
+        }
     }
-    sort(&mut posts);
+    // Jekyll's order: by date, then by path.
+    posts.sort_by(|(da, a), (db, b)| {
+        da.cmp(db)
+            .then_with(|| path_order(records.path_parts(*a), records.path_parts(*b)))
+    });
+    let posts: Vec<usize> = posts.into_iter().map(|(_, i)| i).collect();
     // Two posts at one URL: Jekyll writes both, the later over the earlier,
     // and its feed lists both under one id, which no feed may do. The page
     // the site serves is the later post's, so that one is published.
-    drop_shadowed_posts(posts, notices, stats)
+    drop_shadowed_posts(records, posts, notices, stats)
+}
+
+/// A path relative to the source from its folder and name.
+fn relative((dir, name): (&str, &str)) -> String {
+    match dir {
+        "" => name.to_string(),
+        dir => format!("{dir}/{name}"),
+    }
+}
+
+/// Orders paths given as (folder, name) as their joined spelling orders.
+fn path_order(a: (&str, &str), b: (&str, &str)) -> std::cmp::Ordering {
+    let bytes = |(dir, name): (&'_ str, &'_ str)| {
+        let sep: &[u8] = if dir.is_empty() { b"" } else { b"/" };
+        dir.as_bytes()
+            .iter()
+            .chain(sep)
+            .chain(name.as_bytes())
+            .copied()
+            .collect::<Vec<u8>>()
+    };
+    if a.0 == b.0 {
+        return a.1.cmp(b.1);
+    }
+    bytes(a).cmp(&bytes(b))
 }
 
 /// The published documents of each collection with a feed, as Jekyll reads
@@ -199,7 +239,7 @@ pub(super) fn docs<'a>(
         .map(|docs| {
             let mut kept: Vec<&PostMeta> = docs
                 .iter()
-                .filter(|d| published(d, site.config.future, validity).is_ok())
+                .filter(|d| published(&DatePolicy::of(d), site.config.future, validity).is_ok())
                 .collect();
             sort(&mut kept);
             kept
@@ -221,60 +261,107 @@ const NEWS_WINDOW: chrono::TimeDelta = chrono::TimeDelta::days(2);
 /// Most URLs in a Google News sitemap.
 const NEWS_MAX_URLS: usize = 1000;
 
-/// The news sitemap's posts: published in the two days up to `now`, newest
-/// first, at most 1,000.
-pub(super) fn news<'a>(posts: &[&'a PostMeta], now: DateTime<FixedOffset>) -> Vec<&'a PostMeta> {
+/// The news sitemap's posts (their rows): published in the two days up to
+/// `now`, newest first, at most 1,000.
+pub(super) fn news(
+    records: &Records<'_>,
+    posts: &[usize],
+    now: DateTime<FixedOffset>,
+) -> Vec<usize> {
     posts
         .iter()
         .rev()
-        .filter(|p| p.date <= now && now - p.date < NEWS_WINDOW)
+        .filter(|&&i| {
+            let d = records.dates(i).date;
+            d <= now && now - d < NEWS_WINDOW
+        })
         .take(NEWS_MAX_URLS)
         .copied()
         .collect()
 }
 
 /// Each post's entering and leaving the news window, as boundaries.
-pub(super) fn news_boundaries(posts: &[&PostMeta], validity: &mut Validity) {
-    for p in posts {
-        validity.boundary(p.date);
-        validity.boundary(p.date + NEWS_WINDOW);
+pub(super) fn news_boundaries(records: &Records<'_>, posts: &[usize], validity: &mut Validity) {
+    for &i in posts {
+        let d = records.dates(i).date;
+        validity.boundary(d);
+        validity.boundary(d + NEWS_WINDOW);
     }
 }
 
 /// Leaves out every post whose URL a later post (in Jekyll's order) also
-/// has, with a warning naming both.
-fn drop_shadowed_posts<'a>(
-    posts: Vec<&'a PostMeta>,
+/// has, with a warning naming both. Rows are told apart by their URLs'
+/// hashes; only rows whose hashes meet are decoded to compare the URLs.
+fn drop_shadowed_posts(
+    records: &Records<'_>,
+    posts: Vec<usize>,
     notices: &mut Vec<Notice>,
     stats: &mut Stats,
-) -> Vec<&'a PostMeta> {
-    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, p) in posts.iter().enumerate() {
-        last.insert(p.url.as_str(), i);
-    }
-    if last.len() == posts.len() {
+) -> Vec<usize> {
+    let mut by_hash: Vec<(u64, usize)> = posts
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| (records.row(i).facts.url, k))
+        .collect();
+    by_hash.sort_unstable();
+    let groups: Vec<Vec<usize>> = by_hash
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|g| g.len() > 1)
+        .map(|g| g.iter().map(|&(_, k)| k).collect())
+        .collect();
+    drop(by_hash);
+    if groups.is_empty() {
         return posts;
     }
-    let mut kept = Vec::with_capacity(last.len());
-    for (i, p) in posts.iter().enumerate() {
-        let winner = last[p.url.as_str()];
-        if winner == i {
-            kept.push(*p);
-        } else {
-            stats.skipped_posts.push(Skipped {
-                path: p.file.path.clone(),
-                reason: SkipReason::SameUrl(posts[winner].file.path.clone()),
-            });
-            notices.push(Notice {
-                severity: Severity::Warning,
-                at: Location::new(&p.file.path, None),
-                message: format!(
-                    "not published: {} has the same URL ({}), and Jekyll writes that one over this one; give one of them another permalink or slug",
-                    posts[winner].file.path.display(),
-                    p.url
-                ),
-            });
+    // Within each group of one hash, the last of each URL wins.
+    let mut losers: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for group in &groups {
+        let urls: Vec<(usize, String)> = group
+            .iter()
+            .map(|&k| {
+                let url = match &records.record(posts[k]).outcome {
+                    Ok(Some(m)) => m.url.to_string(),
+                    _ => String::new(),
+                };
+                (k, url)
+            })
+            .collect();
+        for (k, url) in &urls {
+            let winner = urls
+                .iter()
+                .filter(|(_, u)| u == url)
+                .map(|(k, _)| *k)
+                .max()
+                .expect("a URL is its own match");
+            if winner != *k {
+                losers.insert(*k, winner);
+            }
         }
+    }
+    let mut kept = Vec::with_capacity(posts.len() - losers.len());
+    for (k, &i) in posts.iter().enumerate() {
+        let Some(&winner) = losers.get(&k) else {
+            kept.push(i);
+            continue;
+        };
+        let path = records.path(i);
+        let winner_path = records.path(posts[winner]);
+        let url = match &records.record(i).outcome {
+            Ok(Some(m)) => m.url.to_string(),
+            _ => String::new(),
+        };
+        stats.skipped_posts.push(Skipped {
+            path: path.clone(),
+            reason: SkipReason::SameUrl(winner_path.clone()),
+        });
+        notices.push(Notice {
+            severity: Severity::Warning,
+            at: Location::new(&path, None),
+            message: format!(
+                "not published: {} has the same URL ({url}), and Jekyll writes that one over this one; give one of them another permalink or slug",
+                winner_path.display(),
+            ),
+        });
     }
     kept
 }

@@ -30,7 +30,11 @@ pub(super) struct Site {
     /// The documents of each collection with a feed (`feed.collections`), in
     /// `config.collection_feeds` order.
     pub feed_docs: Vec<Vec<source::SiteFile>>,
-    /// What shapes a record: the configuration, source and destination.
+    /// What shapes a record: the configuration, source and destination
+    /// (the cache's key).
+    pub key_of_config: u64,
+    /// `key_of_config` plus the pages, collection documents, `_includes/`
+    /// and `_data/`.
     pub key: u64,
     /// `key` plus every post file's name, size and modification time; known
     /// here only when discovery statted the files (see [`survey`]).
@@ -55,6 +59,7 @@ pub(super) fn survey(opts: &BuildOptions) -> Result<Site, Error> {
         &dest,
         kind == SiteKind::Jekyll,
     ));
+    let key_of_config = key;
     let cache = opts.cache.then(|| Cache::new(&opts.source, key));
     // Sizes and times are what a cache is checked against. With no cache,
     // every post is opened anyway, and the open file gives them for less
@@ -136,6 +141,7 @@ pub(super) fn survey(opts: &BuildOptions) -> Result<Site, Error> {
         found,
         site_files,
         feed_docs,
+        key_of_config,
         key,
         inputs,
         cache,

@@ -146,6 +146,12 @@ impl<'a> SiteContext<'a> {
         self.clock.load(Ordering::Relaxed)
     }
 
+    /// True when some post was rendered with the Liquid `site` (which lists
+    /// every post given to [`SiteContext::new`]).
+    pub(crate) fn used_the_site(&self) -> bool {
+        self.built.get().is_some()
+    }
+
     /// The Liquid side, made by the first caller; a warning about a
     /// `_data` file goes to that caller's notices.
     fn built(&self, notices: &mut Vec<Notice>) -> &Built {
