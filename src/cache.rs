@@ -315,8 +315,7 @@ impl RecordFile {
 
     /// A frame's record.
     pub fn record(&self, f: &Frame) -> Option<PostRecord> {
-        let bytes = self.frame(f)?;
-        postcard::from_bytes(&bytes[..f.record as usize]).ok()
+        decode_record(&self.frame(f)?, f)
     }
 
     /// A frame's sitemap fragment.
@@ -324,6 +323,11 @@ impl RecordFile {
         let mut bytes = self.frame(f)?;
         Some(bytes.split_off(f.record as usize))
     }
+}
+
+/// The record in a frame's bytes.
+pub fn decode_record(bytes: &[u8], f: &Frame) -> Option<PostRecord> {
+    postcard::from_bytes(bytes.get(..f.record as usize)?).ok()
 }
 
 /// A frame's bytes: the encoded record, then the fragment; and its [`Frame`]
@@ -341,15 +345,14 @@ pub fn encode_frame(record: &PostRecord, fragment: &[u8]) -> (Vec<u8>, Frame) {
     (bytes, frame)
 }
 
-/// The key a file is known by: its path relative to the source (`dir`, a
-/// folder's relative path, and `name`), size and modification time.
-pub fn file_key(dir: &str, name: &str, size: u64, modified: Option<SystemTime>) -> u64 {
+/// The key a file is known by: its path relative to the source, given in
+/// pieces (`["_posts", "/", "a.md"]` and `["_posts/a.md"]` are one key),
+/// size and modification time.
+pub fn file_key(path: &[&str], size: u64, modified: Option<SystemTime>) -> u64 {
     let mut h = hasher();
-    h.write(dir.as_bytes());
-    if !dir.is_empty() {
-        h.write(b"/");
+    for piece in path {
+        h.write(piece.as_bytes());
     }
-    h.write(name.as_bytes());
     h.write_u8(0xff);
     (size, modified).hash(&mut h);
     h.finish()

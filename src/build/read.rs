@@ -60,11 +60,28 @@ enum Slot {
     Fresh(Box<Fresh>),
 }
 
-/// A post read this build: its row, record and sitemap `<url>` element.
+/// A post read this build: its row, and its record and sitemap `<url>`
+/// element already encoded as the record file's frame (at 100,000 posts the
+/// decoded records took twice the memory), with the few values kept exact
+/// that the index may not hold (a date past 2262).
 pub(super) struct Fresh {
     row: Row,
-    pub record: PostRecord,
-    pub fragment: Vec<u8>,
+    dates: DatePolicy,
+    updated: DateTime<chrono::FixedOffset>,
+    size: u64,
+    modified: Option<std::time::SystemTime>,
+    frame: Vec<u8>,
+}
+
+impl Fresh {
+    fn record(&self) -> PostRecord {
+        crate::cache::decode_record(&self.frame, &self.row.frame)
+            .expect("a frame encoded in this build decodes")
+    }
+
+    fn fragment(&self) -> &[u8] {
+        &self.frame[self.row.frame.record as usize..]
+    }
 }
 
 impl Records<'_> {
@@ -92,24 +109,24 @@ impl Records<'_> {
     /// file, else (a frame that does not check out) read from the file again.
     pub fn record(&self, i: usize) -> Cow<'_, PostRecord> {
         if let Some(f) = self.fresh(i) {
-            return Cow::Borrowed(&f.record);
+            return Cow::Owned(f.record());
         }
         let frame = &self.row(i).frame;
         match self.last.as_ref().and_then(|l| l.record(frame)) {
             Some(r) => Cow::Owned(r),
-            None => Cow::Owned(self.reread(i).record),
+            None => Cow::Owned(self.reread(i).record()),
         }
     }
 
     /// Row `i`'s sitemap fragment, as [`Records::record`] finds it.
     pub fn fragment(&self, i: usize) -> Cow<'_, [u8]> {
         if let Some(f) = self.fresh(i) {
-            return Cow::Borrowed(&f.fragment);
+            return Cow::Borrowed(f.fragment());
         }
         let frame = &self.row(i).frame;
         match self.last.as_ref().and_then(|l| l.fragment(frame)) {
             Some(b) => Cow::Owned(b),
-            None => Cow::Owned(self.reread(i).fragment),
+            None => Cow::Owned(self.reread(i).fragment().to_vec()),
         }
     }
 
@@ -136,8 +153,8 @@ impl Records<'_> {
 
     /// Row `i`'s `last_modified_at`, else its date.
     pub fn updated(&self, i: usize) -> DateTime<chrono::FixedOffset> {
-        if let Some(Ok(Some(meta))) = self.fresh(i).map(|f| &f.record.outcome) {
-            return meta.updated();
+        if let Some(f) = self.fresh(i) {
+            return f.updated;
         }
         self.row(i).facts.updated.map_or_else(
             || DateTime::<chrono::Utc>::UNIX_EPOCH.fixed_offset(),
@@ -147,12 +164,9 @@ impl Records<'_> {
 
     /// Row `i`'s `last_modified_at`, else its date, as an instant.
     pub fn updated_instant(&self, i: usize) -> i128 {
-        match self.fresh(i).map(|f| &f.record.outcome) {
-            Some(Ok(Some(meta))) => {
-                let d = meta.updated();
-                i128::from(d.timestamp()) * 1_000_000_000 + i128::from(d.timestamp_subsec_nanos())
-            }
-            _ => self
+        match self.fresh(i) {
+            Some(f) => instant(f.updated),
+            None => self
                 .row(i)
                 .facts
                 .updated
@@ -162,17 +176,14 @@ impl Records<'_> {
 
     /// The length of row `i`'s sitemap fragment.
     pub fn fragment_len(&self, i: usize) -> usize {
-        match self.fresh(i) {
-            Some(f) => f.fragment.len(),
-            None => self.row(i).frame.fragment as usize,
-        }
+        self.row(i).frame.fragment as usize
     }
 
     /// What the date policy needs of row `i`: from the record read this
     /// build, else from the index.
     pub fn dates(&self, i: usize) -> DatePolicy {
-        if let Some(Ok(Some(meta))) = self.fresh(i).map(|f| &f.record.outcome) {
-            return DatePolicy::of(meta);
+        if let Some(f) = self.fresh(i) {
+            return f.dates;
         }
         let f = &self.row(i).facts;
         DatePolicy {
@@ -190,12 +201,9 @@ impl Records<'_> {
     /// Row `i`'s date as an instant (nanoseconds since 1970), for Jekyll's
     /// order without making dates.
     pub fn instant(&self, i: usize) -> i128 {
-        match self.fresh(i).map(|f| &f.record.outcome) {
-            Some(Ok(Some(meta))) => {
-                i128::from(meta.date.timestamp()) * 1_000_000_000
-                    + i128::from(meta.date.timestamp_subsec_nanos())
-            }
-            _ => self.row(i).facts.date.map_or(0, |w| i128::from(w.nanos())),
+        match self.fresh(i) {
+            Some(f) => instant(f.dates.date),
+            None => self.row(i).facts.date.map_or(0, |w| i128::from(w.nanos())),
         }
     }
 
@@ -208,10 +216,7 @@ impl Records<'_> {
             .into_par_iter()
             .map(|slot| match slot {
                 Slot::Old(j) => Saved::Kept(j),
-                Slot::Fresh(f) => {
-                    let (bytes, frame) = crate::cache::encode_frame(&f.record, &f.fragment);
-                    Saved::New(Box::new((Row { frame, ..f.row }, bytes)))
-                }
+                Slot::Fresh(f) => Saved::New(Box::new((f.row, f.frame))),
             })
             .collect();
         (self.old, rows, self.last)
@@ -260,8 +265,13 @@ pub(super) fn posts<'a>(site: &'a Site, cx: &Context<'a>, progress: &dyn Progres
             || source::Opener::new(found),
             |opener, f| {
                 let hit = f.modified.and_then(|_| {
-                    let dir = &found.dirs[f.dir as usize].relative;
-                    let key = crate::cache::file_key(dir, &f.name, f.size, f.modified);
+                    let dir = found.dirs[f.dir as usize].relative.as_str();
+                    let path: &[&str] = if dir.is_empty() {
+                        &[&f.name]
+                    } else {
+                        &[dir, "/", &f.name]
+                    };
+                    let key = crate::cache::file_key(path, f.size, f.modified);
                     by_key
                         .get(&key)
                         .copied()
@@ -289,27 +299,19 @@ pub(super) fn posts<'a>(site: &'a Site, cx: &Context<'a>, progress: &dyn Progres
     let slots: Vec<Slot> = answers
         .into_iter()
         .zip(&found.files)
-        .map(|(a, f)| match a {
+        .map(|(a, _)| match a {
             Err(j) => {
                 from_cache += 1;
                 Slot::Old(j)
             }
-            Ok(mut fr) => {
-                let dir = &found.dirs[f.dir as usize].relative;
-                fr.row = Row {
-                    file: crate::cache::file_key(dir, &f.name, fr.record.size, fr.record.modified),
-                    frame: Default::default(),
-                    facts: facts(&fr),
-                };
-                Slot::Fresh(fr)
-            }
+            Ok(fr) => Slot::Fresh(fr),
         })
         .collect();
     // Only a manifest needs the fingerprint.
     let inputs = site.cache.as_ref().map(|_| {
         site.inputs.unwrap_or_else(|| {
             fingerprint(site.key, found, &site.source, |i| match &slots[i] {
-                Slot::Fresh(f) => (f.record.size, f.record.modified),
+                Slot::Fresh(f) => (f.size, f.modified),
                 Slot::Old(_) => (found.files[i].size, found.files[i].modified),
             })
         })
@@ -325,7 +327,7 @@ pub(super) fn posts<'a>(site: &'a Site, cx: &Context<'a>, progress: &dyn Progres
     }
 }
 
-/// A post's record, read from its file, and its sitemap fragment.
+/// A post's record, read from its file, and its sitemap fragment, encoded.
 fn fresh(
     file: &mut source::PostFile,
     opened: std::io::Result<std::fs::File>,
@@ -333,17 +335,44 @@ fn fresh(
     cx: &Context<'_>,
 ) -> Fresh {
     let record = read_record(file, opened, for_cache, cx);
-    let fragment = match &record.outcome {
-        Ok(Some(meta)) if meta.in_sitemap && cx.config.outputs.sitemap.is_some() => {
+    let meta = record.outcome.as_ref().ok().and_then(Option::as_ref);
+    let fragment = match meta {
+        Some(meta) if meta.in_sitemap && cx.config.outputs.sitemap.is_some() => {
             crate::sitemap::url_fragment(&sitemap_url(meta, cx.config))
         }
         _ => Vec::new(),
     };
+    let epoch = DateTime::<chrono::Utc>::UNIX_EPOCH.fixed_offset();
+    let dates = meta.map_or(
+        DatePolicy {
+            published: false,
+            draft: false,
+            clamped_to_now: false,
+            date_capped: false,
+            date: epoch,
+        },
+        DatePolicy::of,
+    );
+    let updated = meta.map_or(epoch, PostMeta::updated);
+    let facts = facts(&record, &fragment);
+    let (frame_bytes, frame) = crate::cache::encode_frame(&record, &fragment);
     Fresh {
-        row: Row::default(),
-        record,
-        fragment,
+        row: Row {
+            file: crate::cache::file_key(&[&record.relative_path], record.size, record.modified),
+            frame,
+            facts,
+        },
+        dates,
+        updated,
+        size: record.size,
+        modified: record.modified,
+        frame: frame_bytes,
     }
+}
+
+/// A date as an instant (nanoseconds since 1970).
+fn instant(d: DateTime<chrono::FixedOffset>) -> i128 {
+    i128::from(d.timestamp()) * 1_000_000_000 + i128::from(d.timestamp_subsec_nanos())
 }
 
 /// A post's sitemap entry, without alternates (which depend on other posts).
@@ -362,12 +391,11 @@ pub(super) fn sitemap_url(
 }
 
 /// What the index keeps of a fresh record.
-fn facts(f: &Fresh) -> Facts {
-    let r = &f.record;
+fn facts(r: &PostRecord, fragment: &[u8]) -> Facts {
     let mut facts = Facts {
         error: r.outcome.is_err(),
         notices: !r.notices.is_empty(),
-        fragment: crate::cache::hash_of(&f.fragment[..]),
+        fragment: crate::cache::hash_of(fragment),
         ..Facts::default()
     };
     if let Ok(Some(m)) = &r.outcome {
