@@ -145,8 +145,13 @@ fn simple_mapping(text: &str) -> Option<Mapping> {
     if !text.ends_with('\n') || !plain_chars(text) {
         return None;
     }
-    let lines: Vec<&str> = text.split_terminator('\n').collect();
-    let mut out = Mapping::new();
+    let mut lines = Vec::with_capacity(32);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push(&text[start..end]);
+        start = end + 1;
+    }
+    let mut out = Mapping::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
@@ -201,7 +206,15 @@ fn simple_mapping(text: &str) -> Option<Mapping> {
                 if parts.is_empty() || lines.get(i).is_some_and(|l| l.starts_with(' ')) {
                     return None;
                 }
-                let mut s = parts.join(if folded { " " } else { "\n" });
+                // Built at its exact size: records keep these strings.
+                let len = parts.iter().map(|p| p.len() + 1).sum::<usize>() - usize::from(!clip);
+                let mut s = String::with_capacity(len);
+                for (k, p) in parts.iter().enumerate() {
+                    if k > 0 {
+                        s.push(if folded { ' ' } else { '\n' });
+                    }
+                    s.push_str(p);
+                }
                 if clip {
                     s.push('\n');
                 }
@@ -287,10 +300,17 @@ fn quoted(v: &str) -> Option<(String, &str)> {
         let mut rest = body;
         loop {
             let end = rest.find(['"', '\\'])?;
-            s.push_str(&rest[..end]);
             if rest.as_bytes()[end] == b'"' {
+                // Without escapes, one copy of the exact size.
+                if s.is_empty() {
+                    s = rest[..end].to_owned();
+                } else {
+                    s.push_str(&rest[..end]);
+                    s.shrink_to_fit();
+                }
                 return Some((s, rest[end + 1..].trim_start_matches(' ')));
             }
+            s.push_str(&rest[..end]);
             s.push(match rest.as_bytes().get(end + 1)? {
                 b'"' => '"',
                 b'\\' => '\\',
@@ -313,7 +333,10 @@ fn quoted(v: &str) -> Option<(String, &str)> {
                 s.push('\'');
                 rest = more;
             }
-            None => return Some((s, rest.trim_start_matches(' '))),
+            None => {
+                s.shrink_to_fit();
+                return Some((s, rest.trim_start_matches(' ')));
+            }
         }
     }
 }
