@@ -151,7 +151,13 @@ fn simple_mapping(text: &str) -> Option<Mapping> {
         lines.push(&text[start..end]);
         start = end + 1;
     }
-    let mut out = Mapping::with_capacity(lines.len());
+    // A key per line that starts with a letter or `_`: the map is made once
+    // at its size (a bucket holds two `Value`s, so slack is dear).
+    let keys = lines
+        .iter()
+        .filter(|l| l.as_bytes().first().is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_'))
+        .count();
+    let mut out = Mapping::with_capacity(keys);
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];

@@ -224,7 +224,7 @@ pub fn split<'a>(text: &'a str, path: &std::path::Path) -> Result<Split<'a>, Pos
     let yaml_start = (first_line_end + 1).min(text.len());
     let mut pos = yaml_start;
     while pos < text.len() {
-        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let end = memchr::memchr(b'\n', &text.as_bytes()[pos..]).map_or(text.len(), |i| pos + i);
         let line = &text[pos..end];
         let marker = |m: &str| line.starts_with(m) && line.trim_end() == m;
         if marker("---") || marker("...") {
