@@ -135,8 +135,11 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// Whether the record, read at an earlier build date, still holds at
-    /// `now` ([`PostMeta::holds_at`]).
+    /// Whether the record, read at an earlier build date, is what reading
+    /// the unchanged file at `now` gives. A date the build date decided
+    /// (clamped to it) never is; a file or commit time capped at the build
+    /// date is, while `now` has not gone back before it; a date the index
+    /// cannot keep (past 2262) never is.
     pub fn holds_at(&self, now: DateTime<FixedOffset>) -> bool {
         !(self.post && (self.date.is_none() || self.updated.is_none()))
             && !self.clamped_to_now

@@ -161,6 +161,9 @@ pub struct SiteConfig {
     pub outputs: OutputPaths,
     /// Write a split sitemap's parts gzipped (`feedwright.sitemap_gzip`).
     pub sitemap_gzip: bool,
+    /// Most URLs in one sitemap file before it is split into parts
+    /// (`feedwright.sitemap_urls`, at most the protocol's 50,000).
+    pub sitemap_urls: usize,
     /// Site-wide `changefreq` for sitemap entries (`feedwright.changefreq`).
     pub changefreq: Option<ChangeFreq>,
     /// Site-wide `priority` for sitemap entries (`feedwright.priority`).
@@ -603,6 +606,22 @@ impl SiteConfig {
             }
             _ => Default::default(),
         };
+        let sitemap_urls = match fw.and_then(|m| m.get("sitemap_urls")) {
+            None | Some(Value::Null) => crate::sitemap::MAX_URLS,
+            Some(v) => match yaml::as_usize(v) {
+                Some(n @ 1..=crate::sitemap::MAX_URLS) => n,
+                _ => {
+                    warn(
+                        "sitemap_urls",
+                        format!(
+                            "`feedwright.sitemap_urls` must be a whole number from 1 to 50,000 (the sitemap protocol's limit), but it is {}; using 50,000",
+                            yaml::kind(v)
+                        ),
+                    );
+                    crate::sitemap::MAX_URLS
+                }
+            },
+        };
         let defaults = defaults(map.get("defaults"), &mut warn);
         let (collections, posts_permalink) = collections(map.get("collections"), &mut warn);
         let collections_dir = string("collections_dir")
@@ -629,6 +648,7 @@ impl SiteConfig {
                 .and_then(|m| m.get("sitemap_gzip"))
                 .and_then(yaml::as_bool)
                 .unwrap_or(false),
+            sitemap_urls,
             changefreq,
             priority,
             category_feeds,
@@ -841,6 +861,7 @@ const FEEDWRIGHT_KEYS: &[&str] = &[
     "json",
     "sitemap",
     "sitemap_gzip",
+    "sitemap_urls",
     "changefreq",
     "priority",
     "hub",

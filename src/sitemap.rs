@@ -387,13 +387,15 @@ pub const PART_URLS: u64 = 2048;
 
 /// Splits a sitemap too big for one file into parts that stay put as URLs
 /// come and go: a part ends after each URL whose hash (`entries`: each URL's
-/// hash and its fragment's length in bytes) is 0 modulo [`PART_URLS`], or
-/// where the protocol's limits force it. Adding, changing or removing a URL
+/// hash and its fragment's length in bytes) is 0 modulo [`PART_URLS`] (or a
+/// quarter of `limits.max_urls`, when that is fewer), or where the limits
+/// force it. Adding, changing or removing a URL
 /// changes only the part it is in (and, for a URL a part ends at, the next
 /// one), where cutting every 50,000 URLs would shift every later part.
 /// Returns each part's range, in order; empty for no URLs.
 pub fn split_stable(entries: &[(u64, usize)], limits: Limits) -> Vec<std::ops::Range<usize>> {
     let max_urls = limits.max_urls.max(1);
+    let every = PART_URLS.min((max_urls as u64 / 4).max(1));
     let frame = to_string(&[]).len();
     let mut parts = Vec::new();
     let (mut start, mut bytes) = (0, frame);
@@ -403,7 +405,7 @@ pub fn split_stable(entries: &[(u64, usize)], limits: Limits) -> Vec<std::ops::R
             (start, bytes) = (i, frame);
         }
         bytes += n;
-        if hash % PART_URLS == 0 {
+        if hash % every == 0 {
             parts.push(start..i + 1);
             (start, bytes) = (i + 1, frame);
         }
@@ -504,8 +506,10 @@ mod tests {
         assert_eq!(parts.last().unwrap().end, entries.len());
         assert!(parts.windows(2).all(|w| w[0].end == w[1].start));
         assert!(parts.iter().all(|p| !p.is_empty() && p.len() <= 3000));
-        // A part ends after a URL whose hash says so, or at the limit.
-        assert!(parts.iter().all(|p| entries[p.end - 1].0 % PART_URLS == 0
+        // A part ends after a URL whose hash says so (every quarter of the
+        // limit, here), or at the limit.
+        let every = PART_URLS.min(3000 / 4);
+        assert!(parts.iter().all(|p| entries[p.end - 1].0 % every == 0
             || p.len() == 3000
             || p.end == entries.len()));
         assert!(split_stable(&[], limits).is_empty());

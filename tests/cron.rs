@@ -618,3 +618,49 @@ fn editing_an_include_changes_the_feed_and_equals_a_fresh_build() {
     feedwright::build(&options(src.path(), fresh.path())).unwrap();
     assert_eq!(snapshot(dest.path()), snapshot(fresh.path()));
 }
+
+#[test]
+fn sitemap_urls_cuts_a_small_site_into_parts_of_at_most_that_many() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 300);
+    let config = src.path().join("_config.yml");
+    std::fs::write(
+        &config,
+        format!("{}feedwright:\n  sitemap_urls: 40\n", read(&config)),
+    )
+    .unwrap();
+    let dest = tempfile::tempdir().unwrap();
+    feedwright::build(&options(src.path(), dest.path())).unwrap();
+    let index = read(&dest.path().join("sitemap.xml"));
+    let names: Vec<String> = strict_parse(&index)
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .map(|loc| loc.rsplit('/').next().unwrap().to_string())
+        .collect();
+    assert!(names.len() >= 301 / 40, "{} parts", names.len());
+    let mut urls = 0;
+    for name in &names {
+        let part = read(&dest.path().join(name));
+        let n = strict_parse(&part)
+            .descendants()
+            .filter(|n| n.has_tag_name("url"))
+            .count();
+        assert!((1..=40).contains(&n), "{name} lists {n} URLs");
+        urls += n;
+    }
+    assert_eq!(urls, 301);
+
+    // A value past the protocol's limit is refused with a warning naming it.
+    std::fs::write(
+        &config,
+        read(&config).replace("sitemap_urls: 40", "sitemap_urls: 90000"),
+    )
+    .unwrap();
+    let report = feedwright::build(&options(src.path(), dest.path())).unwrap();
+    assert!(report
+        .notices
+        .iter()
+        .any(|n| n.message.contains("feedwright.sitemap_urls")));
+    assert!(!read(&dest.path().join("sitemap.xml")).contains("sitemapindex"));
+}

@@ -119,6 +119,9 @@ struct Config {
     /// documents are dated by the build date, as Jekyll's `site.time`.
     notes: bool,
     exclude: bool,
+    /// `feedwright.sitemap_urls`: small, so the sitemap is cut into parts
+    /// (and a cached build keeps the parts that did not change).
+    sitemap_urls: Option<u32>,
 }
 
 struct Sim {
@@ -172,6 +175,7 @@ impl Sim {
             pretty: false,
             notes: false,
             exclude: false,
+            sitemap_urls: rng.chance(50).then(|| rng.range(8, 60) as u32),
         };
         let mut sim = Sim {
             kind,
@@ -245,6 +249,9 @@ impl Sim {
             y.push_str("  news:\n    name: Differential News\n    language: ko\n");
         }
         let _ = writeln!(y, "  xsl: {}\n  pretty: {}", c.xsl, c.pretty);
+        if let Some(n) = c.sitemap_urls {
+            let _ = writeln!(y, "  sitemap_urls: {n}");
+        }
         std::fs::write(self.config_file(), y).unwrap();
     }
 
@@ -577,7 +584,7 @@ impl Sim {
             }
             78..=85 => {
                 let c = &mut self.config;
-                let what = match self.rng.below(14) {
+                let what = match self.rng.below(15) {
                     0 => {
                         c.title = format!("Differential {}", self.rng.below(100));
                         "title"
@@ -634,6 +641,13 @@ impl Sim {
                     12 => {
                         c.exclude = !c.exclude;
                         "exclude"
+                    }
+                    13 => {
+                        c.sitemap_urls = match c.sitemap_urls {
+                            Some(_) if self.rng.chance(50) => None,
+                            _ => Some(self.rng.range(8, 60) as u32),
+                        };
+                        "feedwright.sitemap_urls"
                     }
                     _ => {
                         c.description =

@@ -610,7 +610,8 @@ fn sitemap_files(
     out: &mut Sitemaps,
 ) -> Result<(), Error> {
     let config = &site.config;
-    let limits = styles.sitemap_limits();
+    let mut limits = styles.sitemap_limits();
+    limits.max_urls = config.sitemap_urls;
     let frame = crate::sitemap::to_string(&[]).len();
     let bytes: usize = items.iter().map(|&it| all.len(it)).sum();
     let styled = format!("{styles:?}");

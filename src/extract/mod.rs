@@ -96,7 +96,7 @@ pub struct PostMeta {
     pub clamped_to_now: bool,
     /// True when the date is a file or commit time capped at the build
     /// date: it holds for a later build only while that build's date is not
-    /// earlier than it ([`PostMeta::holds_at`]).
+    /// earlier than it (`cache::Facts::holds_at`).
     pub date_capped: bool,
     /// `draft: true`: jekyll-feed leaves such a post out of feeds, and Hugo
     /// does not publish it; feedwright leaves it out of every output.
@@ -131,14 +131,6 @@ impl PostMeta {
     /// `last_modified_at` when given, else the publication date.
     pub fn updated(&self) -> DateTime<FixedOffset> {
         self.last_modified.unwrap_or(self.date)
-    }
-
-    /// Whether this record, read at an earlier build date, is what reading
-    /// the unchanged file at `now` gives. A date the build date decided
-    /// (clamped to it) never is; a file or commit time capped at the build
-    /// date is, while `now` has not gone back before it.
-    pub fn holds_at(&self, now: DateTime<FixedOffset>) -> bool {
-        !self.clamped_to_now && (!self.date_capped || self.date <= now)
     }
 }
 
