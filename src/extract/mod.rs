@@ -216,7 +216,7 @@ pub fn split<'a>(text: &'a str, path: &std::path::Path) -> Result<Split<'a>, Pos
     let yaml_start = (first_line_end + 1).min(text.len());
     let mut pos = yaml_start;
     while pos < text.len() {
-        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let end = memchr::memchr(b'\n', &text.as_bytes()[pos..]).map_or(text.len(), |i| pos + i);
         let line = &text[pos..end];
         let marker = |m: &str| line.starts_with(m) && line.trim_end() == m;
         if marker("---") || marker("...") {
@@ -408,8 +408,8 @@ pub fn read_meta(
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| file_slug.to_string());
-    let mut title = match text_value("title")? {
-        Some(t) if !title_text(&t).is_empty() => title_text(&t),
+    let mut title = match text_value("title")?.map(|t| title_text(&t)) {
+        Some(t) if !t.is_empty() => t,
         _ => permalink::titleize_slug(&slug),
     };
     if title.chars().count() > MAX_TITLE_CHARS {
@@ -815,10 +815,19 @@ fn resolve_site_link(config: &SiteConfig, raw: &str) -> Result<AbsUrl, crate::mo
 /// which makes Ruby's white space (a vertical tab too) one space. Other
 /// control characters, which XML forbids, are dropped.
 fn title_text(raw: &str) -> String {
-    let out = body::strip_html(raw);
+    // Without a `<`, strip_html has nothing to take.
+    let out: std::borrow::Cow<str> = if raw.contains('<') {
+        body::strip_html(raw).into()
+    } else {
+        raw.into()
+    };
     let decoded = html_escape::decode_html_entities(&out);
     let spaced = crate::text::normalize_whitespace(&decoded);
-    crate::text::normalize_whitespace(&crate::text::xml_safe(&spaced))
+    match crate::text::xml_safe(&spaced) {
+        // Normalising normalised text gives it back.
+        std::borrow::Cow::Borrowed(_) => spaced,
+        std::borrow::Cow::Owned(safe) => crate::text::normalize_whitespace(&safe),
+    }
 }
 
 /// The path `defaults` scopes are matched against: the file's path from the
