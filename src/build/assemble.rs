@@ -683,15 +683,17 @@ fn sitemap_files(
         bytes: styles.finish_sitemap(index),
     });
     let gzip_on = config.sitemap_gzip;
-    // One part at a time: each is validated (and its bytes kept) anyway,
-    // and a first build makes them all.
-    for (name, part) in made {
-        let xml = make(part);
-        out.files.push(Planned {
-            path: name,
-            bytes: if gzip_on { gzip(&xml) } else { xml },
-        });
-    }
+    let parts: Vec<Planned> = made
+        .into_par_iter()
+        .map(|(name, part)| {
+            let xml = make(part);
+            Planned {
+                path: name,
+                bytes: if gzip_on { gzip(&xml) } else { xml },
+            }
+        })
+        .collect();
+    out.files.extend(parts);
     Ok(())
 }
 
