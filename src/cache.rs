@@ -799,5 +799,55 @@ mod tests {
         );
     }
 
+    #[test]
+    fn an_index_row_reads_back_as_it_was_written() {
+        use super::{Facts, Frame, Row, When, ROW_BYTES};
+        let date = chrono::DateTime::parse_from_rfc3339("2024-03-16T10:00:00.5+09:00").unwrap();
+        let row = Row {
+            file: 0x0123_4567_89ab_cdef,
+            frame: Frame {
+                at: 8 + (1 << 40),
+                record: 700,
+                fragment: 226,
+                check: u64::MAX - 3,
+            },
+            facts: Facts {
+                post: true,
+                error: false,
+                notices: true,
+                date: When::new(date),
+                updated: None,
+                published: true,
+                draft: false,
+                clamped_to_now: false,
+                date_capped: true,
+                in_sitemap: true,
+                images: false,
+                translated: true,
+                url: 42,
+                fragment: 7,
+            },
+        };
+        let mut bytes = Vec::new();
+        row.encode_at(row.frame.at, &mut bytes);
+        assert_eq!(bytes.len(), ROW_BYTES);
+        let back = Row::decode(bytes.as_slice().try_into().unwrap()).unwrap();
+        assert_eq!(back.facts, row.facts);
+        assert_eq!(back.facts.date.unwrap().get(), date);
+        assert_eq!(
+            (
+                back.file,
+                back.frame.at,
+                back.frame.record,
+                back.frame.fragment,
+                back.frame.check
+            ),
+            (row.file, row.frame.at, 700, 226, u64::MAX - 3)
+        );
+        // An offset no time zone has is not a row.
+        bytes[40..44].copy_from_slice(&100_000i32.to_le_bytes());
+        assert!(Row::decode(bytes.as_slice().try_into().unwrap()).is_none());
+    }
+
     const PINNED: u32 = 3343498113;
 }
