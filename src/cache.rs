@@ -42,11 +42,13 @@ pub const DIR: &str = ".feedwright-cache";
 /// `a_change_to_what_records_hold_needs_a_new_cache_format` notices such
 /// changes. (2: `images` no longer repeats `image`; 7: `date_capped`; 8:
 /// `summary` is `description` before `excerpt`, as jekyll-feed takes them;
-/// 10: index, record frames and output keys; 11: dates as numbers.)
-const FORMAT: &str = concat!("feedwright-cache 11 ", env!("CARGO_PKG_VERSION"));
+/// 10: index, record frames and output keys; 11: dates as numbers; 12:
+/// index rows updated in place.)
+const FORMAT: &str = concat!("feedwright-cache 12 ", env!("CARGO_PKG_VERSION"));
 const RECORDS: &str = "records.bin";
 const INDEX: &str = "index.bin";
 const MANIFEST: &str = "manifest.bin";
+const LOCK: &str = "lock";
 
 /// What reading one post gave: its record, nothing (not a post), or an error.
 pub type Outcome = Result<Option<PostMeta>, PostError>;
@@ -293,8 +295,13 @@ pub struct Index {
     pub records_id: u64,
     /// How many bytes of that file the rows may point into.
     pub records_len: u64,
-    /// One row per post file, in walk order.
+    /// One row per post file it knows (in no particular order: rows are
+    /// found by their file key).
     pub rows: Vec<Row>,
+    /// Each row's place in the index file.
+    positions: Vec<u32>,
+    /// How many rows the index file holds, dead ones (key 0) too.
+    index_rows: u64,
 }
 
 /// The record file, opened for reading frames.
@@ -303,6 +310,11 @@ pub struct RecordFile {
     file: std::fs::File,
     id: u64,
     len: u64,
+    /// Where each row of the index read with it stands in the index file,
+    /// and how many rows that file holds (dead ones too): what an update
+    /// in place needs.
+    positions: Vec<u32>,
+    index_rows: u64,
 }
 
 impl RecordFile {
@@ -421,7 +433,8 @@ pub fn file_key(path: &[&str], size: u64, modified: Option<SystemTime>) -> u64 {
     }
     h.write_u8(0xff);
     (size, modified).hash(&mut h);
-    h.finish()
+    // 0 marks a dead row in the index.
+    h.finish().max(1)
 }
 
 /// A URL's hash for telling URLs apart and cutting the sitemap into parts:
@@ -499,7 +512,7 @@ impl Cache {
     /// The last build's index and its record file, when both are there,
     /// ours, and belong together.
     pub fn index(&self) -> Option<(Index, RecordFile)> {
-        let index = self.read_index()?;
+        let mut index = self.read_index()?;
         let file = std::fs::File::open(self.dir.join(RECORDS)).ok()?;
         let id = read_id(&file)?;
         let len = file.metadata().ok()?.len();
@@ -507,12 +520,16 @@ impl Cache {
             return None;
         }
         let records_len = index.records_len;
+        let positions = std::mem::take(&mut index.positions);
+        let index_rows = index.index_rows;
         Some((
             index,
             RecordFile {
                 file,
                 id,
                 len: records_len,
+                positions,
+                index_rows,
             },
         ))
     }
@@ -534,18 +551,26 @@ impl Cache {
             return None;
         }
         let (records_id, records_len, count) = (word(8), word(16), word(24));
-        let count = usize::try_from(count).ok()?;
-        let mut rows = Vec::with_capacity(count.min(1 << 24));
+        let count = u32::try_from(count).ok()?;
+        let mut rows = Vec::with_capacity((count as usize).min(1 << 24));
+        let mut positions = Vec::with_capacity(rows.capacity());
         let mut buf = [0u8; ROW_BYTES];
-        for _ in 0..count {
+        for pos in 0..count {
             r.read_exact(&mut buf).ok()?;
-            rows.push(Row::decode(&buf)?);
+            let row = Row::decode(&buf)?;
+            // Key 0: a row an update in place marked dead.
+            if row.file != 0 {
+                rows.push(row);
+                positions.push(pos);
+            }
         }
-        // Nothing may follow: a longer file is not one this format wrote.
-        (r.read(&mut buf).ok()? == 0).then_some(Index {
+        // Rows past `count` are an update in place that did not finish.
+        Some(Index {
             records_id,
             records_len,
             rows,
+            positions,
+            index_rows: u64::from(count),
         })
     }
 
@@ -574,6 +599,9 @@ impl Cache {
             action,
             source,
         };
+        // Another build of this source (into another destination, so under
+        // another destination lock) may be saving too: one at a time.
+        let lock = self.lock().map_err(|e| io("lock the build cache", e))?;
         let frame_of = |r: &Saved| match r {
             Saved::Kept(j) => old[*j].frame,
             Saved::New(new) => new.0.frame,
@@ -593,29 +621,100 @@ impl Cache {
                 .map_err(|e| io("write the build cache", e))?,
         };
         let index_path = self.dir.join(INDEX);
-        stream_to(&index_path, |w| {
-            w.write_all(FORMAT.as_bytes())?;
-            for word in [self.key, records_id, records_len, rows.len() as u64] {
-                w.write_all(&word.to_le_bytes())?;
-            }
-            let mut buf = Vec::with_capacity(ROW_BYTES);
-            for (r, &at) in rows.iter().zip(&at) {
-                let row = match r {
-                    Saved::Kept(j) => &old[*j],
-                    Saved::New(new) => &new.0,
-                };
-                buf.clear();
-                row.encode_at(at, &mut buf);
-                w.write_all(&buf)?;
-            }
-            Ok(())
-        })
-        .map_err(|e| Error::Io {
+        let index_io = |e| Error::Io {
             path: index_path.clone(),
             action: "write the build cache",
             source: e,
-        })?;
+        };
+        let in_place = match (last, appended) {
+            (Some(last), Some(_)) => self
+                .update_index(&rows, &at, last, records_len)
+                .map_err(index_io)?,
+            _ => false,
+        };
+        if !in_place {
+            stream_to(&index_path, |w| {
+                w.write_all(FORMAT.as_bytes())?;
+                for word in [self.key, records_id, records_len, rows.len() as u64] {
+                    w.write_all(&word.to_le_bytes())?;
+                }
+                let mut buf = Vec::with_capacity(ROW_BYTES);
+                for (r, &at) in rows.iter().zip(&at) {
+                    let row = match r {
+                        Saved::Kept(j) => &old[*j],
+                        Saved::New(new) => &new.0,
+                    };
+                    buf.clear();
+                    row.encode_at(at, &mut buf);
+                    w.write_all(&buf)?;
+                }
+                Ok(())
+            })
+            .map_err(index_io)?;
+        }
+        drop(lock);
         self.write(MANIFEST, manifest)
+    }
+
+    /// Updates the index file `last` was read with in place: the new rows
+    /// appended after its rows, the rows no post has any more marked dead
+    /// (key 0), then its header. A build killed before the header is
+    /// written leaves rows past its count (ignored) and dead rows (their
+    /// posts are read again): never a row that says what a file is not.
+    /// False, writing nothing, when the file is not that index any more or
+    /// is mostly dead rows (then it is written anew).
+    fn update_index(
+        &self,
+        rows: &[Saved],
+        at: &[u64],
+        last: &RecordFile,
+        records_len: u64,
+    ) -> std::io::Result<bool> {
+        let new = rows.iter().filter(|r| matches!(r, Saved::New(_))).count() as u64;
+        let total = last.index_rows + new;
+        if total > 2 * rows.len() as u64 + 1024 || total > u64::from(u32::MAX) {
+            return Ok(false);
+        }
+        let file = match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(self.dir.join(INDEX))
+        {
+            Ok(f) => f,
+            Err(_) => return Ok(false),
+        };
+        let head = index_head_len() as u64;
+        let mut header = vec![0u8; index_head_len()];
+        file.read_exact_at(&mut header, 0)?;
+        let word = |i: usize| {
+            let at = FORMAT.len() + 8 * i;
+            u64::from_le_bytes(header[at..at + 8].try_into().expect("8 bytes"))
+        };
+        if &header[..FORMAT.len()] != FORMAT.as_bytes()
+            || word(0) != self.key
+            || word(1) != last.id
+            || word(3) != last.index_rows
+        {
+            return Ok(false);
+        }
+        let mut buf = Vec::with_capacity(new as usize * ROW_BYTES);
+        let mut kept = vec![false; last.positions.len()];
+        for (r, &at) in rows.iter().zip(at) {
+            match r {
+                Saved::New(new) => new.0.encode_at(at, &mut buf),
+                Saved::Kept(j) => kept[*j] = true,
+            }
+        }
+        file.write_all_at(&buf, head + last.index_rows * ROW_BYTES as u64)?;
+        for (j, _) in kept.iter().enumerate().filter(|(_, k)| !**k) {
+            let pos = u64::from(last.positions[j]);
+            file.write_all_at(&0u64.to_le_bytes(), head + pos * ROW_BYTES as u64)?;
+        }
+        let mut words = Vec::with_capacity(16);
+        words.extend_from_slice(&records_len.to_le_bytes());
+        words.extend_from_slice(&total.to_le_bytes());
+        file.write_all_at(&words, FORMAT.len() as u64 + 16)?;
+        Ok(true)
     }
 
     /// Appends the new rows' frames to the record file `last` was read
@@ -631,9 +730,6 @@ impl Cache {
             .read(true)
             .write(true)
             .open(self.dir.join(RECORDS))?;
-        // Another build of this source (into another destination, so under
-        // another lock) may be appending too: one at a time.
-        file.lock()?;
         if read_id(&file) != Some(last.id) {
             return Ok(None);
         }
@@ -684,6 +780,18 @@ impl Cache {
             Ok(())
         })?;
         Ok((id, len))
+    }
+
+    /// The cache folder's lock file, locked (released when dropped).
+    fn lock(&self) -> std::io::Result<std::fs::File> {
+        std::fs::create_dir_all(&self.dir)?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.dir.join(LOCK))?;
+        file.lock()?;
+        Ok(file)
     }
 
     /// Removes the manifest (before outputs are replaced), and any
@@ -796,7 +904,7 @@ mod tests {
         }
         assert_eq!(
             (FORMAT.split(' ').nth(1), names.len(), crc.sum()),
-            (Some("11"), 13, PINNED),
+            (Some("12"), 13, PINNED),
             "what a post record holds changed: bump the number in cache::FORMAT, then set PINNED to the new sum"
         );
     }

@@ -666,7 +666,7 @@ fn sitemap_urls_cuts_a_small_site_into_parts_of_at_most_that_many() {
 }
 
 #[test]
-fn a_post_added_is_appended_to_the_record_file_in_place_and_the_rest_is_not_rewritten() {
+fn a_post_added_is_appended_to_the_record_file_and_the_index_in_place() {
     let src = tempfile::tempdir().unwrap();
     write_site(src.path(), 120);
     let dest = tempfile::tempdir().unwrap();
@@ -675,6 +675,8 @@ fn a_post_added_is_appended_to_the_record_file_in_place_and_the_rest_is_not_rewr
     let before = std::fs::read(&records).unwrap();
     let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
     let ino = inode(&records);
+    let index = src.path().join(".feedwright-cache/index.bin");
+    let (index_ino, index_len) = (inode(&index), std::fs::metadata(&index).unwrap().len());
     std::fs::write(
         src.path().join("_posts/2020-06-01-added.md"),
         "---\ntitle: Added\n---\nnew\n",

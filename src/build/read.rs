@@ -198,12 +198,21 @@ impl Records<'_> {
         }
     }
 
-    /// Row `i`'s date as an instant (nanoseconds since 1970), for Jekyll's
-    /// order without making dates.
-    pub fn instant(&self, i: usize) -> i128 {
+    /// Row `i`'s date as an instant (seconds and nanoseconds since 1970),
+    /// for Jekyll's order without making dates.
+    pub fn instant(&self, i: usize) -> (i64, u32) {
         match self.fresh(i) {
-            Some(f) => instant(f.dates.date),
-            None => self.row(i).facts.date.map_or(0, |w| i128::from(w.nanos())),
+            Some(f) => (
+                f.dates.date.timestamp(),
+                f.dates.date.timestamp_subsec_nanos(),
+            ),
+            None => {
+                let n = self.row(i).facts.date.map_or(0, crate::cache::When::nanos);
+                (
+                    n.div_euclid(1_000_000_000),
+                    n.rem_euclid(1_000_000_000) as u32,
+                )
+            }
         }
     }
 
@@ -258,7 +267,7 @@ pub(super) fn posts<'a>(site: &'a Site, cx: &Context<'a>, progress: &dyn Progres
     progress.start(found.len());
     // Each file's record when it had to be read, else the index of the
     // cached row that answers it (moved out below, not copied).
-    let answers: Vec<Result<Box<Fresh>, usize>> = found
+    let slots: Vec<Slot> = found
         .files
         .par_iter()
         .map_init(
@@ -277,11 +286,11 @@ pub(super) fn posts<'a>(site: &'a Site, cx: &Context<'a>, progress: &dyn Progres
                         .copied()
                         .filter(|&i| index[i].facts.holds_at(site.now))
                 });
-                let answer = match hit {
-                    Some(i) => Err(i),
+                let slot = match hit {
+                    Some(i) => Slot::Old(i),
                     None => {
                         let mut file = found.post_file(f);
-                        Ok(Box::new(fresh(
+                        Slot::Fresh(Box::new(fresh(
                             &mut file,
                             opener.open(f),
                             site.cache.is_some(),
@@ -290,23 +299,12 @@ pub(super) fn posts<'a>(site: &'a Site, cx: &Context<'a>, progress: &dyn Progres
                     }
                 };
                 progress.advance();
-                answer
+                slot
             },
         )
         .collect();
     drop(by_key);
-    let mut from_cache = 0;
-    let slots: Vec<Slot> = answers
-        .into_iter()
-        .zip(&found.files)
-        .map(|(a, _)| match a {
-            Err(j) => {
-                from_cache += 1;
-                Slot::Old(j)
-            }
-            Ok(fr) => Slot::Fresh(fr),
-        })
-        .collect();
+    let from_cache = slots.iter().filter(|s| matches!(s, Slot::Old(_))).count();
     // Only a manifest needs the fingerprint.
     let inputs = site.cache.as_ref().map(|_| {
         site.inputs.unwrap_or_else(|| {

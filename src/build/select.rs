@@ -186,16 +186,23 @@ pub(super) fn posts(
         }
         let dates = records.dates(i);
         match published(&dates, site.config.future, validity) {
-            Ok(()) => posts.push((records.instant(i), i)),
+            Ok(()) => {
+                let (secs, nanos) = records.instant(i);
+                posts.push((secs, nanos, i as u32));
+            }
             Err(reason) => skip(reason),
         }
     }
     // Jekyll's order: by date, then by path.
-    posts.sort_by(|(da, a), (db, b)| {
-        da.cmp(db)
-            .then_with(|| path_order(records.path_parts(*a), records.path_parts(*b)))
+    posts.sort_by(|(sa, na, a), (sb, nb, b)| {
+        (sa, na).cmp(&(sb, nb)).then_with(|| {
+            path_order(
+                records.path_parts(*a as usize),
+                records.path_parts(*b as usize),
+            )
+        })
     });
-    let posts: Vec<usize> = posts.into_iter().map(|(_, i)| i).collect();
+    let posts: Vec<usize> = posts.into_iter().map(|(_, _, i)| i as usize).collect();
     // Two posts at one URL: Jekyll writes both, the later over the earlier,
     // and its feed lists both under one id, which no feed may do. The page
     // the site serves is the later post's, so that one is published.
@@ -298,16 +305,16 @@ fn drop_shadowed_posts(
     notices: &mut Vec<Notice>,
     stats: &mut Stats,
 ) -> Vec<usize> {
-    let mut by_hash: Vec<(u64, usize)> = posts
+    let mut by_hash: Vec<(u64, u32)> = posts
         .iter()
         .enumerate()
-        .map(|(k, &i)| (records.row(i).facts.url, k))
+        .map(|(k, &i)| (records.row(i).facts.url, k as u32))
         .collect();
     by_hash.sort_unstable();
     let groups: Vec<Vec<usize>> = by_hash
         .chunk_by(|a, b| a.0 == b.0)
         .filter(|g| g.len() > 1)
-        .map(|g| g.iter().map(|&(_, k)| k).collect())
+        .map(|g| g.iter().map(|&(_, k)| k as usize).collect())
         .collect();
     drop(by_hash);
     if groups.is_empty() {
