@@ -155,7 +155,11 @@ fn simple_mapping(text: &str) -> Option<Mapping> {
     // at its size (a bucket holds two `Value`s, so slack is dear).
     let keys = lines
         .iter()
-        .filter(|l| l.as_bytes().first().is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_'))
+        .filter(|l| {
+            l.as_bytes()
+                .first()
+                .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_')
+        })
         .count();
     let mut out = Mapping::with_capacity(keys);
     let mut i = 0;
@@ -230,7 +234,10 @@ fn simple_mapping(text: &str) -> Option<Mapping> {
         };
         // What follows a value starts a new key, at the left edge: an
         // indented line would continue or nest, which is yaml_serde's to read.
-        if lines.get(i).is_some_and(|l| l.starts_with(' ') && !is_blank(l)) {
+        if lines
+            .get(i)
+            .is_some_and(|l| l.starts_with(' ') && !is_blank(l))
+        {
             return None;
         }
         if out.insert(Value::String(key.to_owned()), value).is_some() {
@@ -253,7 +260,9 @@ fn indent(line: &str) -> usize {
 fn plain_chars(text: &str) -> bool {
     let b = text.as_bytes();
     // C0 controls but `\n`, and DEL: one byte scan that vectorises.
-    if b.iter().fold(false, |bad, &c| bad | ((c < b' ' && c != b'\n') || c == 0x7F)) {
+    if b.iter().fold(false, |bad, &c| {
+        bad | ((c < b' ' && c != b'\n') || c == 0x7F)
+    }) {
         return false;
     }
     // The rest start with one of three lead bytes: U+0080–U+009F (0xC2),
@@ -425,7 +434,8 @@ fn plain_scalar(v: &str) -> Option<Value> {
     // and signs, a sign only first or after an exponent's `e`.
     let b = v.as_bytes();
     let may_be_number = matches!(first, b'0'..=b'9' | b'+' | b'.')
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || b"+-.".contains(c))
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || b"+-.".contains(c))
         && b.iter()
             .enumerate()
             .skip(1)
@@ -635,24 +645,99 @@ mod tests {
     /// Values after a key, one line or several, of the shapes the simple
     /// reader takes.
     const SIMPLE: &[&str] = &[
-        ": Hello", ": \"a, b\"", ": 'it''s'", ":", ": ", ":  x  ", ": 2024-03-15 10:00:00 +0900",
-        ": 2012-01-20T06:23:34+09:00", ": 12", ": 012", ": 0", ": ~", ": null", ": True", ": yes",
-        ": C#", ": a:b", ": it's", ": é 한국어", ": [a, \"b\", 'c', 2]", ": []", ": [ ]",
-        ": [\"x]\", y]", ": [a b, c]", ": [\"a\" ,b ]", ": ['a'', b']", ": >\n  one\n  two",
-        ": |\n  one\n  two", ": >-\n  one", ": |-\n  one\n  two", ": >\n  # not a comment\n  b",
-        ":\n  - a\n  - \"b\"", ":\n- a\n- 'b'", ":\n  - 7", ": ''", ": \"\"", ": x:y",
-        ": \"a \\\"b\\\" & c\"", ": \"\\\\ \\/ \\n \\t\"", ": [\"\\\"\", '\\']",
+        ": Hello",
+        ": \"a, b\"",
+        ": 'it''s'",
+        ":",
+        ": ",
+        ":  x  ",
+        ": 2024-03-15 10:00:00 +0900",
+        ": 2012-01-20T06:23:34+09:00",
+        ": 12",
+        ": 012",
+        ": 0",
+        ": ~",
+        ": null",
+        ": True",
+        ": yes",
+        ": C#",
+        ": a:b",
+        ": it's",
+        ": é 한국어",
+        ": [a, \"b\", 'c', 2]",
+        ": []",
+        ": [ ]",
+        ": [\"x]\", y]",
+        ": [a b, c]",
+        ": [\"a\" ,b ]",
+        ": ['a'', b']",
+        ": >\n  one\n  two",
+        ": |\n  one\n  two",
+        ": >-\n  one",
+        ": |-\n  one\n  two",
+        ": >\n  # not a comment\n  b",
+        ":\n  - a\n  - \"b\"",
+        ":\n- a\n- 'b'",
+        ":\n  - 7",
+        ": ''",
+        ": \"\"",
+        ": x:y",
+        ": \"a \\\"b\\\" & c\"",
+        ": \"\\\\ \\/ \\n \\t\"",
+        ": [\"\\\"\", '\\']",
     ];
 
     /// Values just beyond those shapes, and mistakes.
     const BEYOND: &[&str] = &[
-        ": a: b", ": a #b", ": 2024-03-15", ": -3", ": 1e3", ": .inf", ": 99999999999999999999",
-        ": +5", ": x:", ": [a,]", ": [a, [b]]", ": [a", ": [-a]", ": {a: 1}", ": |+\n  one",
-        ": >2\n  one", ": > # c\n  one", ": >\n  one\n    deeper", ": >\n  one\n\n  two",
-        ": >\n  one\n   ", ": >\n  one \n  two", ": >\n", ": |\n\n  one", ":\n  - c: d", ":\n  -",
-        ":\n  - a\n   - e", ":\n  - a\n  b", ":\n- - x", ":\n  key: v", ":\n\n  - a", ":\n  - [a]",
-        ": \"a\" b", ": &a b", ": *a", ": !t b", ": @b", ": `b", ": %b", ": ? b", ": - a",
-        ": \"a\nb\"", ": plain\n  more", "  : x", ":x", ": \"a\\tb\"", ": \"a\\\"", ": \"\\x41\\u00e9\\\nb\"", ": \"a\\ b\"", ": \"\\\\\"\"",
+        ": a: b",
+        ": a #b",
+        ": 2024-03-15",
+        ": -3",
+        ": 1e3",
+        ": .inf",
+        ": 99999999999999999999",
+        ": +5",
+        ": x:",
+        ": [a,]",
+        ": [a, [b]]",
+        ": [a",
+        ": [-a]",
+        ": {a: 1}",
+        ": |+\n  one",
+        ": >2\n  one",
+        ": > # c\n  one",
+        ": >\n  one\n    deeper",
+        ": >\n  one\n\n  two",
+        ": >\n  one\n   ",
+        ": >\n  one \n  two",
+        ": >\n",
+        ": |\n\n  one",
+        ":\n  - c: d",
+        ":\n  -",
+        ":\n  - a\n   - e",
+        ":\n  - a\n  b",
+        ":\n- - x",
+        ":\n  key: v",
+        ":\n\n  - a",
+        ":\n  - [a]",
+        ": \"a\" b",
+        ": &a b",
+        ": *a",
+        ": !t b",
+        ": @b",
+        ": `b",
+        ": %b",
+        ": ? b",
+        ": - a",
+        ": \"a\nb\"",
+        ": plain\n  more",
+        "  : x",
+        ":x",
+        ": \"a\\tb\"",
+        ": \"a\\\"",
+        ": \"\\x41\\u00e9\\\nb\"",
+        ": \"a\\ b\"",
+        ": \"\\\\\"\"",
     ];
 
     fn entry() -> impl proptest::strategy::Strategy<Value = (String, &'static str, &'static str)> {

@@ -664,3 +664,38 @@ fn sitemap_urls_cuts_a_small_site_into_parts_of_at_most_that_many() {
         .any(|n| n.message.contains("feedwright.sitemap_urls")));
     assert!(!read(&dest.path().join("sitemap.xml")).contains("sitemapindex"));
 }
+
+#[test]
+fn a_post_added_is_appended_to_the_record_file_in_place_and_the_rest_is_not_rewritten() {
+    let src = tempfile::tempdir().unwrap();
+    write_site(src.path(), 120);
+    let dest = tempfile::tempdir().unwrap();
+    feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    let records = src.path().join(".feedwright-cache/records.bin");
+    let before = std::fs::read(&records).unwrap();
+    let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+    let ino = inode(&records);
+    std::fs::write(
+        src.path().join("_posts/2020-06-01-added.md"),
+        "---\ntitle: Added\n---\nnew\n",
+    )
+    .unwrap();
+    let report = feedwright::build(&cached(src.path(), dest.path())).unwrap();
+    assert_eq!(report.stats.from_cache, 120, "only the new post is read");
+    let after = std::fs::read(&records).unwrap();
+    assert_eq!(inode(&records), ino, "the same file, not a new one");
+    assert!(
+        after.len() > before.len() && after.len() - before.len() < before.len() / 50,
+        "one frame appended: {} -> {} bytes",
+        before.len(),
+        after.len()
+    );
+    assert_eq!(
+        &after[..before.len()],
+        &before[..],
+        "what was there is untouched"
+    );
+    let fresh = tempfile::tempdir().unwrap();
+    feedwright::build(&options(src.path(), fresh.path())).unwrap();
+    assert_eq!(snapshot(dest.path()), snapshot(fresh.path()));
+}
