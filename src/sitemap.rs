@@ -295,9 +295,9 @@ fn element<W: std::io::Write>(w: &mut Writer<W>, name: &str, value: &str) -> std
     // Nearly every value (a URL, a date) holds none of the five characters
     // quick-xml's `escape` replaces: one byte scan that vectorises says so,
     // where `escape` walks the bytes one at a time.
-    let plain = !safe
-        .bytes()
-        .fold(false, |hit, b| hit | matches!(b, b'<' | b'>' | b'&' | b'\'' | b'"'));
+    let plain = !safe.bytes().fold(false, |hit, b| {
+        hit | matches!(b, b'<' | b'>' | b'&' | b'\'' | b'"')
+    });
     let text = if plain {
         BytesText::from_escaped(safe.as_ref())
     } else {
