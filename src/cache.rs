@@ -397,7 +397,9 @@ fn check(bytes: &[u8]) -> u64 {
 /// A frame's bytes: the encoded record, then the fragment; and its [`Frame`]
 /// (with `at` still to set).
 pub fn encode_frame(record: &PostRecord, fragment: &[u8]) -> (Vec<u8>, Frame) {
-    let mut bytes = postcard::to_stdvec(record).expect("a record encodes");
+    // Sized once: a record is a few hundred bytes.
+    let mut bytes = postcard::to_extend(record, Vec::with_capacity(1024 + fragment.len()))
+        .expect("a record encodes");
     let len = bytes.len();
     bytes.extend_from_slice(fragment);
     let frame = Frame {
