@@ -291,7 +291,19 @@ fn typical_size(u: &SitemapUrl) -> usize {
 
 fn element<W: std::io::Write>(w: &mut Writer<W>, name: &str, value: &str) -> std::io::Result<()> {
     w.write_event(Event::Start(BytesStart::new(name)))?;
-    w.write_event(Event::Text(BytesText::new(&crate::text::xml_safe(value))))?;
+    let safe = crate::text::xml_safe(value);
+    // Nearly every value (a URL, a date) holds none of the five characters
+    // quick-xml's `escape` replaces: one byte scan that vectorises says so,
+    // where `escape` walks the bytes one at a time.
+    let plain = !safe.bytes().fold(false, |hit, b| {
+        hit | matches!(b, b'<' | b'>' | b'&' | b'\'' | b'"')
+    });
+    let text = if plain {
+        BytesText::from_escaped(safe.as_ref())
+    } else {
+        BytesText::new(&safe)
+    };
+    w.write_event(Event::Text(text))?;
     w.write_event(Event::End(BytesEnd::new(name)))?;
     Ok(())
 }
@@ -419,6 +431,21 @@ pub fn split_stable(entries: &[(u64, usize)], limits: Limits) -> Vec<std::ops::R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn an_element_is_written_as_quick_xml_escapes_its_text(
+            value in "[a-z<>&'\"\u{0}\u{1}\r\n é한\u{fffe}]{0,12}"
+        ) {
+            let mut w = Writer::new(Vec::new());
+            element(&mut w, "loc", &value).unwrap();
+            let want = format!(
+                "<loc>{}</loc>",
+                quick_xml::escape::escape(crate::text::xml_safe(&value).as_ref())
+            );
+            proptest::prop_assert_eq!(String::from_utf8(w.into_inner()).unwrap(), want);
+        }
+    }
 
     #[test]
     #[cfg(feature = "site")]

@@ -99,17 +99,40 @@ impl Discovery {
     pub fn post_file(&self, f: &Found) -> PostFile {
         let dir = &self.dirs[f.dir as usize];
         PostFile {
-            path: dir.path.join(&*f.name),
+            path: join_name(&dir.path, &f.name),
             relative_path: if dir.relative.is_empty() {
                 f.name.to_string()
             } else {
-                format!("{}/{}", dir.relative, f.name)
+                let mut r = String::with_capacity(dir.relative.len() + 1 + f.name.len());
+                r.push_str(&dir.relative);
+                r.push('/');
+                r.push_str(&f.name);
+                r
             },
             path_categories: dir.categories.clone(),
             size: f.size,
             modified: f.modified,
         }
     }
+}
+
+/// `dir.join(name)` for a name from a folder listing (one component, never
+/// absolute), in one allocation: `Path::join` copies the folder, then grows
+/// the copy, for each of a build's post files.
+fn join_name(dir: &Path, name: &str) -> PathBuf {
+    #[cfg(unix)]
+    {
+        let d = dir.as_os_str();
+        let mut p = std::ffi::OsString::with_capacity(d.len() + 1 + name.len());
+        p.push(d);
+        if !d.is_empty() && !d.as_encoded_bytes().ends_with(b"/") {
+            p.push("/");
+        }
+        p.push(name);
+        PathBuf::from(p)
+    }
+    #[cfg(not(unix))]
+    dir.join(name)
 }
 
 /// Decides whether `source` is a Jekyll site or a plain folder of posts.
@@ -873,6 +896,18 @@ fn walk_collection(
 #[cfg(test)]
 mod tests {
     use super::Folder;
+
+    proptest::proptest! {
+        #[test]
+        fn a_listed_name_joins_its_folder_as_path_join_does(
+            dir in "[a-z/.]{0,8}",
+            name in "[a-z.-]{1,8}",
+        ) {
+            let dir = std::path::Path::new(&dir);
+            let (ours, std) = (super::join_name(dir, &name), dir.join(&name));
+            proptest::prop_assert_eq!(ours.as_os_str(), std.as_os_str());
+        }
+    }
 
     #[test]
     fn the_entry_filter_passes_over_what_jekylls_reader_passes_over() {

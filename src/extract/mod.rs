@@ -188,7 +188,7 @@ pub fn decode<'a>(
             return Err(err(Some(line), msg));
         }
     };
-    if let Some(pos) = text.find('\0') {
+    if let Some(pos) = memchr::memchr(0, text.as_bytes()) {
         let line = text[..pos].matches('\n').count() + 1;
         return Err(err(
             Some(line),
@@ -196,7 +196,7 @@ pub fn decode<'a>(
         ));
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    Ok(if text.contains('\r') {
+    Ok(if memchr::memchr(b'\r', text.as_bytes()).is_some() {
         text.replace("\r\n", "\n").replace('\r', "\n").into()
     } else {
         text.into()
