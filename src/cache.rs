@@ -198,7 +198,7 @@ impl Row {
         out.extend_from_slice(&self.frame.fragment.to_le_bytes());
         out.extend_from_slice(&self.frame.check.to_le_bytes());
         for w in [f.date, f.updated] {
-            let When(n, o) = w.unwrap_or(When(0, 0));
+            let (n, o) = w.map_or((0, 0), |w| (w.nanos(), w.offset()));
             out.extend_from_slice(&n.to_le_bytes());
             out.extend_from_slice(&o.to_le_bytes());
         }
@@ -233,9 +233,10 @@ impl Row {
             if !on {
                 return Some(None);
             }
-            let offset = u32_at(at + 8) as i32;
-            FixedOffset::east_opt(offset)?;
-            Some(Some(When(u64_at(at) as i64, offset)))
+            Some(Some(When::from_parts(
+                u64_at(at) as i64,
+                u32_at(at + 8) as i32,
+            )?))
         };
         Some(Row {
             file: u64_at(0),
@@ -266,14 +267,26 @@ impl Row {
 }
 
 /// A date with its offset, kept small: nanoseconds since 1970 (UTC) and the
-/// offset in seconds. (chrono's own serde form is an RFC 3339 string.)
+/// offset in seconds, stored as `offset + 2^31` so it is never 0 and
+/// `Option<When>` takes no more room than `When` (there is one per post in
+/// memory). (chrono's own serde form is an RFC 3339 string.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct When(i64, i32);
+pub struct When(i64, std::num::NonZeroU32);
 
 impl When {
     /// The date, when it fits (1677 to 2262; others are not kept).
     pub fn new(d: DateTime<FixedOffset>) -> Option<When> {
-        Some(When(d.timestamp_nanos_opt()?, d.offset().local_minus_utc()))
+        When::from_parts(d.timestamp_nanos_opt()?, d.offset().local_minus_utc())
+    }
+
+    fn from_parts(nanos: i64, offset: i32) -> Option<When> {
+        FixedOffset::east_opt(offset)?;
+        let stored = (i64::from(offset) + (1 << 31)) as u32;
+        Some(When(nanos, std::num::NonZeroU32::new(stored)?))
+    }
+
+    fn offset(self) -> i32 {
+        (i64::from(self.1.get()) - (1 << 31)) as i32
     }
 
     /// Nanoseconds since 1970.
@@ -283,7 +296,7 @@ impl When {
 
     /// The date again.
     pub fn get(self) -> DateTime<FixedOffset> {
-        let offset = FixedOffset::east_opt(self.1).expect("kept from a valid offset");
+        let offset = FixedOffset::east_opt(self.offset()).expect("kept from a valid offset");
         DateTime::from_timestamp_nanos(self.0).with_timezone(&offset)
     }
 }
