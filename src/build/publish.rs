@@ -11,6 +11,7 @@ use super::validate::Stamp;
 use crate::cache;
 use crate::error::{Error, Location, Notice, Severity};
 use crate::output::{self, WriteOutcome};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -208,11 +209,16 @@ pub(super) fn write(
     for d in &dirs {
         output::remove_stale_temporaries(d);
     }
-    let mut outputs = Vec::new();
-    for f in &plan.files {
-        let path = plan.dest.join(&f.path);
-        outputs.push((path.clone(), output::write_if_changed(&path, &f.bytes)?));
-    }
+    // On the thread pool: each new file is flushed to disk before it
+    // replaces the old one, and those flushes overlap.
+    let mut outputs: Vec<(PathBuf, WriteOutcome)> = plan
+        .files
+        .par_iter()
+        .map(|f| {
+            let path = plan.dest.join(&f.path);
+            output::write_if_changed(&path, &f.bytes).map(|o| (path, o))
+        })
+        .collect::<Result<_, Error>>()?;
     for k in &made.kept {
         outputs.push((plan.dest.join(k), WriteOutcome::Unchanged));
     }
