@@ -587,9 +587,12 @@ impl Cache {
         })
     }
 
-    /// Saves the records and index, then the manifest. The manifest goes
-    /// last and is removed first, so a build killed in between leaves no
-    /// manifest that vouches for outputs it did not finish.
+    /// Saves the records and the index. Call [`Cache::forget_manifest`]
+    /// first and [`Cache::save_manifest`] after both this and the outputs
+    /// are done: the manifest goes last and is removed first, so a build
+    /// killed in between leaves no manifest that vouches for outputs it did
+    /// not finish. (Records and index describe post files, not outputs, so
+    /// they may be saved while the outputs are written.)
     ///
     /// `rows` are every post file's row, in order: one of `old` (the last
     /// index's rows, whose frames are in `last`), or a new one with its
@@ -598,14 +601,12 @@ impl Cache {
     /// whole before it, so a killed append costs nothing); otherwise the
     /// live frames are copied into a new file. Both files are written as
     /// streams: nothing the size of the cache is held in memory.
-    pub fn save<M: Serialize>(
+    pub fn save_records(
         &self,
         old: &[Row],
         rows: Vec<Saved>,
         last: Option<&RecordFile>,
-        manifest: &M,
     ) -> Result<(), Error> {
-        self.forget_manifest();
         let path = self.dir.join(RECORDS);
         let io = |action, source| Error::Io {
             path: path.clone(),
@@ -666,6 +667,12 @@ impl Cache {
             .map_err(index_io)?;
         }
         drop(lock);
+        Ok(())
+    }
+
+    /// Saves the manifest: last, after the records, the index and every
+    /// output.
+    pub fn save_manifest<M: Serialize>(&self, manifest: &M) -> Result<(), Error> {
         self.write(MANIFEST, manifest)
     }
 

@@ -210,15 +210,29 @@ pub(super) fn write(
         output::remove_stale_temporaries(d);
     }
     // On the thread pool: each new file is flushed to disk before it
-    // replaces the old one, and those flushes overlap.
-    let mut outputs: Vec<(PathBuf, WriteOutcome)> = plan
-        .files
-        .par_iter()
-        .map(|f| {
-            let path = plan.dest.join(&f.path);
-            output::write_if_changed(&path, &f.bytes).map(|o| (path, o))
-        })
-        .collect::<Result<_, Error>>()?;
+    // replaces the old one, and those flushes overlap; the records and the
+    // index (which describe posts, not outputs) are saved meanwhile. The
+    // manifest, which vouches for the outputs, is saved after both.
+    let records = made.records;
+    let keeping = site.cache.as_ref().filter(|_| made.inputs.is_some());
+    let (outputs, saved) = rayon::join(
+        || {
+            plan.files
+                .par_iter()
+                .map(|f| {
+                    let path = plan.dest.join(&f.path);
+                    output::write_if_changed(&path, &f.bytes).map(|o| (path, o))
+                })
+                .collect::<Result<Vec<(PathBuf, WriteOutcome)>, Error>>()
+        },
+        || {
+            keeping.map(|cache| {
+                let (old, rows, last_records) = records.into_saved();
+                cache.save_records(&old, rows, last_records.as_ref())
+            })
+        },
+    );
+    let mut outputs = outputs?;
     for k in &made.kept {
         outputs.push((plan.dest.join(k), WriteOutcome::Unchanged));
     }
@@ -278,9 +292,11 @@ pub(super) fn write(
                 .collect(),
             keys: made.keys,
         };
-        let (old, rows, last_records) = made.records.into_saved();
         // A cache that cannot be written costs speed, not the build.
-        if let Err(e) = cache.save(&old, rows, last_records.as_ref(), &manifest) {
+        if let Err(e) = saved
+            .unwrap_or(Ok(()))
+            .and_then(|()| cache.save_manifest(&manifest))
+        {
             notices.push(Notice {
                 severity: Severity::Warning,
                 at: Location::new(&site.source.join(cache::DIR), None),

@@ -415,12 +415,15 @@ fn facts(r: &PostRecord, fragment: &[u8]) -> Facts {
 /// Reads a post up to the end of its front matter: the records the sitemap
 /// and feed selection need come from there, and the body is read again only
 /// for the posts that go into a feed. A file without front matter is read whole.
-fn read_head(mut file: std::fs::File) -> std::io::Result<Vec<u8>> {
+fn read_head(mut file: std::fs::File, buf: &mut Vec<u8>) -> std::io::Result<usize> {
     use std::io::Read;
     // Front matter is usually a few hundred bytes, so one `read` of a small
     // buffer usually holds it (reading to the end of the file would take a
-    // second call). The buffer then doubles, keeping re-scans linear.
-    let mut buf = vec![0u8; 2048];
+    // second call). The buffer then doubles, keeping re-scans linear; it is
+    // each thread's own, kept from post to post.
+    if buf.len() < 2048 {
+        buf.resize(2048, 0);
+    }
     let mut filled = 0;
     loop {
         let n = match file.read(&mut buf[filled..]) {
@@ -430,17 +433,20 @@ fn read_head(mut file: std::fs::File) -> std::io::Result<Vec<u8>> {
         };
         filled += n;
         if let Some(end) = extract::front_matter_end(&buf[..filled]) {
-            buf.truncate(end);
-            return Ok(buf);
+            return Ok(end);
         }
         if n == 0 {
-            buf.truncate(filled);
-            return Ok(buf);
+            return Ok(filled);
         }
         if filled == buf.len() {
             buf.resize(buf.len() * 2, 0);
         }
     }
+}
+
+thread_local! {
+    /// Each reading thread's buffer for [`read_head`].
+    static HEAD: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Reads the record of `file`, opened as `opened`. A file that discovery
@@ -462,24 +468,31 @@ fn read_record(
             .is_some()
     };
     let stat = file.modified.is_none() && (for_cache || !dated());
-    let head = opened.and_then(|f| {
-        if stat {
-            let m = f.metadata()?;
-            file.size = m.len();
-            file.modified = m.modified().ok();
+    let outcome = HEAD.with_borrow_mut(|buf| {
+        let head = opened.and_then(|f| {
+            if stat {
+                let m = f.metadata()?;
+                file.size = m.len();
+                file.modified = m.modified().ok();
+            }
+            read_head(f, buf)
+        });
+        let mtime = file
+            .modified
+            .map(|t| DateTime::<chrono::Utc>::from(t).fixed_offset());
+        let outcome = match head {
+            Ok(len) => extract::read_meta(file, &buf[..len], mtime, cx, &mut notices),
+            Err(e) => Err(PostError {
+                at: Location::new(&file.path, None),
+                message: format!("could not read the file ({e}); check its permissions"),
+            }),
+        };
+        // A whole file without front matter may have grown it: not kept.
+        if buf.len() > 1 << 16 {
+            *buf = Vec::new();
         }
-        read_head(f)
+        outcome
     });
-    let mtime = file
-        .modified
-        .map(|t| DateTime::<chrono::Utc>::from(t).fixed_offset());
-    let outcome = match head {
-        Ok(bytes) => extract::read_meta(file, &bytes, mtime, cx, &mut notices),
-        Err(e) => Err(PostError {
-            at: Location::new(&file.path, None),
-            message: format!("could not read the file ({e}); check its permissions"),
-        }),
-    };
     PostRecord {
         relative_path: file.relative_path.clone(),
         size: file.size,
