@@ -358,59 +358,6 @@ pub fn decode_record(bytes: &[u8], f: &Frame) -> Option<PostRecord> {
     postcard::from_bytes(bytes.get(..f.record as usize)?).ok()
 }
 
-/// Records keep dates as numbers (seconds, nanoseconds, offset), not as
-/// chrono's RFC 3339 text, which took most of the time of encoding one.
-pub mod compact_date {
-    use chrono::{DateTime, FixedOffset, TimeZone};
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    type Parts = (i64, u32, i32);
-
-    fn parts(d: &DateTime<FixedOffset>) -> Parts {
-        (
-            d.timestamp(),
-            d.timestamp_subsec_nanos(),
-            d.offset().local_minus_utc(),
-        )
-    }
-
-    fn date<E: serde::de::Error>((secs, nanos, offset): Parts) -> Result<DateTime<FixedOffset>, E> {
-        FixedOffset::east_opt(offset)
-            .and_then(|o| o.timestamp_opt(secs, nanos).single())
-            .ok_or_else(|| E::custom("a date out of range"))
-    }
-
-    /// Serializes a date as its parts.
-    pub fn serialize<S: Serializer>(d: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
-        parts(d).serialize(s)
-    }
-
-    /// Deserializes a date from its parts.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
-        date(Parts::deserialize(d)?)
-    }
-
-    /// The same for an optional date.
-    pub mod option {
-        use super::*;
-
-        /// Serializes an optional date as its parts.
-        pub fn serialize<S: Serializer>(
-            d: &Option<DateTime<FixedOffset>>,
-            s: S,
-        ) -> Result<S::Ok, S::Error> {
-            d.as_ref().map(parts).serialize(s)
-        }
-
-        /// Deserializes an optional date from its parts.
-        pub fn deserialize<'de, D: Deserializer<'de>>(
-            d: D,
-        ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
-            Option::<Parts>::deserialize(d)?.map(date).transpose()
-        }
-    }
-}
-
 /// A frame's check: CRC-32 (crc32fast), many times faster than a keyed
 /// hash, and made to catch damaged bytes.
 fn check(bytes: &[u8]) -> u64 {

@@ -74,10 +74,10 @@ pub struct PostMeta {
     /// The title, plain text.
     pub title: String,
     /// The publication date, in the site time zone.
-    #[serde(with = "crate::cache::compact_date")]
+    #[serde(with = "crate::extract::dates::compact")]
     pub date: DateTime<FixedOffset>,
     /// `last_modified_at`, if given.
-    #[serde(with = "crate::cache::compact_date::option")]
+    #[serde(with = "crate::extract::dates::compact::option")]
     pub last_modified: Option<DateTime<FixedOffset>>,
     /// The public URL.
     pub url: AbsUrl,
