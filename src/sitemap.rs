@@ -417,7 +417,7 @@ pub fn split_stable(entries: &[(u64, usize)], limits: Limits) -> Vec<std::ops::R
             (start, bytes) = (i, frame);
         }
         bytes += n;
-        if hash % every == 0 {
+        if hash.is_multiple_of(every) {
             parts.push(start..i + 1);
             (start, bytes) = (i + 1, frame);
         }
@@ -536,9 +536,11 @@ mod tests {
         // A part ends after a URL whose hash says so (every quarter of the
         // limit, here), or at the limit.
         let every = PART_URLS.min(3000 / 4);
-        assert!(parts.iter().all(|p| entries[p.end - 1].0 % every == 0
-            || p.len() == 3000
-            || p.end == entries.len()));
+        assert!(parts
+            .iter()
+            .all(|p| entries[p.end - 1].0.is_multiple_of(every)
+                || p.len() == 3000
+                || p.end == entries.len()));
         assert!(split_stable(&[], limits).is_empty());
     }
 

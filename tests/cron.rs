@@ -697,6 +697,9 @@ fn a_post_added_is_appended_to_the_record_file_and_the_index_in_place() {
         &before[..],
         "what was there is untouched"
     );
+    // The index too: one row more, in the same file.
+    assert_eq!(inode(&index), index_ino);
+    assert_eq!(std::fs::metadata(&index).unwrap().len(), index_len + 74);
     let fresh = tempfile::tempdir().unwrap();
     feedwright::build(&options(src.path(), fresh.path())).unwrap();
     assert_eq!(snapshot(dest.path()), snapshot(fresh.path()));
