@@ -222,7 +222,6 @@ const PIECE: usize = 2048;
 /// `<url>` elements each on a new line, as the indenting writer puts them
 /// inside the root: a fresh writer breaks the line only between elements,
 /// so the first break is written here.
-#[cfg(feature = "site")]
 fn items(urls: &[SitemapUrl], size: usize) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(size + 1);
     bytes.push(b'\n');
