@@ -798,26 +798,13 @@ fn new_id() -> u64 {
     hash_of((t, std::process::id(), &0u8 as *const u8 as usize))
 }
 
-/// Replaces a cache file atomically. Unlike outputs, not flushed to disk:
-/// a cache file lost or torn by a crash is ignored (ids, keys and frame
-/// hashes see to it), which costs one full build.
+/// Replaces a cache file atomically ([`stream_to`]).
 fn replace(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let io = |action, source| Error::Io {
+    stream_to(path, |w| w.write_all(bytes)).map_err(|source| Error::Io {
         path: path.to_path_buf(),
-        action,
+        action: "write the build cache",
         source,
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| io("create the build cache folder", e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".feedwright-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| io("create a temporary file in the build cache", e))?;
-    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| io("write the build cache", e))?;
-    tmp.persist(path)
-        .map_err(|e| io("replace the build cache", e.error))?;
-    Ok(())
+    })
 }
 
 /// A fingerprint hasher. The standard library's `DefaultHasher::new()` has

@@ -409,10 +409,7 @@ impl Items<'_, '_> {
         for &it in part {
             let t = match it {
                 Item::Row(i) => Some(self.records.updated_instant(i)),
-                Item::Own(k) => self.own[k].lastmod.map(|d| {
-                    i128::from(d.timestamp()) * 1_000_000_000
-                        + i128::from(d.timestamp_subsec_nanos())
-                }),
+                Item::Own(k) => self.own[k].lastmod.map(read::instant),
             };
             if let Some(t) = t {
                 if best.is_none_or(|(b, _)| t >= b) {

@@ -39,16 +39,21 @@ use survey::Site;
 pub fn plan(opts: &BuildOptions) -> Result<Plan, Error> {
     let mut site = survey::survey(opts)?;
     let last = publish::last_manifest(&site);
-    let git = prepare(&mut site);
-    let plan = make(
-        &site,
+    made_in_memory(&mut site, &last)
+}
+
+/// Every output made in memory, none left as the last build wrote it (for
+/// [`plan`], [`check`] and [`feeds`], which hand back or compare them all).
+fn made_in_memory(site: &mut Site, last: &Option<publish::Manifest>) -> Result<Plan, Error> {
+    let git = prepare(site);
+    Ok(make(
+        site,
         git.as_ref(),
         &NoProgress,
-        validated(&last),
+        validated(last),
         &assemble::Reuse::none(),
     )?
-    .plan;
-    Ok(plan)
+    .plan)
 }
 
 /// The outputs the last build validated, as it left them.
@@ -76,17 +81,7 @@ pub fn feeds(opts: &BuildOptions, with_tags: bool) -> Result<Vec<PlannedFeed>, E
     if let Some(m) = last.as_ref().filter(|m| publish::still_holds(m, &site)) {
         return Ok(m.feeds());
     }
-    let git = prepare(&mut site);
-    let feeds = make(
-        &site,
-        git.as_ref(),
-        &NoProgress,
-        validated(&last),
-        &assemble::Reuse::none(),
-    )?
-    .plan
-    .feeds;
-    Ok(feeds)
+    Ok(made_in_memory(&mut site, &last)?.feeds)
 }
 
 /// Puts the files found in walk order (records, and so the index, are in
@@ -396,15 +391,7 @@ pub fn check(opts: &BuildOptions) -> Result<CheckReport, Error> {
             stats: m.stats,
         });
     }
-    let git = prepare(&mut site);
-    let plan = make(
-        &site,
-        git.as_ref(),
-        &NoProgress,
-        validated(&last),
-        &assemble::Reuse::none(),
-    )?
-    .plan;
+    let plan = made_in_memory(&mut site, &last)?;
     let mut stale = Vec::new();
     for f in &plan.files {
         let path = plan.dest.join(&f.path);

@@ -369,7 +369,7 @@ fn fresh(
 }
 
 /// A date as an instant (nanoseconds since 1970).
-fn instant(d: DateTime<chrono::FixedOffset>) -> i128 {
+pub(super) fn instant(d: DateTime<chrono::FixedOffset>) -> i128 {
     i128::from(d.timestamp()) * 1_000_000_000 + i128::from(d.timestamp_subsec_nanos())
 }
 
