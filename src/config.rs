@@ -630,7 +630,7 @@ impl SiteConfig {
         Ok(SiteConfig {
             title: string("title")
                 .or_else(|| string("name"))
-                .unwrap_or_else(|| root.as_url().host_str().unwrap_or("").to_string()),
+                .unwrap_or_else(|| root.to_url().host_str().unwrap_or("").to_string()),
             description: string("description"),
             icon: link("icon")?,
             favicon: link("favicon")?,

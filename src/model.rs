@@ -25,7 +25,10 @@ use std::fmt;
     Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
 #[serde(try_from = "String", into = "String")]
-pub struct AbsUrl(url::Url);
+// The text of a parsed URL (`url::Url` compares, orders and hashes by that
+// text too). Kept as text because a site makes a URL or two per post and
+// most are its base with a plain path appended, which needs no parse.
+pub struct AbsUrl(String);
 
 // Through strings, so a deserialised value (from the build cache) passes the
 // same scheme check as a parsed one.
@@ -38,7 +41,7 @@ impl TryFrom<String> for AbsUrl {
 
 impl From<AbsUrl> for String {
     fn from(u: AbsUrl) -> String {
-        u.0.into()
+        u.0
     }
 }
 
@@ -76,14 +79,18 @@ impl UrlError {
 impl AbsUrl {
     /// Parses an absolute `http`/`https` URL.
     pub fn parse(s: &str) -> Result<Self, UrlError> {
-        let url = url::Url::parse(s.trim()).map_err(|e| UrlError::invalid(s, e))?;
+        let text = s.trim();
+        if is_plain_absolute(text) {
+            return Ok(AbsUrl(text.to_string()));
+        }
+        let url = url::Url::parse(text).map_err(|e| UrlError::invalid(s, e))?;
         Self::from_url(url)
     }
 
     /// Wraps a parsed URL, checking its scheme.
     pub(crate) fn from_url(url: url::Url) -> Result<Self, UrlError> {
         match url.scheme() {
-            "http" | "https" if url.host().is_some() => Ok(AbsUrl(url)),
+            "http" | "https" if url.host().is_some() => Ok(AbsUrl(url.into())),
             "http" | "https" => Err(UrlError::invalid(url.as_str(), url::ParseError::EmptyHost)),
             other => Err(UrlError::Scheme {
                 url: url.to_string(),
@@ -95,7 +102,7 @@ impl AbsUrl {
     /// Resolves `reference` (absolute, root-relative or relative) against this URL.
     pub fn join(&self, reference: &str) -> Result<Self, UrlError> {
         let url = self
-            .0
+            .to_url()
             .join(reference.trim())
             .map_err(|e| UrlError::invalid(reference, e))?;
         Self::from_url(url)
@@ -111,34 +118,61 @@ impl AbsUrl {
     /// assert_eq!(base.join_path("/http:/evil.example/").unwrap().as_str(), "https://example.com/blog/http:/evil.example/");
     /// ```
     pub fn join_path(&self, path: &str) -> Result<Self, UrlError> {
-        self.join(&format!("./{}", path.trim().trim_start_matches('/')))
+        let rest = path.trim().trim_start_matches('/');
+        // A plain path is what the parser would append to a base ending in
+        // `/`, so it is appended without a parse.
+        if self.appendable() && is_plain_path(rest) {
+            let mut url = String::with_capacity(self.0.len() + rest.len());
+            url.push_str(&self.0);
+            url.push_str(rest);
+            return Ok(AbsUrl(url));
+        }
+        self.join(&format!("./{rest}"))
     }
 
     #[cfg(feature = "site")]
-    /// The text of [`AbsUrl::join_path`]'s answer, without parsing a URL
-    /// when `path` is plain: only characters a URL path keeps as they are
-    /// (letters, digits, `-._~!$&'()*+,;=:@/` and `%XX` escapes, as
-    /// the permalink expansion writes), and no `.` or `..` segment. Such a
-    /// path is appended to this URL (which ends in `/`).
+    /// `text` as a URL when it is this URL followed by a plain path (as
+    /// [`AbsUrl::join_path`] takes it): the parser would give it back as it
+    /// is, so it is not parsed. `None` when it is anything else.
+    pub(crate) fn extended_by(&self, text: &str) -> Option<Self> {
+        let rest = text.strip_prefix(self.0.as_str())?;
+        (self.appendable() && is_plain_path(rest)).then(|| AbsUrl(text.to_string()))
+    }
+
+    /// Ends in `/`, with no query or fragment: a path can be appended.
+    fn appendable(&self) -> bool {
+        self.0.ends_with('/') && !self.0.bytes().any(|b| b == b'?' || b == b'#')
+    }
+
+    #[cfg(feature = "site")]
+    /// The text of [`AbsUrl::join_path`]'s answer.
     pub(crate) fn join_path_text(&self, path: &str) -> Result<String, UrlError> {
-        let rest = path.trim().trim_start_matches('/');
-        let base = self.as_str();
-        let appendable =
-            base.ends_with('/') && self.0.query().is_none() && self.0.fragment().is_none();
-        if appendable && is_plain_path(rest) {
-            return Ok(format!("{base}{rest}"));
-        }
-        self.join_path(path).map(|u| u.0.into())
+        self.join_path(path).map(String::from)
     }
 
     /// The URL as text.
     pub fn as_str(&self) -> &str {
-        self.0.as_str()
+        &self.0
     }
 
-    /// The underlying parsed URL.
-    pub(crate) fn as_url(&self) -> &url::Url {
-        &self.0
+    /// The URL's path (from the `/` after the host to a query or fragment).
+    /// An http(s) URL's text always has one: its user, host and port hold
+    /// no `/`, and its path no `?` or `#`.
+    pub(crate) fn path(&self) -> &str {
+        let after_scheme = self.0.find("://").map_or(0, |i| i + 3);
+        let rest = &self.0[after_scheme..];
+        let rest = rest.find('/').map_or("", |i| &rest[i..]);
+        rest.find(['?', '#']).map_or(rest, |i| &rest[..i])
+    }
+
+    /// `http` or `https`.
+    pub(crate) fn scheme(&self) -> &str {
+        self.0.split_once(':').map_or("", |(scheme, _)| scheme)
+    }
+
+    /// The URL parsed, for resolving references against it.
+    pub(crate) fn to_url(&self) -> url::Url {
+        url::Url::parse(&self.0).expect("an AbsUrl holds the text of a parsed URL")
     }
 }
 
@@ -148,7 +182,6 @@ pub(crate) fn path_safe(b: u8) -> bool {
     PATH_SAFE[usize::from(b)]
 }
 
-#[cfg(feature = "site")]
 /// [`path_safe`] as a table: it is asked for every byte of every URL.
 const PATH_SAFE: [bool; 256] = {
     let mut table = [false; 256];
@@ -167,40 +200,76 @@ const PATH_SAFE: [bool; 256] = {
     table
 };
 
-#[cfg(feature = "site")]
+/// True when the URL parser would give `text` back as it is: `http://` or
+/// `https://`, a plain host ([`is_plain_host`]), no port, then `/` and a
+/// plain path.
+/// Most URLs a site names (its images on a CDN) look so; they need no parse.
+fn is_plain_absolute(text: &str) -> bool {
+    let Some(rest) = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let Some(slash) = rest.bytes().position(|b| b == b'/') else {
+        return false;
+    };
+    is_plain_host(&rest[..slash]) && is_plain_path(&rest[slash + 1..])
+}
+
+/// A host the URL parser takes as it is, with no IPv4 or IDNA rule to
+/// apply: dot-separated labels, none empty, of lower-case ASCII letters,
+/// digits and `-`, none an `xn--` label, the last starting with a letter.
+pub(crate) fn is_plain_host(host: &str) -> bool {
+    let label_ok = |l: &[u8]| {
+        !l.is_empty()
+            && !l.starts_with(b"xn--")
+            && l.iter()
+                .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    let mut labels = host.as_bytes().split(|&b| b == b'.');
+    let last = labels.next_back();
+    labels.all(label_ok) && last.is_some_and(|l| label_ok(l) && l[0].is_ascii_lowercase())
+}
+
 /// True when the URL parser would keep `path` exactly as it is: no byte it
 /// escapes or rewrites, only complete `%XX` escapes, and no dot segment
-/// (`.`, `..`, or either spelled with `%2E`).
+/// (`.`, `..`, or either spelled with `%2E`). One pass: it runs for every
+/// URL a site makes.
 fn is_plain_path(path: &str) -> bool {
     let bytes = path.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
+    let mut segment = 0;
+    while i <= bytes.len() {
+        let b = bytes.get(i).copied().unwrap_or(b'/');
+        match b {
+            b'/' => {
+                if matches!(&bytes[segment..i], b"." | b"..") {
+                    return false;
+                }
+                segment = i + 1;
+            }
             b'%' if i + 2 < bytes.len()
                 && bytes[i + 1].is_ascii_hexdigit()
                 && bytes[i + 2].is_ascii_hexdigit() =>
             {
+                if bytes[i + 1] == b'2' && bytes[i + 2].eq_ignore_ascii_case(&b'e') {
+                    return false;
+                }
                 i += 3;
                 continue;
             }
-            b if path_safe(b) => {}
+            b if PATH_SAFE[usize::from(b)] => {}
             _ => return false,
         }
         i += 1;
     }
-    path.split('/').all(|segment| {
-        segment != "."
-            && segment != ".."
-            && !segment
-                .as_bytes()
-                .windows(3)
-                .any(|w| w[0] == b'%' && w[1] == b'2' && w[2].eq_ignore_ascii_case(&b'e'))
-    })
+    true
 }
 
 impl fmt::Display for AbsUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0.as_str())
+        f.write_str(&self.0)
     }
 }
 
@@ -727,6 +796,29 @@ mod tests {
     }
 
     #[test]
+    fn urls_of_the_plain_shape_skip_the_parser_and_others_do_not() {
+        for plain in [
+            "https://cdn.example.com/images/2012/01/d5b48ad0d810c3f6.webp",
+            "http://example.com/",
+            "https://a-b.example/%ED%95%9C/",
+        ] {
+            assert!(is_plain_absolute(plain), "{plain}");
+        }
+        for other in [
+            "https://Example.com/",
+            "https://example.com",
+            "https://example.com:443/",
+            "https://1.2.3.4/",
+            "https://xn--nxasmq6b.com/",
+            "https://example.com/a/../b",
+            "https://example.com/a?b",
+            "ftp://example.com/",
+        ] {
+            assert!(!is_plain_absolute(other), "{other}");
+        }
+    }
+
+    #[test]
     #[cfg(feature = "site")]
     fn a_plain_path_is_appended_and_a_dotted_one_resolved() {
         let base = AbsUrl::parse("https://example.com/blog/").unwrap();
@@ -740,16 +832,65 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn the_path_and_scheme_read_from_the_text_are_the_parsers(
+            scheme in "https?",
+            user in "([a-z:/@%]{0,6}@)?",
+            host in "[a-z]{1,5}(\\.[a-z]{1,4})?(:[0-9]{1,4})?",
+            rest in "[a-z/?#%:@.]{0,16}",
+        ) {
+            if let Ok(url) = AbsUrl::parse(&format!("{scheme}://{user}{host}/{rest}")) {
+                let parsed = url.to_url();
+                proptest::prop_assert_eq!(parsed.as_str(), url.as_str());
+                proptest::prop_assert_eq!(url.path(), parsed.path());
+                proptest::prop_assert_eq!(url.scheme(), parsed.scheme());
+            }
+        }
+    }
+
     #[cfg(feature = "site")]
     proptest::proptest! {
         #[test]
-        fn joining_a_path_as_text_gives_what_the_url_parser_gives(
+        fn joining_a_path_gives_what_the_url_parser_gives(
             path in "[a%2eEF./?# 한\\\\:~@-]{0,14}|[a%2eE./]{0,12}"
         ) {
             for base in ["https://example.com/", "https://example.com/blog/", "http://a.example:8080/x/"] {
                 let base = AbsUrl::parse(base).unwrap();
-                let parsed = base.join_path(&path).map(|u| u.to_string()).ok();
-                proptest::prop_assert_eq!(base.join_path_text(&path).ok(), parsed);
+                // The plain spelling: resolve `./path` with the URL parser.
+                let parsed = base
+                    .join(&format!("./{}", path.trim().trim_start_matches('/')))
+                    .map(|u| u.to_string())
+                    .ok();
+                proptest::prop_assert_eq!(base.join_path(&path).map(String::from).ok(), parsed);
+            }
+        }
+
+        #[test]
+        fn a_url_read_without_the_parser_is_what_the_parser_gives(
+            scheme in "https?|HTTP|ftp",
+            host in "[a-z0-9.-]{0,8}|0x[0-9a-f]{1,3}|[a-z]{1,3}\\.0x[0-9a-f]{1,2}|[a-z]{1,4}\\.[a-z0-9-]{1,4}|xn--[a-z]{1,4}\\.com|[A-Za-z.]{1,6}|[0-9.]{1,9}",
+            port in "(:[0-9]{0,3})?",
+            rest in "(/[a-z%2eEF./?# 한\\:~@-]{0,14})?"
+        ) {
+            let text = format!("{scheme}://{host}{port}{rest}");
+            if is_plain_absolute(&text) {
+                let parsed = url::Url::parse(&text).map(String::from);
+                proptest::prop_assert_eq!(Ok(text.clone()), parsed.clone());
+                proptest::prop_assert_eq!(AbsUrl::parse(&text).map(String::from), Ok(text));
+            }
+        }
+
+        #[test]
+        fn a_url_taken_as_its_base_and_a_plain_path_is_what_the_parser_gives(
+            rest in "[a%2eEF./?# 한\\:~@-]{0,14}|[a%2eE./]{0,12}"
+        ) {
+            for base in ["https://example.com/", "https://example.com/blog/", "http://a.example:8080/x/"] {
+                let base = AbsUrl::parse(base).unwrap();
+                let text = format!("{base}{rest}");
+                if let Some(url) = base.extended_by(&text) {
+                    proptest::prop_assert_eq!(Ok(url), AbsUrl::parse(&text));
+                }
             }
         }
     }

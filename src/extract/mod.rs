@@ -802,10 +802,12 @@ fn image_link(v: &Value) -> Option<String> {
 /// kept (http/https only), anything else is a path on the site.
 fn resolve_site_link(config: &SiteConfig, raw: &str) -> Result<AbsUrl, crate::model::UrlError> {
     let raw = raw.trim();
-    if raw.contains("://") || raw.contains(':') && !raw.starts_with('/') {
+    if let Some(url) = config.base.extended_by(raw) {
+        Ok(url)
+    } else if raw.contains("://") || raw.contains(':') && !raw.starts_with('/') {
         AbsUrl::parse(raw)
     } else if raw.starts_with("//") {
-        AbsUrl::parse(&format!("{}:{raw}", config.base.as_url().scheme()))
+        AbsUrl::parse(&format!("{}:{raw}", config.base.scheme()))
     } else {
         config.site_url(&permalink::normalize_path(raw.trim_start_matches('/')))
     }
@@ -921,7 +923,7 @@ pub fn render_entry(
     let content = render(parts.body, notices);
     // Feed readers that ignore xml:base (mail digests, aggregators) need
     // absolute links; unsafe schemes never reach a feed.
-    let (content, dropped) = body::absolutize_urls(content.trim(), meta.url.as_url());
+    let (content, dropped) = body::absolutize_urls(content.trim(), &meta.url.to_url());
     for d in dropped {
         notices.push(Notice {
             severity: Severity::Warning,

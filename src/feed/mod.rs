@@ -231,7 +231,7 @@ impl crate::model::Entry {
     /// ```
     pub fn absolutize_urls(mut self) -> Self {
         if let Some(html) = &self.content_html {
-            self.content_html = Some(crate::html::absolutize_urls(html, self.url.as_url()).0);
+            self.content_html = Some(crate::html::absolutize_urls(html, &self.url.to_url()).0);
         }
         self
     }

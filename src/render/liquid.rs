@@ -182,7 +182,7 @@ impl Built {
         notices: &mut Vec<Notice>,
     ) -> Built {
         let baseurl = {
-            let b = config.base.as_url().path().trim_end_matches('/');
+            let b = config.base.path().trim_end_matches('/');
             b.to_string()
         };
         let url = config
@@ -200,7 +200,7 @@ impl Built {
         let includes_dir = source.join(setting("includes_dir", "_includes").trim());
         let data_dir = source.join(setting("data_dir", "_data").trim());
 
-        let url_path = |m: &PostMeta| m.url.as_url().path().to_string();
+        let url_path = |m: &PostMeta| m.url.path().to_string();
         let mut files = HashMap::new();
         let mut refs = Vec::with_capacity(posts.len());
         for m in posts {
@@ -285,8 +285,8 @@ impl SiteContext<'_> {
     /// Jekyll adds.
     pub(crate) fn page(&self, meta: &PostMeta, front_matter: &Mapping) -> Page {
         let mut page = value::object_from_yaml(front_matter);
-        let baseurl = self.config.base.as_url().path().trim_end_matches('/');
-        let url = strip_base(meta.url.as_url().path(), baseurl);
+        let baseurl = self.config.base.path().trim_end_matches('/');
+        let url = strip_base(meta.url.path(), baseurl);
         let name = meta.file.relative_path.rsplit('/').next().unwrap_or("");
         let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
         let slug = crate::source::split_dated_name(name).map_or(stem, |(_, s, _)| s);
@@ -607,12 +607,7 @@ fn strip_base(path: &str, baseurl: &str) -> String {
 /// `.html` at its own path (Jekyll's default page permalink), a static file
 /// at its own path.
 fn page_url(config: &SiteConfig, f: &crate::source::SiteFile) -> String {
-    let base = config
-        .base
-        .as_url()
-        .path()
-        .trim_end_matches('/')
-        .to_string();
+    let base = config.base.path().trim_end_matches('/').to_string();
     let rel = &f.relative;
     let converted = f.front_matter
         && [".md", ".markdown", ".mkdown", ".mkd", ".mkdn", ".html"]

@@ -145,7 +145,7 @@ pub struct Options {
 impl Options {
     /// Checks self links and sitemap hosts against `url`, where the document is served from.
     pub fn base(mut self, url: &crate::model::AbsUrl) -> Self {
-        self.base = Some(url.as_url().clone());
+        self.base = Some(url.to_url());
         self
     }
 

@@ -259,9 +259,8 @@ fn absolute<'v>(el: &Element, v: &'v str, code: &str, out: &mut Out) -> Option<C
 }
 
 /// The host of `v` when `v` is plainly a valid absolute http(s) URL that
-/// needs no escaping: a lower-case scheme and host of ASCII letters, digits,
-/// dots and hyphens (no empty label, no `xn--` label, last label starting
-/// with a letter, so no IPv4 or IDNA rules apply), an optional port up to
+/// needs no escaping: a lower-case scheme and a plain host
+/// (`model::is_plain_host`: no IPv4 or IDNA rules apply), an optional port up to
 /// 65535, then printable ASCII. `url::Url::parse` accepts every such URL
 /// with this host; anything else returns `None` and takes the full parse.
 fn plain_http_host(v: &str) -> Option<&str> {
@@ -280,18 +279,7 @@ fn plain_http_host(v: &str) -> Option<&str> {
             return None;
         }
     }
-    let label_ok = |l: &str| {
-        !l.is_empty()
-            && !l.starts_with("xn--")
-            && l.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    };
-    if !host.split('.').all(label_ok)
-        || !host
-            .rsplit('.')
-            .next()?
-            .starts_with(|c: char| c.is_ascii_lowercase())
-    {
+    if !crate::model::is_plain_host(host) {
         return None;
     }
     tail.bytes()
