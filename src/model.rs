@@ -155,6 +155,7 @@ impl AbsUrl {
         &self.0
     }
 
+    #[cfg(feature = "site")]
     /// The URL's path (from the `/` after the host to a query or fragment).
     /// An http(s) URL's text always has one: its user, host and port hold
     /// no `/`, and its path no `?` or `#`.
@@ -165,6 +166,7 @@ impl AbsUrl {
         rest.find(['?', '#']).map_or(rest, |i| &rest[..i])
     }
 
+    #[cfg(feature = "site")]
     /// `http` or `https`.
     pub(crate) fn scheme(&self) -> &str {
         self.0.split_once(':').map_or("", |(scheme, _)| scheme)
@@ -832,6 +834,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "site")]
     proptest::proptest! {
         #[test]
         fn the_path_and_scheme_read_from_the_text_are_the_parsers(

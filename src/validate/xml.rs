@@ -126,14 +126,14 @@ impl Lines {
             // Out of order (an error found after a look-back): start over.
             (from, line, column) = (0, 1, 0);
         }
-        let between = &text[from..offset];
-        let newlines = between.bytes().filter(|&b| b == b'\n').count();
-        if newlines > 0 {
-            line += newlines;
-            let start = between.rfind('\n').map_or(0, |i| i + 1);
-            column = between[start..].chars().count();
-        } else {
-            column += between.chars().count();
+        let between = &text.as_bytes()[from..offset];
+        let chars = |b: &[u8]| b.iter().filter(|&&c| c & 0xC0 != 0x80).count();
+        match memchr::memrchr(b'\n', between) {
+            Some(last) => {
+                line += memchr::memchr_iter(b'\n', &between[..last]).count() + 1;
+                column = chars(&between[last + 1..]);
+            }
+            None => column += chars(between),
         }
         self.last.set((offset, line, column));
         (line, column + 1)
