@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
 
 mod files;
+pub(crate) mod kramdown;
 pub(crate) use files::{config_path, DEFAULT_CONFIG_FILES};
 
 /// Everything a build needs to know, gathered once by the caller (the CLI
@@ -208,7 +209,7 @@ pub struct SiteConfig {
     /// `_data/authors.{yml,yaml,json}` (jekyll-feed's `site.data.authors`).
     pub authors: Option<Mapping>,
     /// `kramdown:`: how Markdown is rendered.
-    pub(crate) kramdown: crate::render::markdown::KramdownOptions,
+    pub(crate) kramdown: kramdown::KramdownOptions,
     /// Warnings about the configuration (values dropped or mended).
     pub notices: Vec<Notice>,
 }
@@ -598,7 +599,7 @@ impl SiteConfig {
         }
         let kramdown = match map.get("kramdown") {
             Some(Value::Mapping(m)) => {
-                let (options, problems) = crate::render::markdown::KramdownOptions::from_config(m);
+                let (options, problems) = kramdown::KramdownOptions::from_config(m);
                 for (key, message) in problems {
                     warn(&key, message);
                 }
@@ -607,9 +608,9 @@ impl SiteConfig {
             _ => Default::default(),
         };
         let sitemap_urls = match fw.and_then(|m| m.get("sitemap_urls")) {
-            None | Some(Value::Null) => crate::sitemap::MAX_URLS,
+            None | Some(Value::Null) => crate::model::SITEMAP_MAX_URLS,
             Some(v) => match yaml::as_usize(v) {
-                Some(n @ 1..=crate::sitemap::MAX_URLS) => n,
+                Some(n @ 1..=crate::model::SITEMAP_MAX_URLS) => n,
                 _ => {
                     warn(
                         "sitemap_urls",
@@ -618,7 +619,7 @@ impl SiteConfig {
                             yaml::kind(v)
                         ),
                     );
-                    crate::sitemap::MAX_URLS
+                    crate::model::SITEMAP_MAX_URLS
                 }
             },
         };

@@ -649,6 +649,10 @@ pub struct Alternate {
     pub href: AbsUrl,
 }
 
+/// Most URLs one sitemap file may list (and most sitemaps one index may
+/// list), the sitemaps.org protocol's limit; [`crate::sitemap::MAX_URLS`].
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+
 /// One `<url>` of a sitemap: [`SitemapUrl::new`], refined with the setters.
 ///
 /// ```

@@ -12,7 +12,7 @@ use quick_xml::Writer;
 /// The sitemaps.org namespace.
 pub const NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 /// Most URLs one sitemap file may list (and most sitemaps one index may list).
-pub const MAX_URLS: usize = 50_000;
+pub use crate::model::SITEMAP_MAX_URLS as MAX_URLS;
 /// Largest sitemap file, uncompressed.
 pub const MAX_BYTES: usize = 50 * 1024 * 1024;
 

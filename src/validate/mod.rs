@@ -18,6 +18,7 @@ mod encoding;
 #[cfg(feature = "fetch")]
 pub mod fetch;
 mod html;
+mod iri;
 mod json;
 mod robots;
 mod rss;

@@ -236,7 +236,7 @@ pub(super) fn apply(
             };
             Value::scalar(out)
         }
-        "markdownify" => Value::scalar(crate::render::markdown::markdown_to_html(
+        "markdownify" => Value::scalar(crate::extract::render::markdown::markdown_to_html(
             &s(),
             &shared.kramdown,
         )),

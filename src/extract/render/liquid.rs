@@ -16,7 +16,7 @@ mod value;
 
 use crate::config::SiteConfig;
 use crate::error::{Location, Notice, Severity};
-use crate::extract::PostMeta;
+use crate::extract::meta::PostMeta;
 use crate::yaml::{self, Mapping};
 use chrono::{DateTime, FixedOffset};
 use liquid_core::model::{KString, ScalarCow, ValueCow};
@@ -65,7 +65,7 @@ pub(crate) struct Shared {
     /// For dates given as text.
     tz: chrono_tz::Tz,
     /// For `markdownify`.
-    kramdown: crate::render::markdown::KramdownOptions,
+    kramdown: crate::config::kramdown::KramdownOptions,
     /// Every post, for `post_url`.
     posts: Vec<PostRef>,
     /// Site path (posts, pages, static files) → URL path, for `link`.
@@ -658,6 +658,3 @@ fn brief(msg: &str) -> String {
         .unwrap_or("a syntax error");
     line.trim_start_matches("= ").to_string()
 }
-
-#[cfg(test)]
-mod tests;

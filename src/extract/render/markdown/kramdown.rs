@@ -16,7 +16,7 @@
 //! (lib/kramdown/parser/kramdown/extensions.rb, abbreviation.rb, eob.rb, escaped_chars.rb and
 //! kramdown-parser-gfm's escapes).
 
-use super::markdown::KramdownOptions;
+use crate::config::kramdown::KramdownOptions;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -1419,7 +1419,7 @@ fn add_classes(old: &str, new: &str) -> String {
             middle.push(c);
         }
     }
-    let known = language.is_none_or(|l| super::markdown::rouge::knows(&l["language-".len()..]));
+    let known = language.is_none_or(|l| super::rouge::knows(&l["language-".len()..]));
     if !known {
         return new.to_string();
     }
@@ -1787,7 +1787,7 @@ mod tests {
 
     /// The Markdown renderer with both passes around it.
     fn render(md: &str) -> String {
-        crate::render::markdown::markdown_to_html(md, &KramdownOptions::default())
+        super::super::markdown_to_html(md, &KramdownOptions::default())
     }
 
     fn attrs(text: &str) -> Vec<(String, String)> {
@@ -2078,7 +2078,7 @@ mod tests {
             parse_block_html: true,
             ..KramdownOptions::default()
         };
-        let html = crate::render::markdown::markdown_to_html(md, &opts);
+        let html = super::super::markdown_to_html(md, &opts);
         assert!(html.contains("<p><em>a</em></p>"), "{html}");
         assert!(html.contains("<p><strong>b</strong></p>"), "{html}");
         assert!(html.contains("<td>*c*</td>"), "{html}");
