@@ -388,8 +388,8 @@ fn parted(
     let level = &from[..common];
     let node = |path: &[String]| -> String {
         match path.get(common) {
-            Some(seg) if modules.contains_key(&[level, &[seg.clone()]].concat()) => {
-                [level, &[seg.clone()]].concat().join("::")
+            Some(seg) if modules.contains_key(&[level, std::slice::from_ref(seg)].concat()) => {
+                [level, std::slice::from_ref(seg)].concat().join("::")
             }
             // An item of the folder module's own file (or the crate root's).
             _ => modules
