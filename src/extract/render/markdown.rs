@@ -9,6 +9,7 @@ use comrak::nodes::{
 };
 use comrak::options::Plugins;
 use comrak::{Arena, Node, Options};
+use escape::escape_into;
 use std::fmt::{self, Write as _};
 
 /// Renders a post's Markdown to HTML as Jekyll's kramdown does.
@@ -27,8 +28,11 @@ pub fn markdown_to_html(md: &str, opts: &KramdownOptions) -> String {
     }
 }
 
+mod escape;
 mod html_blocks;
 pub(crate) mod kramdown;
+#[cfg(test)]
+mod kramdown_tests;
 pub(super) mod rouge;
 mod tables;
 mod toc;
@@ -510,19 +514,6 @@ fn format<'a>(
             Ok(ChildRendering::HTML)
         }
         _ => format_node_default(context, node, entering),
-    }
-}
-
-/// HTML-escapes text as kramdown's `escape_html` and rouge do: `<`, `>`,
-/// `&` (and `"`, which only attribute values here can hold).
-fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            c => out.push(c),
-        }
     }
 }
 
