@@ -1,8 +1,8 @@
 //! Value checks shared by the format validators, and the diagnostics collector.
 
 pub use super::iri::is_iri_chars;
+use super::shared::{Diagnostic, Severity};
 use super::xml::Element;
-use super::{Diagnostic, Severity};
 use chrono::{Datelike, NaiveDate};
 
 /// Collects diagnostics.

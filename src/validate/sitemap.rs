@@ -2,8 +2,8 @@
 //! news extensions and `xhtml:link` hreflang alternates.
 
 use super::checks::{is_w3c_datetime, Out};
+use super::shared::Options;
 use super::xml::Element;
-use super::Options;
 use std::borrow::Cow;
 
 /// The sitemaps.org namespace.

@@ -6,7 +6,7 @@
 //! without a bound, and refuses nesting deeper than [`MAX_DEPTH`], so hostile
 //! documents cost bounded time and memory.
 
-use super::{Diagnostic, Severity};
+use super::shared::{Diagnostic, Severity};
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
