@@ -1,6 +1,8 @@
 //! Data flows one way (ARCHITECTURE.md): no import cycle between the
 //! library's modules, at the top level or between the files of one folder
 //! module, and each build stage uses only the stages before it.
+//! The library is `lib.rs`'s module tree (`main.rs` and `cli/` are the
+//! binary, a layer above it).
 //!
 //! The sources are read as text: comments and string literals are blanked
 //! (a string that is a whole `crate::` path, as `#[serde(with = "...")]`
