@@ -5,52 +5,14 @@ use crate::error::{Error, Location, Notice, Severity};
 use crate::model::{AbsUrl, Person};
 use crate::model::{ChangeFreq, Priority};
 use crate::yaml::{self, Mapping, Value};
-use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
 
 mod files;
+pub(crate) mod kramdown;
+mod options;
 pub(crate) use files::{config_path, DEFAULT_CONFIG_FILES};
-
-/// Everything a build needs to know, gathered once by the caller (the CLI
-/// parses its flags into this; the library never sees the command line).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct BuildOptions {
-    /// The site folder: a Jekyll site, or a plain folder of posts.
-    pub source: PathBuf,
-    /// Where outputs go; `SOURCE/_site` when `None`.
-    pub dest: Option<PathBuf>,
-    /// The configuration files, merged in order as Jekyll merges several
-    /// (later wins); when empty, the first of `_config.yml`, `_config.yaml`
-    /// and `_config.toml` in the source that exists.
-    pub config_files: Vec<PathBuf>,
-    /// Overrides the configuration's `url`.
-    pub url: Option<String>,
-    /// "Now": decides which posts are in the future and dates posts that have
-    /// none. The library never reads the clock; the caller passes this in.
-    pub now: DateTime<FixedOffset>,
-    /// Use the build cache in `SOURCE/.feedwright-cache/` (read and write).
-    pub cache: bool,
-    /// How long to wait for another build that holds the destination's lock.
-    pub lock_wait: std::time::Duration,
-}
-
-impl BuildOptions {
-    /// Options for building `source` into its default destination at `now`:
-    /// cache on, waiting up to a minute for another build.
-    pub fn new(source: impl Into<PathBuf>, now: DateTime<FixedOffset>) -> Self {
-        BuildOptions {
-            source: source.into(),
-            dest: None,
-            config_files: Vec::new(),
-            url: None,
-            now,
-            cache: true,
-            lock_wait: std::time::Duration::from_secs(60),
-        }
-    }
-}
+pub use options::BuildOptions;
 
 /// Where each output goes, relative to the destination; `None` turns it off.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -208,7 +170,7 @@ pub struct SiteConfig {
     /// `_data/authors.{yml,yaml,json}` (jekyll-feed's `site.data.authors`).
     pub authors: Option<Mapping>,
     /// `kramdown:`: how Markdown is rendered.
-    pub(crate) kramdown: crate::render::markdown::KramdownOptions,
+    pub(crate) kramdown: kramdown::KramdownOptions,
     /// Warnings about the configuration (values dropped or mended).
     pub notices: Vec<Notice>,
 }
@@ -598,7 +560,7 @@ impl SiteConfig {
         }
         let kramdown = match map.get("kramdown") {
             Some(Value::Mapping(m)) => {
-                let (options, problems) = crate::render::markdown::KramdownOptions::from_config(m);
+                let (options, problems) = kramdown::KramdownOptions::from_config(m);
                 for (key, message) in problems {
                     warn(&key, message);
                 }
@@ -607,9 +569,9 @@ impl SiteConfig {
             _ => Default::default(),
         };
         let sitemap_urls = match fw.and_then(|m| m.get("sitemap_urls")) {
-            None | Some(Value::Null) => crate::sitemap::MAX_URLS,
+            None | Some(Value::Null) => crate::model::SITEMAP_MAX_URLS,
             Some(v) => match yaml::as_usize(v) {
-                Some(n @ 1..=crate::sitemap::MAX_URLS) => n,
+                Some(n @ 1..=crate::model::SITEMAP_MAX_URLS) => n,
                 _ => {
                     warn(
                         "sitemap_urls",
@@ -618,7 +580,7 @@ impl SiteConfig {
                             yaml::kind(v)
                         ),
                     );
-                    crate::sitemap::MAX_URLS
+                    crate::model::SITEMAP_MAX_URLS
                 }
             },
         };

@@ -168,8 +168,6 @@ mod extract;
 #[cfg(feature = "site")]
 mod output;
 #[cfg(feature = "site")]
-mod render;
-#[cfg(feature = "site")]
 mod source;
 #[cfg(feature = "site")]
 mod style;
@@ -188,12 +186,13 @@ pub use validate::Severity;
 #[cfg(all(fuzzing, feature = "site"))]
 #[doc(hidden)]
 pub mod fuzzing {
+    pub use crate::config::kramdown::KramdownOptions;
     pub use crate::config::SiteConfig;
     pub use crate::extract::body;
     pub use crate::extract::permalink;
+    pub use crate::extract::render::liquid::SiteContext;
+    pub use crate::extract::render::markdown::markdown_to_html;
     pub use crate::extract::{read_meta, render_entry, Context};
-    pub use crate::render::liquid::SiteContext;
-    pub use crate::render::markdown::{markdown_to_html, KramdownOptions};
     pub use crate::source::{PostFile, SiteKind};
     pub use crate::yaml::parse_mapping;
 }

@@ -720,6 +720,14 @@ pub struct Alternate {
     pub href: AbsUrl,
 }
 
+/// Most URLs one sitemap file may list (and most sitemaps one index may
+/// list), the sitemaps.org protocol's limit; [`crate::sitemap::MAX_URLS`].
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+
+/// Largest sitemap file the sitemaps.org protocol allows, uncompressed
+/// (50 MiB); [`crate::sitemap::MAX_BYTES`].
+pub const SITEMAP_MAX_BYTES: usize = 50 * 1024 * 1024;
+
 /// One `<url>` of a sitemap: [`SitemapUrl::new`], refined with the setters.
 ///
 /// ```

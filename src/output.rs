@@ -202,45 +202,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_held_lock_makes_a_second_build_wait_then_stop_with_a_clear_message() {
-        let src = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(src.path().join("_posts")).unwrap();
-        std::fs::write(src.path().join("_config.yml"), "url: https://example.com\n").unwrap();
-        std::fs::write(
-            src.path().join("_posts/2024-03-01-a.md"),
-            "---\ntitle: A\n---\nBody.\n",
-        )
-        .unwrap();
-        let dest = tempfile::tempdir().unwrap();
-        let lock = DestLock::acquire_with(dest.path(), std::time::Duration::ZERO, || {}).unwrap();
-        let now = chrono::DateTime::parse_from_rfc3339("2024-03-17T09:00:00+09:00").unwrap();
-        let mut opts = crate::config::BuildOptions::new(src.path(), now);
-        opts.dest = Some(dest.path().to_path_buf());
-        opts.lock_wait = std::time::Duration::from_millis(300);
-        let started = std::time::Instant::now();
-        let err = crate::build::build(&opts).unwrap_err();
-        assert!(
-            started.elapsed() >= opts.lock_wait,
-            "it waited for the lock"
-        );
-        assert!(matches!(err, Error::Locked { .. }), "{err}");
-        assert!(
-            err.to_string().contains("another feedwright build"),
-            "{err}"
-        );
-        assert!(
-            !dest.path().join("feed.xml").exists(),
-            "nothing was written"
-        );
-        drop(lock);
-        crate::build::build(&opts).unwrap();
-        assert!(
-            dest.path().join("feed.xml").exists(),
-            "built once the lock was free"
-        );
-    }
-
-    #[test]
     fn a_file_holds_only_exactly_the_same_bytes_even_past_the_first_block() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sitemap.xml");

@@ -11,10 +11,10 @@ use quick_xml::Writer;
 
 /// The sitemaps.org namespace.
 pub const NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
-/// Most URLs one sitemap file may list (and most sitemaps one index may list).
-pub const MAX_URLS: usize = 50_000;
 /// Largest sitemap file, uncompressed.
-pub const MAX_BYTES: usize = 50 * 1024 * 1024;
+pub use crate::model::SITEMAP_MAX_BYTES as MAX_BYTES;
+/// Most URLs one sitemap file may list (and most sitemaps one index may list).
+pub use crate::model::SITEMAP_MAX_URLS as MAX_URLS;
 
 /// How large one sitemap file may grow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -76,7 +76,7 @@ pub(super) fn render_feed_posts<'a>(
     site: &Site,
     posts: &[&'a PostMeta],
     docs: &[Vec<&'a PostMeta>],
-    liquid: Option<&crate::render::liquid::SiteContext>,
+    liquid: Option<&crate::extract::render::liquid::SiteContext>,
 ) -> Rendered<'a> {
     let config = &site.config;
     let config_file = &site.config_file;
@@ -301,12 +301,12 @@ impl Reuse {
 
     /// The outputs of `keys` (path, key) whose files in `dest` still hold
     /// `stamps`.
-    pub fn of(dest: &Path, keys: &[(String, u64)], stamps: &[super::validate::Stamp]) -> Self {
+    pub fn of(dest: &Path, keys: &[(String, u64)], stamps: &[super::survey::Stamp]) -> Self {
         let keys = keys
             .iter()
             .filter(|(path, _)| {
                 stamps.iter().any(|s| {
-                    &s.path == path && super::validate::Stamp::of(dest, path).as_ref() == Some(s)
+                    &s.path == path && super::survey::Stamp::of(dest, path).as_ref() == Some(s)
                 })
             })
             .cloned()

@@ -57,7 +57,7 @@ fn made_in_memory(site: &mut Site, last: &Option<publish::Manifest>) -> Result<P
 }
 
 /// The outputs the last build validated, as it left them.
-fn validated(last: &Option<publish::Manifest>) -> &[validate::Stamp] {
+fn validated(last: &Option<publish::Manifest>) -> &[survey::Stamp] {
     last.as_ref().map_or(&[], publish::Manifest::validated)
 }
 
@@ -98,7 +98,7 @@ fn make<'s>(
     site: &'s Site,
     git: Option<&'s source::GitDates>,
     progress: &dyn Progress,
-    known: &[validate::Stamp],
+    known: &[survey::Stamp],
     reuse: &assemble::Reuse,
 ) -> Result<Made<'s>, Error> {
     let config = &site.config;
@@ -270,7 +270,7 @@ fn make_feeds(
     records: &read::Records<'_>,
     posts: &[usize],
     docs: &[Vec<&extract::PostMeta>],
-    known: &[validate::Stamp],
+    known: &[survey::Stamp],
 ) -> (
     Vec<Notice>,
     Result<assemble::FeedFiles, Error>,
@@ -295,7 +295,7 @@ fn make_feeds(
             .collect();
         // Liquid's `site` (with every post's URL and `_data/`), once per build.
         let liquid = (site.kind == SiteKind::Jekyll).then(|| {
-            crate::render::liquid::SiteContext::new(
+            crate::extract::render::liquid::SiteContext::new(
                 config,
                 &site.raw_config,
                 &site.source,
@@ -414,4 +414,48 @@ pub fn check(opts: &BuildOptions) -> Result<CheckReport, Error> {
         notices: plan.notices,
         stats: plan.stats,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_held_lock_makes_a_second_build_wait_then_stop_with_a_clear_message() {
+        let src = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(src.path().join("_posts")).unwrap();
+        std::fs::write(src.path().join("_config.yml"), "url: https://example.com\n").unwrap();
+        std::fs::write(
+            src.path().join("_posts/2024-03-01-a.md"),
+            "---\ntitle: A\n---\nBody.\n",
+        )
+        .unwrap();
+        let dest = tempfile::tempdir().unwrap();
+        let lock =
+            crate::output::DestLock::acquire_with(dest.path(), std::time::Duration::ZERO, || {})
+                .unwrap();
+        let now = chrono::DateTime::parse_from_rfc3339("2024-03-17T09:00:00+09:00").unwrap();
+        let mut opts = crate::config::BuildOptions::new(src.path(), now);
+        opts.dest = Some(dest.path().to_path_buf());
+        opts.lock_wait = std::time::Duration::from_millis(300);
+        let started = std::time::Instant::now();
+        let err = super::build(&opts).unwrap_err();
+        assert!(
+            started.elapsed() >= opts.lock_wait,
+            "it waited for the lock"
+        );
+        assert!(matches!(err, crate::error::Error::Locked { .. }), "{err}");
+        assert!(
+            err.to_string().contains("another feedwright build"),
+            "{err}"
+        );
+        assert!(
+            !dest.path().join("feed.xml").exists(),
+            "nothing was written"
+        );
+        drop(lock);
+        super::build(&opts).unwrap();
+        assert!(
+            dest.path().join("feed.xml").exists(),
+            "built once the lock was free"
+        );
+    }
 }

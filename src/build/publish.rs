@@ -7,7 +7,7 @@
 use super::assemble::{Planned, PlannedFeed};
 use super::select::{Stats, Validity};
 use super::survey::Site;
-use super::validate::Stamp;
+use super::survey::Stamp;
 use crate::cache;
 use crate::error::{Error, Location, Notice, Severity};
 use crate::output::{self, WriteOutcome};
@@ -249,7 +249,7 @@ pub(super) fn write(
         // Only a file still as the last build left it: one another tool put
         // there since (Jekyll copying the site's own robots.txt into the
         // same folder) is not feedwright's to remove.
-        .filter(|s| super::validate::Stamp::of(&plan.dest, &s.path).as_ref() == Some(*s))
+        .filter(|s| Stamp::of(&plan.dest, &s.path).as_ref() == Some(*s))
         .map(|s| &s.path);
     for r in plan.remove.iter().chain(left_over) {
         let path = plan.dest.join(r);

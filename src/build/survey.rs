@@ -8,8 +8,34 @@ use crate::error::Error;
 use crate::source::{self, SiteKind, StatFiles};
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// An output as it was left on disk by the last build: the destination as
+/// found, which assemble (`Reuse`), validate and publish compare against.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Stamp {
+    /// The output's path relative to the destination.
+    pub path: String,
+    /// Its size.
+    pub size: u64,
+    /// Its modification time.
+    pub modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    /// The stamp of the file at `dest/path` now, if it exists.
+    pub(super) fn of(dest: &Path, path: &str) -> Option<Stamp> {
+        let m = std::fs::metadata(dest.join(path)).ok()?;
+        Some(Stamp {
+            path: path.to_string(),
+            size: m.len(),
+            modified: m.modified().ok(),
+        })
+    }
+}
 
 /// The site as found: configuration and post files, and the fingerprints
 /// that decide what the cache may answer.
@@ -121,7 +147,7 @@ pub(super) fn survey(opts: &BuildOptions) -> Result<Site, Error> {
             .collect::<Vec<_>>(),
         // Post bodies' Liquid reads `_includes/` and `_data/`.
         match kind {
-            SiteKind::Jekyll => crate::render::liquid::inputs(&opts.source, &raw_config),
+            SiteKind::Jekyll => crate::extract::render::liquid::inputs(&opts.source, &raw_config),
             SiteKind::Plain => Vec::new(),
         },
     ));

@@ -4,34 +4,10 @@
 //! holds) whose bytes equal the new output's is known valid.
 
 use super::assemble::Planned;
+use super::survey::Stamp;
 use crate::error::Error;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 use std::path::Path;
-use std::time::SystemTime;
-
-/// An output as it was left on disk by the last build.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct Stamp {
-    /// The output's path relative to the destination.
-    pub path: String,
-    /// Its size.
-    size: u64,
-    /// Its modification time.
-    modified: Option<SystemTime>,
-}
-
-impl Stamp {
-    /// The stamp of the file at `dest/path` now, if it exists.
-    pub(super) fn of(dest: &Path, path: &str) -> Option<Stamp> {
-        let m = std::fs::metadata(dest.join(path)).ok()?;
-        Some(Stamp {
-            path: path.to_string(),
-            size: m.len(),
-            modified: m.modified().ok(),
-        })
-    }
-}
 
 /// Never publish an invalid document: every XML output is validated first,
 /// unless it is byte for byte a file that was (`known`).

@@ -2,7 +2,7 @@
 //! default names and order, and `--config a.yml,b.yml` deep-merged as
 //! Jekyll merges them (lib/jekyll/configuration.rb, lib/jekyll/utils.rb).
 
-use super::BuildOptions;
+use super::options::BuildOptions;
 use crate::error::{Error, Location};
 use crate::yaml::{self, Mapping, Value};
 use std::path::{Path, PathBuf};

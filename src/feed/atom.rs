@@ -1,7 +1,7 @@
 //! Atom 1.0 (RFC 4287), laid out like jekyll-feed's `feed.xml` so readers who
 //! switch see the same ids, links and dates.
 
-use super::FeedError;
+use super::rules::FeedError;
 use crate::model::{Feed, Person};
 use crate::text::xml_safe;
 use atom_syndication as atom;
@@ -40,7 +40,7 @@ fn link(
     }
 }
 
-/// The `atom_syndication` value for a feed that passed [`super::check`].
+/// The `atom_syndication` value for a feed that passed [`super::rules::check`].
 fn document(feed: &Feed) -> atom::Feed {
     let meta = &feed.meta;
     let entries = feed
@@ -161,8 +161,8 @@ fn document(feed: &Feed) -> atom::Feed {
         icon: meta.favicon.as_ref().map(|u| u.to_string()),
         logo: meta.icon.as_ref().map(|u| u.to_string()),
         generator: Some(atom::Generator {
-            value: super::GENERATOR.into(),
-            uri: Some(super::GENERATOR_URI.into()),
+            value: super::rules::GENERATOR.into(),
+            uri: Some(super::rules::GENERATOR_URI.into()),
             version: Some(env!("CARGO_PKG_VERSION").into()),
         }),
         lang: meta.language.as_deref().map(text),
@@ -175,7 +175,7 @@ fn document(feed: &Feed) -> atom::Feed {
 /// Writes a feed as Atom 1.0 into any writer, after checking it (see
 /// [`super::FeedError`]). Gives the writer back.
 pub fn write<W: std::io::Write>(feed: &Feed, out: W) -> Result<W, FeedError> {
-    super::check(feed, super::Format::Atom)?;
+    super::rules::check(feed, super::rules::Format::Atom)?;
     // The writer's only failure is the output's (the XML is built from
     // checked, XML-safe values).
     let io = |e: atom::Error| FeedError::io(std::io::Error::other(e));
@@ -230,5 +230,5 @@ fn with_entry_languages<'a, W: std::io::Write>(
 
 /// A feed as an Atom 1.0 document, after checking it (see [`super::FeedError`]).
 pub fn to_string(feed: &Feed) -> Result<String, FeedError> {
-    write(feed, Vec::new()).map(super::utf8)
+    write(feed, Vec::new()).map(super::rules::utf8)
 }

@@ -1,7 +1,7 @@
 //! JSON Feed 1.1 (<https://jsonfeed.org/version/1.1>), with the 1.0 `author`
 //! field beside 1.1's `authors` so older readers still see who wrote it.
 
-use super::FeedError;
+use super::rules::FeedError;
 use crate::model::{Feed, Person};
 use crate::text::xml_safe;
 use serde::Serialize;
@@ -103,7 +103,7 @@ fn author(p: &Person) -> Author {
 /// assert_eq!(json["hubs"][0]["type"], "WebSub");
 /// ```
 pub fn to_string(feed: &Feed) -> Result<String, FeedError> {
-    super::check(feed, super::Format::Json)?;
+    super::rules::check(feed, super::rules::Format::Json)?;
     let mut s =
         serde_json::to_string_pretty(&document(feed)).expect("a JSON Feed always serialises");
     s.push('\n');

@@ -2,7 +2,7 @@
 //! `atom:link rel="self"`, RFC 822 dates, `dc:creator` for authors without an
 //! e-mail address, `content:encoded` for the full HTML.
 
-use super::FeedError;
+use super::rules::FeedError;
 use crate::model::{Feed, Person};
 use crate::text::xml_safe;
 use rss::extension::{dublincore::DublinCoreExtension, Extension, ExtensionMap};
@@ -53,7 +53,7 @@ fn atom_link(href: &str, rel: &str, mime: Option<&str>) -> Extension {
     }
 }
 
-/// The `rss` crate's value for a feed that passed [`super::check`].
+/// The `rss` crate's value for a feed that passed [`super::rules::check`].
 fn channel(feed: &Feed) -> rss::Channel {
     let meta = &feed.meta;
     let items = feed
@@ -140,7 +140,7 @@ fn channel(feed: &Feed) -> rss::Channel {
         last_build_date: feed.updated().map(rfc822),
         generator: Some(format!(
             "{} {}",
-            super::GENERATOR,
+            super::rules::GENERATOR,
             env!("CARGO_PKG_VERSION")
         )),
         extensions,
@@ -159,7 +159,7 @@ fn channel(feed: &Feed) -> rss::Channel {
 /// Writes a feed as RSS 2.0 into any writer, after checking it (see
 /// [`super::FeedError`]). Gives the writer back.
 pub fn write<W: std::io::Write>(feed: &Feed, out: W) -> Result<W, FeedError> {
-    super::check(feed, super::Format::Rss)?;
+    super::rules::check(feed, super::rules::Format::Rss)?;
     // The writer's only failure is the output's (the XML is built from
     // checked, XML-safe values).
     channel(feed)
@@ -169,5 +169,5 @@ pub fn write<W: std::io::Write>(feed: &Feed, out: W) -> Result<W, FeedError> {
 
 /// A feed as an RSS 2.0 document, after checking it (see [`super::FeedError`]).
 pub fn to_string(feed: &Feed) -> Result<String, FeedError> {
-    write(feed, Vec::new()).map(super::utf8)
+    write(feed, Vec::new()).map(super::rules::utf8)
 }

@@ -4,8 +4,8 @@ use super::checks::{
     is_absolute_iri, is_email, is_iri_chars, is_language, is_mime_type, is_non_negative_integer,
     is_rfc3339, Out,
 };
+use super::shared::{Options, Severity};
 use super::xml::Element;
-use super::{Options, Severity};
 use std::collections::HashMap;
 
 /// The Atom namespace.

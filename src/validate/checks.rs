@@ -1,7 +1,8 @@
 //! Value checks shared by the format validators, and the diagnostics collector.
 
+pub use super::iri::is_iri_chars;
+use super::shared::{Diagnostic, Severity};
 use super::xml::Element;
-use super::{Diagnostic, Severity};
 use chrono::{Datelike, NaiveDate};
 
 /// Collects diagnostics.
@@ -250,24 +251,6 @@ pub fn is_absolute_iri(s: &str) -> bool {
         && is_iri_chars(s)
         && (!matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https")
             || url::Url::parse(s).is_ok_and(|u| u.host().is_some()))
-}
-
-/// A relative or absolute IRI reference (no spaces or characters a URI forbids).
-pub fn is_iri_chars(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars().all(|c| {
-            !c.is_ascii() || c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c)
-        })
-        && percent_ok(s)
-}
-
-fn percent_ok(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.iter().enumerate().all(|(i, &c)| {
-        c != b'%'
-            || (b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
-    })
 }
 
 /// An e-mail address (RFC 2822 addr-spec, in the common form).

@@ -3,7 +3,7 @@
 //! say: a byte-order mark first, then the HTTP charset, then the XML
 //! declaration, else UTF-8.
 
-use super::{Diagnostic, Severity};
+use super::shared::{Diagnostic, Severity};
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 use std::borrow::Cow;
 

@@ -7,7 +7,8 @@
 //! exact line and column. A 50,000-item feed costs two passes, not one pass
 //! per item.
 
-use super::{checks::is_rfc3339, Diagnostic, Severity};
+use super::checks::is_rfc3339;
+use super::shared::{Diagnostic, Severity};
 use serde_json::{Map, Value};
 
 const SPEC: &str = "JSON Feed 1.1";

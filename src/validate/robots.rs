@@ -1,7 +1,7 @@
 //! `robots.txt` (RFC 9309), as far as feeds and sitemaps care: every line a
 //! known `field: value` pair, and every `Sitemap:` an absolute URL.
 
-use super::{Diagnostic, Severity};
+use super::shared::{Diagnostic, Severity};
 
 const SPEC: &str = "RFC 9309; sitemaps.org protocol";
 const FIELDS: [&str; 6] = [

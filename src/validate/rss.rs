@@ -4,8 +4,8 @@
 use super::checks::{
     is_absolute_iri, is_email, is_mime_type, is_non_negative_integer, rfc822, Out, Rfc822,
 };
+use super::shared::Options;
 use super::xml::Element;
-use super::Options;
 
 /// The RDF namespace (RSS 1.0 roots).
 pub const RDF_NS: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";

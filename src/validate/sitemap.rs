@@ -2,8 +2,8 @@
 //! news extensions and `xhtml:link` hreflang alternates.
 
 use super::checks::{is_w3c_datetime, Out};
+use super::shared::Options;
 use super::xml::Element;
-use super::Options;
 use std::borrow::Cow;
 
 /// The sitemaps.org namespace.
@@ -12,8 +12,9 @@ const IMAGE_NS: &str = "http://www.google.com/schemas/sitemap-image/1.1";
 const NEWS_NS: &str = "http://www.google.com/schemas/sitemap-news/0.9";
 const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
 const SPEC: &str = "sitemaps.org protocol";
-/// Most URLs (or sitemaps) one file may list.
-pub const MAX_URLS: usize = 50_000;
+/// Most URLs (or sitemaps) one file may list: the one limit the writer
+/// splits at too.
+pub use crate::model::SITEMAP_MAX_URLS as MAX_URLS;
 /// Longest `loc`, in characters.
 pub const MAX_LOC: usize = 2048;
 

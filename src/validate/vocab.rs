@@ -12,8 +12,8 @@
 //! extensions and are left alone, as RSS 2.0 and RFC 4287 §6 allow.
 
 use super::checks::{is_absolute_iri, is_email, is_mime_type, is_w3c_datetime, Out};
+use super::shared::Severity;
 use super::xml::Element;
-use super::Severity;
 
 pub const ITUNES: &str = "http://www.itunes.com/dtds/podcast-1.0.dtd";
 pub const PODCAST: &str = "https://podcastindex.org/namespace/1.0";

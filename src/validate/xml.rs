@@ -6,7 +6,7 @@
 //! without a bound, and refuses nesting deeper than [`MAX_DEPTH`], so hostile
 //! documents cost bounded time and memory.
 
-use super::{Diagnostic, Severity};
+use super::shared::{Diagnostic, Severity};
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
@@ -540,7 +540,7 @@ fn namespace_name_fault(key: &str, uri: &str) -> Option<&'static str> {
     if uri.chars().any(char::is_whitespace) {
         return Some("a namespace name is a URI reference and cannot contain white space");
     }
-    if !super::checks::is_iri_chars(uri) {
+    if !super::iri::is_iri_chars(uri) {
         return Some("a namespace name must be a URI reference (RFC 3986); percent-encode the characters a URI cannot hold");
     }
     None

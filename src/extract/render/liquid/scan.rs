@@ -195,7 +195,7 @@ fn parses(snippet: &str, lang: &Language) -> Result<(), String> {
 }
 
 fn first_line(msg: &str) -> String {
-    super::brief(msg)
+    super::state::brief(msg)
 }
 
 /// The position after the end tag of a `raw` or `comment` block opened
@@ -382,4 +382,20 @@ pub(super) fn scan(text: &str, lang: &Language, kind: &dyn Fn(&str) -> TagKind) 
     }
     s.finish();
     s
+}
+
+/// How the scanner treats a tag name.
+pub(super) fn tag_kind(lang: &Language, name: &str) -> TagKind {
+    match name {
+        "include" | "include_relative" | "link" | "post_url" | "highlight" | "endhighlight" => {
+            TagKind::Call
+        }
+        "else" | "elsif" | "when" => TagKind::Inner,
+        _ if lang.blocks.get(name).is_some() => TagKind::EngineBlock,
+        _ if lang.tags.get(name).is_some() => TagKind::Engine,
+        _ => match name.strip_prefix("end") {
+            Some(b) if lang.blocks.get(b).is_some() => TagKind::Inner,
+            _ => TagKind::Unknown,
+        },
+    }
 }

@@ -1,7 +1,8 @@
 //! Jekyll's filters (lib/jekyll/filters.rb, filters/url_filters.rb,
 //! filters/date_filters.rb), and Liquid's own made lenient as Ruby's are.
 
-use super::{value, PostState, Shared};
+use super::state::{PostState, Shared};
+use super::value;
 use chrono::{DateTime, FixedOffset};
 use liquid_core::error::Result;
 use liquid_core::model::{KString, ScalarCow};
@@ -236,7 +237,7 @@ pub(super) fn apply(
             };
             Value::scalar(out)
         }
-        "markdownify" => Value::scalar(crate::render::markdown::markdown_to_html(
+        "markdownify" => Value::scalar(crate::extract::render::markdown::markdown_to_html(
             &s(),
             &shared.kramdown,
         )),
@@ -312,7 +313,7 @@ pub(super) fn apply(
             let mut hits = items.into_iter().filter(|item| {
                 let mut scope = Object::new();
                 scope.insert(KString::from(var.clone()), item.clone());
-                let frame = super::Lax(StackFrame::new(runtime, &scope));
+                let frame = super::state::Lax(StackFrame::new(runtime, &scope));
                 let mut out = Vec::new();
                 cond.render_to(&mut out, &frame).is_ok() && out == b"1"
             });

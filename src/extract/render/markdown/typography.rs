@@ -3,7 +3,7 @@
 //! a run of text as the HTML converter prints them with
 //! `entity_output: as_char`.
 
-use super::KramdownOptions;
+use crate::config::kramdown::KramdownOptions;
 
 /// The text with `'` and `"` made curly by kramdown's rules and `---`,
 /// `--`, `...`, `<<`, `>>` made symbols. `prev` is the character before the

@@ -1,9 +1,15 @@
-//! Each tag and filter run through the whole renderer, on a small site
-//! written here: posts, an include, a data file.
+//! Each Liquid tag and filter run through the whole renderer, on a small
+//! site written here: posts (read by `read_meta`, so here, above the
+//! renderer), an include, a data file.
 
-use super::*;
-use crate::extract::{read_meta, Context};
+use super::render::liquid::*;
+use super::{read_meta, Context, PostMeta};
+use crate::config::SiteConfig;
+use crate::error::Notice;
 use crate::source::{PostFile, SiteKind};
+use crate::yaml::{self, Mapping};
+use chrono::DateTime;
+use std::path::PathBuf;
 
 struct Site {
     _dir: tempfile::TempDir,
@@ -421,7 +427,7 @@ fn the_liquid_site_is_made_only_when_a_post_uses_liquid() {
         ),
         "no Liquid {here}"
     );
-    assert!(cx.built.get().is_none());
+    assert!(!cx.used_the_site());
     assert_eq!(
         cx.render(
             &page,
@@ -432,5 +438,5 @@ fn the_liquid_site_is_made_only_when_a_post_uses_liquid() {
         ),
         "Test Site"
     );
-    assert!(cx.built.get().is_some());
+    assert!(cx.used_the_site());
 }

@@ -3,7 +3,7 @@
 //! the class `no_toc`), nested by level, each a link to the heading's id
 //! (`converter/html.rb`, `generate_toc_tree`).
 
-use super::KramdownOptions;
+use crate::config::kramdown::KramdownOptions;
 use std::borrow::Cow;
 
 /// Stands for the list until the headings are known; a private-use

@@ -11,20 +11,22 @@
 
 mod filters;
 mod scan;
+mod state;
 mod tags;
 mod value;
 
 use crate::config::SiteConfig;
 use crate::error::{Location, Notice, Severity};
-use crate::extract::PostMeta;
+use crate::extract::meta::PostMeta;
 use crate::yaml::{self, Mapping};
 use chrono::{DateTime, FixedOffset};
-use liquid_core::model::{KString, ScalarCow, ValueCow};
 use liquid_core::runtime::{RuntimeBuilder, StackFrame};
-use liquid_core::{Language, Object, Runtime, Template, Value};
-use scan::TagKind;
+use liquid_core::{Language, Object, Runtime, Value};
+use scan::tag_kind;
+use state::may_read_the_clock;
+use state::{brief, Lax, PostRef, PostState, Shared};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -52,68 +54,12 @@ struct Built {
     lang: Arc<Language>,
 }
 
-/// What Jekyll's tags and filters read while rendering.
-pub(crate) struct Shared {
-    /// `_includes/` (the `includes_dir` setting).
-    includes_dir: PathBuf,
-    /// [`SiteContext`]'s clock flag, for includes.
-    pub(crate) clock: Arc<AtomicBool>,
-    /// `url`, without a trailing `/` (jekyll's `site.config["url"]`).
-    url: String,
-    /// `baseurl`, without a trailing `/`.
-    baseurl: String,
-    /// For dates given as text.
-    tz: chrono_tz::Tz,
-    /// For `markdownify`.
-    kramdown: crate::render::markdown::KramdownOptions,
-    /// Every post, for `post_url`.
-    posts: Vec<PostRef>,
-    /// Site path (posts, pages, static files) → URL path, for `link`.
-    files: HashMap<String, String>,
-    /// Parsed includes by path; `None` for a file that cannot be read.
-    includes: Mutex<HashMap<PathBuf, Option<Arc<Included>>>>,
-}
-
-/// A post as `post_url` matches it.
-struct PostRef {
-    relative_path: String,
-    /// Its URL path (baseurl included: `relative_url(post)`).
-    url: String,
-    ymd: (i32, u32, u32),
-    slug: String,
-}
-
-/// An include file, scanned and parsed once per build.
-struct Included {
-    template: Template,
-    calls: Arc<Vec<(&'static str, String, usize)>>,
-    warnings: Vec<(usize, String)>,
-}
-
 /// A post's `page` object.
 pub(crate) struct Page {
     root: Object,
     /// `render_with_liquid: false`.
     pub(crate) liquid: bool,
 }
-
-/// Per-render state, kept in the runtime's registers for the tags.
-#[derive(Default)]
-struct PostState {
-    calls: Arc<Vec<(&'static str, String, usize)>>,
-    lang: Option<Arc<Language>>,
-    /// Folder of the file being rendered (`include_relative`).
-    dir: PathBuf,
-    /// (0-based line in the post, message).
-    warnings: Vec<(usize, String)>,
-    /// Include nesting, bounded as Jekyll's stack is.
-    depth: usize,
-    /// Inside an include: the post line of the outermost include.
-    include_line: Option<usize>,
-}
-
-/// Jekyll's error for an include that includes itself forever.
-const MAX_INCLUDE_DEPTH: usize = 32;
 
 impl<'a> SiteContext<'a> {
     /// `raw` is the merged configuration with every key; `posts` every post
@@ -435,34 +381,8 @@ fn walk(dir: &Path, out: &mut Vec<(String, u64, Option<std::time::SystemTime>)>)
 
 /// Jekyll's `Utils.has_liquid_construct?`: without `{%` or `{{` there is
 /// nothing to run (and no front matter to read again for `page`).
-/// Whether a template may print the build's time: `site.time`, or a date
-/// filter on Liquid's `"now"` / `"today"`. A textual guess that errs on the
-/// side of "yes": a false yes only costs a reused build.
-pub(crate) fn may_read_the_clock(text: &str) -> bool {
-    text.contains("site.time")
-        || ["now", "today"]
-            .iter()
-            .any(|w| text.contains(&format!("\"{w}\"")) || text.contains(&format!("'{w}'")))
-}
-
 pub(crate) fn has_liquid(text: &str) -> bool {
     text.contains("{%") || text.contains("{{")
-}
-
-/// How the scanner treats a tag name.
-fn tag_kind(lang: &Language, name: &str) -> TagKind {
-    match name {
-        "include" | "include_relative" | "link" | "post_url" | "highlight" | "endhighlight" => {
-            TagKind::Call
-        }
-        "else" | "elsif" | "when" => TagKind::Inner,
-        _ if lang.blocks.get(name).is_some() => TagKind::EngineBlock,
-        _ if lang.tags.get(name).is_some() => TagKind::Engine,
-        _ => match name.strip_prefix("end") {
-            Some(b) if lang.blocks.get(b).is_some() => TagKind::Inner,
-            _ => TagKind::Unknown,
-        },
-    }
 }
 
 /// Liquid's standard tags and filters (each filter lenient: Ruby's filters
@@ -558,39 +478,6 @@ fn language(shared: &Arc<Shared>) -> Language {
     lang
 }
 
-/// Makes a missing variable nil, as Liquid does with `strict_variables` off.
-struct Lax<R>(R);
-
-impl<R: Runtime> Runtime for Lax<R> {
-    fn partials(&self) -> &dyn liquid_core::runtime::PartialStore {
-        self.0.partials()
-    }
-    fn name(&self) -> Option<liquid_core::model::KStringRef<'_>> {
-        self.0.name()
-    }
-    fn roots(&self) -> std::collections::BTreeSet<liquid_core::model::KStringCow<'_>> {
-        self.0.roots()
-    }
-    fn try_get(&self, path: &[ScalarCow<'_>]) -> Option<ValueCow<'_>> {
-        self.0.try_get(path)
-    }
-    fn get(&self, path: &[ScalarCow<'_>]) -> liquid_core::Result<ValueCow<'_>> {
-        Ok(self.0.try_get(path).unwrap_or(ValueCow::Owned(Value::Nil)))
-    }
-    fn set_global(&self, name: KString, val: Value) -> Option<Value> {
-        self.0.set_global(name, val)
-    }
-    fn set_index(&self, name: KString, val: Value) -> Option<Value> {
-        self.0.set_index(name, val)
-    }
-    fn get_index<'a>(&'a self, name: &str) -> Option<ValueCow<'a>> {
-        self.0.get_index(name)
-    }
-    fn registers(&self) -> &liquid_core::runtime::Registers {
-        self.0.registers()
-    }
-}
-
 fn strings(items: &[String]) -> Value {
     Value::Array(items.iter().map(|s| Value::scalar(s.clone())).collect())
 }
@@ -632,27 +519,3 @@ fn error_line(msg: &str) -> Option<usize> {
     let at = msg.find("--> ")?;
     msg[at + 4..].split(':').next()?.trim().parse().ok()
 }
-
-/// The gist of an engine error: its first line, without pest's drawing.
-fn brief(msg: &str) -> String {
-    let lines: Vec<&str> = msg
-        .lines()
-        .map(|l| l.trim().trim_start_matches("liquid:").trim())
-        .filter(|l| {
-            !l.is_empty()
-                && !l.starts_with("-->")
-                && !l.starts_with('|')
-                && !l.chars().next().is_some_and(|c| c.is_ascii_digit())
-        })
-        .collect();
-    let line = lines
-        .iter()
-        .find(|l| l.starts_with("= "))
-        .or(lines.first())
-        .copied()
-        .unwrap_or("a syntax error");
-    line.trim_start_matches("= ").to_string()
-}
-
-#[cfg(test)]
-mod tests;

@@ -4,7 +4,7 @@
 //! of its call in the scanner's table (see `scan`); its markup is read from
 //! there at render time.
 
-use super::{Included, PostState, Shared, MAX_INCLUDE_DEPTH};
+use super::state::{Included, PostState, Shared, MAX_INCLUDE_DEPTH};
 use liquid_core::error::Result;
 use liquid_core::model::{KString, Scalar};
 use liquid_core::runtime::StackFrame;
@@ -377,7 +377,7 @@ impl Call {
             saved
         };
         // Missing variables inside the include are nil too.
-        let frame = super::Lax(StackFrame::new(runtime, &scope));
+        let frame = super::state::Lax(StackFrame::new(runtime, &scope));
         let mut out = Vec::new();
         let result = included.template.render_to(&mut out, &frame);
         {
@@ -391,7 +391,7 @@ impl Call {
                 .write_all(&out)
                 .map_err(|e| liquid_core::Error::with_msg(e.to_string())),
             Err(e) => {
-                warn(runtime, line, format!("`{{% {tag} {file} %}}` could not be run ({}), so nothing was included; Jekyll stops on such an error", super::brief(&e.to_string())));
+                warn(runtime, line, format!("`{{% {tag} {file} %}}` could not be run ({}), so nothing was included; Jekyll stops on such an error", super::state::brief(&e.to_string())));
                 Ok(())
             }
         }
@@ -403,12 +403,12 @@ impl Call {
             return found.clone();
         }
         let parsed = std::fs::read_to_string(path).ok().map(|text| {
-            if super::may_read_the_clock(&text) {
+            if super::state::may_read_the_clock(&text) {
                 self.shared
                     .clock
                     .store(true, std::sync::atomic::Ordering::Relaxed);
             }
-            let scanned = super::scan::scan(&text, lang, &|n| super::tag_kind(lang, n));
+            let scanned = super::scan::scan(&text, lang, &|n| super::scan::tag_kind(lang, n));
             let (template, mut warnings) = match liquid_core::parser::parse(&scanned.template, lang)
             {
                 Ok(e) => (Template::new(e), scanned.warnings),
@@ -418,7 +418,7 @@ impl Call {
                         0,
                         format!(
                             "its Liquid could not be run ({}), so its tags were removed",
-                            super::brief(&e.to_string())
+                            super::state::brief(&e.to_string())
                         ),
                     ));
                     (Template::new(vec![Box::new(Text(scanned.stripped))]), w)

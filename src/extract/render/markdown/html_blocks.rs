@@ -43,7 +43,7 @@ pub(super) fn set_aside(md: &str, html: bool, math: bool) -> (String, Vec<String
             if let Some((end, formula)) = math_block(md, pos + indent) {
                 out.push_str(&format!("{MARK}{}{MARK}\n\n", kept.len()));
                 let mut html = String::from("\\[");
-                super::escape_into(&mut html, formula.trim());
+                super::escape::escape_into(&mut html, formula.trim());
                 html.push_str("\\]");
                 kept.push(html);
                 pos = end;

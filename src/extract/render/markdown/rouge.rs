@@ -379,6 +379,6 @@ pub(super) const LEXERS: &[&str] = &[
 ];
 
 /// rouge has a lexer named `lang`.
-pub(in crate::render) fn knows(lang: &str) -> bool {
+pub(in crate::extract::render) fn knows(lang: &str) -> bool {
     LEXERS.binary_search(&lang).is_ok()
 }
