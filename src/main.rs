@@ -3,7 +3,58 @@
 // Building a big site makes millions of small allocations (YAML values,
 // strings) across threads; mimalloc is measurably faster at that than glibc's.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: Allocator = Allocator;
+
+/// mimalloc, asked for plain blocks when their alignment is one every
+/// mimalloc block has. `mimalloc::MiMalloc` asks for every block through
+/// mimalloc's aligned entry points, which, when a size class's page is
+/// used up and the size is not a power of two, allocate `size + align - 1`
+/// bytes from another class: a tenth of a 100,000-post build went there.
+struct Allocator;
+
+/// Every mimalloc block is aligned to a pointer's size.
+const PLAIN_ALIGN: usize = std::mem::size_of::<usize>();
+
+unsafe impl std::alloc::GlobalAlloc for Allocator {
+    #[inline]
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        if layout.align() <= PLAIN_ALIGN {
+            // SAFETY: mimalloc's malloc takes any size; the block is aligned (above).
+            unsafe { libmimalloc_sys::mi_malloc(layout.size()).cast() }
+        } else {
+            // SAFETY: forwarded as given.
+            unsafe { mimalloc::MiMalloc.alloc(layout) }
+        }
+    }
+
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        if layout.align() <= PLAIN_ALIGN {
+            // SAFETY: as in `alloc`.
+            unsafe { libmimalloc_sys::mi_zalloc(layout.size()).cast() }
+        } else {
+            // SAFETY: forwarded as given.
+            unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) }
+        }
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: every block, aligned or not, is mimalloc's and freed by mi_free.
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        if layout.align() <= PLAIN_ALIGN {
+            // SAFETY: `ptr` is a mimalloc block; the new one is aligned (above).
+            unsafe { libmimalloc_sys::mi_realloc(ptr.cast(), new_size).cast() }
+        } else {
+            // SAFETY: forwarded as given.
+            unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
+        }
+    }
+}
 
 mod cli {
     pub mod report;
@@ -790,4 +841,34 @@ fn man(subcommand: Option<&str>) -> anyhow::Result<ExitCode> {
     clap_mangen::Man::new(page).render(&mut roff)?;
     std::io::stdout().lock().write_all(&roff)?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod allocator_tests {
+    use super::Allocator;
+    use std::alloc::{GlobalAlloc, Layout};
+
+    #[test]
+    fn every_block_has_its_alignment_and_keeps_its_bytes_when_grown() {
+        for align in [1, 2, 4, 8, 16, 32, 64, 4096] {
+            for size in [1, 3, 7, 8, 12, 24, 40, 100, 1000, 5000, 70_000] {
+                let layout = Layout::from_size_align(size, align).unwrap();
+                // SAFETY: a non-zero size; each block is freed with its layout.
+                unsafe {
+                    let p = Allocator.alloc(layout);
+                    assert!(!p.is_null());
+                    assert_eq!(p as usize % align, 0, "size {size} align {align}");
+                    std::ptr::write_bytes(p, 0xAB, size);
+                    let q = Allocator.realloc(p, layout, size * 3);
+                    assert_eq!(q as usize % align, 0, "grown: size {size} align {align}");
+                    assert!((0..size).all(|i| *q.add(i) == 0xAB));
+                    Allocator.dealloc(q, Layout::from_size_align(size * 3, align).unwrap());
+                    let z = Allocator.alloc_zeroed(layout);
+                    assert_eq!(z as usize % align, 0);
+                    assert!((0..size).all(|i| *z.add(i) == 0));
+                    Allocator.dealloc(z, layout);
+                }
+            }
+        }
+    }
 }
