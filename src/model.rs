@@ -180,6 +180,7 @@ impl AbsUrl {
 
 #[cfg(feature = "site")]
 /// True for bytes Jekyll leaves unescaped in a path: unreserved, sub-delims, `:`, `@`, `/`.
+#[inline]
 pub(crate) fn path_safe(b: u8) -> bool {
     PATH_SAFE[usize::from(b)]
 }

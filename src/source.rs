@@ -148,19 +148,21 @@ pub fn site_kind(source: &Path) -> SiteKind {
 }
 
 /// The parts of a Jekyll post file name `YYYY-MM-DD-slug.ext`: (date, slug, extension).
+/// Asked of every post file several times, so it reads bytes; its plain
+/// spelling is kept beside it as a test.
 pub fn split_dated_name(file_name: &str) -> Option<(&str, &str, &str)> {
-    let dot = file_name.rfind('.').filter(|&i| i + 1 < file_name.len())?;
+    let dot = memchr::memrchr(b'.', file_name.as_bytes()).filter(|&i| i + 1 < file_name.len())?;
     let (stem, ext) = (&file_name[..dot], &file_name[dot + 1..]);
-    let mut parts = stem.splitn(4, '-');
-    let (y, m, d, slug) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    let digits = |s: &str, lo: usize, hi: usize| {
-        (lo..=hi).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    let b = stem.as_bytes();
+    // `lo..=hi` digits from `at`, then `-`: where the next part starts.
+    let part = |at: usize, lo: usize, hi: usize| {
+        let n = b[at..].iter().take_while(|c| c.is_ascii_digit()).count();
+        ((lo..=hi).contains(&n) && b.get(at + n) == Some(&b'-')).then_some(at + n + 1)
     };
-    if digits(y, 2, 4) && digits(m, 1, 2) && digits(d, 1, 2) {
-        Some((&stem[..y.len() + m.len() + d.len() + 2], slug, ext))
-    } else {
-        None
-    }
+    let month = part(0, 2, 4)?;
+    let day = part(month, 1, 2)?;
+    let slug = part(day, 1, 2)?;
+    Some((&stem[..slug - 1], &stem[slug..], ext))
 }
 
 /// Jekyll leaves out names starting with `.`, `_` or `#`, and backups ending in `~`.
@@ -906,6 +908,28 @@ mod tests {
             let dir = std::path::Path::new(&dir);
             let (ours, std) = (super::join_name(dir, &name), dir.join(&name));
             proptest::prop_assert_eq!(ours.as_os_str(), std.as_os_str());
+        }
+    }
+
+    /// `split_dated_name` as first written, with `str` methods.
+    fn split_dated_name_plainly(file_name: &str) -> Option<(&str, &str, &str)> {
+        let dot = file_name.rfind('.').filter(|&i| i + 1 < file_name.len())?;
+        let (stem, ext) = (&file_name[..dot], &file_name[dot + 1..]);
+        let mut parts = stem.splitn(4, '-');
+        let (y, m, d, slug) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        let digits = |s: &str, lo: usize, hi: usize| {
+            (lo..=hi).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+        };
+        (digits(y, 2, 4) && digits(m, 1, 2) && digits(d, 1, 2))
+            .then(|| (&stem[..y.len() + m.len() + d.len() + 2], slug, ext))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_dated_name_splits_as_the_plain_spelling_splits_it(
+            name in "[0-9]{0,5}-[0-9]{0,3}-[0-9]{0,3}(-[a-z0-9.-]{0,6})?(\\.[a-z]{0,3})?|[0-9a-z.\\-한]{0,16}"
+        ) {
+            proptest::prop_assert_eq!(super::split_dated_name(&name), split_dated_name_plainly(&name));
         }
     }
 

@@ -599,9 +599,16 @@ pub fn read_meta(
         SiteKind::Plain => file.relative_path.as_str(),
     };
     let collection_path = collection_path
-        .strip_suffix(&format!(".{ext}"))
+        .strip_suffix(ext.as_str())
+        .and_then(|p| p.strip_suffix('.'))
         .unwrap_or(collection_path);
-    let collection_path = format!("/{}", collection_path.trim_start_matches('/'));
+    let collection_path = {
+        let rest = collection_path.trim_start_matches('/');
+        let mut p = String::with_capacity(rest.len() + 1);
+        p.push('/');
+        p.push_str(rest);
+        p
+    };
     let placeholders = permalink::Placeholders {
         slug: &slug,
         basename,

@@ -113,6 +113,10 @@ fn push_escaped_path(out: &mut String, s: &str) {
 /// keeps valid `%XX` escapes (upper-case), encodes what a path may not hold.
 pub fn normalize_path(s: &str) -> String {
     let bytes = s.as_bytes();
+    // Nearly every path is already normal: only bytes kept as they are.
+    if bytes.iter().all(|&b| path_safe(b)) {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     while i < bytes.len() {
