@@ -197,14 +197,21 @@ pub(super) fn posts(
     // Jekyll's order: by date, then by path. Paths are unique, so no two
     // keys are equal and an unstable sort gives the one order; on the
     // thread pool, as it is the longest step between reading and writing.
-    posts.par_sort_unstable_by(|(sa, na, a), (sb, nb, b)| {
-        (sa, na).cmp(&(sb, nb)).then_with(|| {
-            path_order(
-                records.path_parts(*a as usize),
-                records.path_parts(*b as usize),
-            )
-        })
-    });
+    if site.found.dirs.len() <= 1 {
+        // In one folder, the files are in name order (`Discovery::sort`),
+        // which is path order: the index stands for the path.
+        debug_assert!(site.found.files.windows(2).all(|w| w[0].name < w[1].name));
+        posts.par_sort_unstable();
+    } else {
+        posts.par_sort_unstable_by(|(sa, na, a), (sb, nb, b)| {
+            (sa, na).cmp(&(sb, nb)).then_with(|| {
+                path_order(
+                    records.path_parts(*a as usize),
+                    records.path_parts(*b as usize),
+                )
+            })
+        });
+    }
     let posts: Vec<usize> = posts.into_iter().map(|(_, _, i)| i as usize).collect();
     // Two posts at one URL: Jekyll writes both, the later over the earlier,
     // and its feed lists both under one id, which no feed may do. The page

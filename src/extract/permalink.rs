@@ -212,12 +212,12 @@ impl Placeholders<'_> {
             // The numbers directly: every post's URL has some, and chrono
             // parses its format string on each call. (Dates are checked to
             // years 1-9999, where `%Y` is four digits.)
-            "year" => _ = write!(out, "{:04}", d.year()),
-            "month" => _ = write!(out, "{:02}", d.month()),
-            "day" => _ = write!(out, "{:02}", d.day()),
-            "hour" => _ = write!(out, "{:02}", d.hour()),
-            "minute" => _ = write!(out, "{:02}", d.minute()),
-            "second" => _ = write!(out, "{:02}", d.second()),
+            "year" => push_padded(out, d.year().unsigned_abs(), 4),
+            "month" => push_padded(out, d.month(), 2),
+            "day" => push_padded(out, d.day(), 2),
+            "hour" => push_padded(out, d.hour(), 2),
+            "minute" => push_padded(out, d.minute(), 2),
+            "second" => push_padded(out, d.second(), 2),
             "i_day" => _ = write!(out, "{}", d.day()),
             "i_month" => _ = write!(out, "{}", d.month()),
             "short_month" => f("%b"),
@@ -237,6 +237,25 @@ impl Placeholders<'_> {
 
 /// Expands a permalink template into a site path, as Jekyll's `URL#to_s` does
 /// (`generate_url_from_drop`, then `sanitize_url`).
+/// `n` in decimal, zero-padded to `width` digits (`format!("{n:0width$}")`
+/// for the numbers a date has: years 1-9999, months, days, hours...).
+fn push_padded(out: &mut String, n: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let start = at.min(digits.len() - width.min(digits.len()));
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
+}
+
 pub fn expand(template: &str, p: &Placeholders<'_>) -> Result<String, UnknownPlaceholder> {
     let mut out = String::with_capacity(template.len() + 32);
     let mut value = String::new();
@@ -316,6 +335,15 @@ pub fn document_id(url: &str, slug: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn a_padded_number_is_what_format_pads(n in 0u32..100_000, width in 1usize..6) {
+            let mut out = String::from("x");
+            push_padded(&mut out, n, width);
+            proptest::prop_assert_eq!(out, format!("x{n:0width$}"));
+        }
+    }
 
     #[test]
     fn a_document_id_is_the_url_folder_plus_the_slug() {
