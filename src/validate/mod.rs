@@ -334,6 +334,12 @@ impl xml::Sink for SitemapSink<'_> {
             checker.child(&child, &mut self.out);
         }
     }
+
+    fn restart(&mut self) {
+        self.checker = None;
+        self.out = checks::Out::default();
+        self.entries = 0;
+    }
 }
 
 /// The rules every feed format shares, where each format keeps its channel

@@ -154,6 +154,9 @@ pub trait Sink {
     fn stream_children(&mut self, root: &Element) -> bool;
     /// One finished child of the root, with its subtree.
     fn child(&mut self, root: &Element, child: Element);
+    /// Forget everything handed over so far: the reader starts over from
+    /// the first byte (its fast path declined the document part-way).
+    fn restart(&mut self);
 }
 
 /// Parses text into a [`Document`], or returns the first well-formedness
@@ -161,16 +164,16 @@ pub trait Sink {
 pub fn parse_with(text: &str, sink: &mut dyn Sink) -> Result<Document, Diagnostic> {
     let lines = Lines::new();
     check_chars(text, &lines)?;
-    // The usual shape (every sitemap feedwright writes) takes a plain scan;
-    // the first pass only says yes or no, so a decline never follows a
-    // child already handed to the sink.
-    if simple(text, None).is_some() {
-        let root = simple(text, Some(sink)).expect("the simple scan accepted this text a moment ago");
+    // The usual shape (every sitemap feedwright writes) takes a plain scan.
+    if let Some(root) = simple(text, sink) {
         return Ok(Document {
             root,
             notes: Vec::new(),
         });
     }
+    // Declined: whatever the scan handed the sink is forgotten, so the
+    // general reader's answer is the only one.
+    sink.restart();
     general(text, sink, &lines)
 }
 
@@ -554,12 +557,27 @@ fn simple_ncname(s: &str) -> bool {
         && !(b.len() >= 3 && b[..3].eq_ignore_ascii_case(b"xml"))
 }
 
-/// `prefix:local` or `local`, split; `None` when it is not a simple name.
-fn simple_qname(s: &str) -> Option<(Option<&str>, &str)> {
-    match s.split_once(':') {
-        Some((p, l)) => (simple_ncname(p) && simple_ncname(l)).then_some((Some(p), l)),
-        None => simple_ncname(s).then_some((None, s)),
+/// Where the run of name characters from `i` ends, and its one colon if any
+/// (a second colon ends the run, and the tag is then declined).
+fn simple_name_end(b: &[u8], mut i: usize) -> (usize, Option<usize>) {
+    let mut colon = None;
+    while let Some(&c) = b.get(i) {
+        if c == b':' && colon.is_none() {
+            colon = Some(i);
+        } else if !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.')) {
+            break;
+        }
+        i += 1;
     }
+    (i, colon)
+}
+
+/// For a run of name characters without a colon: whether it is an NCName
+/// the simple scan takes (it starts as a name must and not with `xml`).
+fn simple_ncname_start(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+        && !(b.len() >= 3 && b[..3].eq_ignore_ascii_case(b"xml"))
 }
 
 /// The character a reference stands for: the five predefined entities and
@@ -597,25 +615,30 @@ fn simple_ref(rest: &str) -> Option<(char, usize)> {
 
 /// Appends `raw` to `out` with its references resolved, counting what they
 /// expand to against [`MAX_ENTITY_EXPANSION`] as the general reader does;
-/// `None` on anything [`simple_ref`] does not take or past the limit.
-fn simple_text(raw: &str, out: Option<&mut String>, expanded: &mut usize) -> Option<()> {
-    let mut out = out;
+/// `None` on anything [`simple_ref`] does not take, a `]`, or past the limit.
+fn simple_text(raw: &str, out: &mut String, expanded: &mut usize) -> Option<()> {
     let mut rest = raw;
-    while let Some(i) = memchr::memchr(b'&', rest.as_bytes()) {
+    // `]]>` may not stand in text: a `]` is rare enough to leave to the
+    // general reader. Most text is the line break between two tags, too
+    // short to be worth a vectorised search.
+    let special = |s: &str| match s.len() {
+        0..16 => s.bytes().position(|b| b == b'&' || b == b']'),
+        _ => memchr::memchr2(b'&', b']', s.as_bytes()),
+    };
+    while let Some(i) = special(rest) {
+        if rest.as_bytes()[i] == b']' {
+            return None;
+        }
         let (c, len) = simple_ref(&rest[i + 1..])?;
         *expanded += c.len_utf8();
         if *expanded > MAX_ENTITY_EXPANSION {
             return None;
         }
-        if let Some(out) = out.as_deref_mut() {
-            out.push_str(&rest[..i]);
-            out.push(c);
-        }
+        out.push_str(&rest[..i]);
+        out.push(c);
         rest = &rest[i + 1 + len..];
     }
-    if let Some(out) = out {
-        out.push_str(rest);
-    }
+    out.push_str(rest);
     Some(())
 }
 
@@ -629,16 +652,15 @@ fn simple_text(raw: &str, out: Option<&mut String>, expanded: &mut usize) -> Opt
 /// root, an error of any kind) it returns `None` and quick-xml's reader
 /// decides, so an error is always reported by that one reader.
 ///
-/// Without a sink it only checks (allocating nothing per element); with
-/// one it builds what the general reader builds, handing the sink the same
-/// elements in the same order, and cannot fail on a text it accepted.
-fn simple(text: &str, sink: Option<&mut dyn Sink>) -> Option<Element> {
+/// What it accepts it builds as the general reader builds it, handing the
+/// sink the same elements in the same order. It reads in one pass, so it
+/// may decline after handing the sink some children: the caller then calls
+/// [`Sink::restart`] before the general reader starts over.
+fn simple(text: &str, sink: &mut dyn Sink) -> Option<Element> {
     let b = text.as_bytes();
     if memchr::memchr(b'\r', b).is_some() {
         return None;
     }
-    let mut sink = sink;
-    let build = sink.is_some();
     let mut i = SIMPLE_DECLS
         .iter()
         .find(|d| text.starts_with(*d))
@@ -659,7 +681,6 @@ fn simple(text: &str, sink: Option<&mut dyn Sink>) -> Option<Element> {
     let empty_ns: Rc<str> = Rc::from("");
     let mut default_ns: Option<Rc<str>> = None;
     let mut prefixes: Vec<(&str, Rc<str>)> = Vec::new();
-    let mut names: Vec<&str> = Vec::new();
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
     let mut attrs: Vec<(&str, &str)> = Vec::new();
@@ -672,33 +693,34 @@ fn simple(text: &str, sink: Option<&mut dyn Sink>) -> Option<Element> {
         // Here b[i] is `<`.
         match b.get(i + 1) {
             Some(b'/') => {
-                let name = names.pop()?;
+                let name = &stack.last()?.qname;
                 let close = i + 2 + name.len();
-                if !text[i + 2..].starts_with(name) || b.get(close) != Some(&b'>') {
+                if !text[i + 2..].starts_with(name.as_str()) || b.get(close) != Some(&b'>') {
                     return None;
                 }
                 i = close + 1;
-                if build {
-                    let el = stack.pop().expect("one element per open name");
-                    attach(&mut stack, &mut root, el, streaming, sink.as_deref_mut()?);
-                }
-                if names.is_empty() {
+                let el = stack.pop().expect("the element just closed");
+                attach(&mut stack, &mut root, el, streaming, sink);
+                if stack.is_empty() {
                     break;
                 }
             }
             Some(b'!' | b'?') | None => return None,
             Some(_) => {
-                if names.len() >= SIMPLE_DEPTH {
+                if stack.len() >= SIMPLE_DEPTH {
                     return None;
                 }
-                let is_root = names.is_empty();
+                let is_root = stack.is_empty();
                 let start = i;
-                let mut j = i + 1;
-                while b.get(j).copied().is_some_and(simple_name_byte) {
-                    j += 1;
-                }
+                let (mut j, colon) = simple_name_end(b, i + 1);
                 let qname = &text[i + 1..j];
-                let (prefix, local) = simple_qname(qname)?;
+                let (prefix, local) = match colon {
+                    Some(c) => (Some(&text[i + 1..c]), &text[c + 1..j]),
+                    None => (None, qname),
+                };
+                if !simple_ncname_start(prefix.unwrap_or(local)) || !simple_ncname_start(local) {
+                    return None;
+                }
                 attrs.clear();
                 let empty = loop {
                     let before = j;
@@ -774,55 +796,46 @@ fn simple(text: &str, sink: Option<&mut dyn Sink>) -> Option<Element> {
                         continue;
                     }
                     let mut resolved = String::new();
-                    simple_text(value, build.then_some(&mut resolved), &mut expanded)?;
-                    if build {
-                        // Attribute-value normalisation, as the general reader does it.
-                        el_attrs.push(Attr {
-                            ns: empty_ns.clone(),
-                            name: key.to_string(),
-                            value: resolved.replace(['\t', '\n'], " "),
-                        });
-                    }
+                    simple_text(value, &mut resolved, &mut expanded)?;
+                    // Attribute-value normalisation, as the general reader does it.
+                    el_attrs.push(Attr {
+                        ns: empty_ns.clone(),
+                        name: key.to_string(),
+                        value: resolved.replace(['\t', '\n'], " "),
+                    });
                 }
                 i = j;
-                if build {
-                    let (line, column) = lines.at(text, start);
-                    let el = Element {
-                        ns,
-                        name: local.to_string(),
-                        qname: qname.to_string(),
-                        attrs: el_attrs,
-                        line,
-                        column,
-                        ..Element::default()
-                    };
-                    let sink = sink.as_deref_mut()?;
-                    if is_root {
-                        streaming = sink.stream_children(&el);
-                    }
-                    if empty {
-                        attach(&mut stack, &mut root, el, streaming, sink);
-                    } else {
-                        stack.push(el);
-                    }
+                let (line, column) = lines.at(text, start);
+                let el = Element {
+                    ns,
+                    name: local.to_string(),
+                    qname: qname.to_string(),
+                    attrs: el_attrs,
+                    line,
+                    column,
+                    ..Element::default()
+                };
+                if is_root {
+                    streaming = sink.stream_children(&el);
                 }
                 if empty {
+                    attach(&mut stack, &mut root, el, streaming, sink);
                     if is_root {
                         break;
                     }
                 } else {
-                    names.push(qname);
+                    stack.push(el);
                 }
             }
         }
-        // Text up to the next tag.
-        let next = i + memchr::memchr(b'<', &b[i..])?;
+        // Text up to the next tag: mostly a line break, too short for a vectorised search.
+        let next = i + match b[i..].iter().take(8).position(|&c| c == b'<') {
+            Some(k) => k,
+            None => memchr::memchr(b'<', &b[i..])?,
+        };
         let raw = &text[i..next];
         if !raw.is_empty() {
-            if raw.contains("]]>") {
-                return None;
-            }
-            simple_text(raw, stack.last_mut().map(|top| &mut top.text), &mut expanded)?;
+            simple_text(raw, &mut stack.last_mut()?.text, &mut expanded)?;
         }
         i = next;
     }
@@ -830,11 +843,7 @@ fn simple(text: &str, sink: Option<&mut dyn Sink>) -> Option<Element> {
     if !b[i..].iter().all(|&c| simple_space(c)) {
         return None;
     }
-    if build {
-        root
-    } else {
-        Some(Element::default())
-    }
+    root
 }
 
 fn intern(seen: &mut Vec<Rc<str>>, uri: &[u8]) -> Rc<str> {
@@ -1015,6 +1024,14 @@ pub(super) mod tests {
         fn child(&mut self, root: &Element, child: Element) {
             self.0.push(format!("child of {} {child:?}", root.qname));
         }
+        fn restart(&mut self) {
+            self.0.clear();
+        }
+    }
+
+    /// Whether the fast path reads `text` (rather than declining it).
+    fn takes(text: &str) -> bool {
+        simple(text, &mut Record::default()).is_some()
     }
 
     /// What a reader makes of `text`: the document or the error, then every sink call.
@@ -1109,7 +1126,7 @@ pub(super) mod tests {
             mutations in proptest::collection::vec((0usize..10_000, 0usize..MUTATIONS.len() + 4, 0usize..8), 0..3),
         ) {
             let clean = sitemap_like(stylesheet, &urls);
-            proptest::prop_assert!(simple(&clean, None).is_some(), "declined the writer's shape:\n{}", clean);
+            proptest::prop_assert!(takes(&clean), "declined the writer's shape:\n{}", clean);
             let mut text = clean;
             for (at, what, cut) in mutations {
                 text = mutated(&text, at, what, cut);
@@ -1134,12 +1151,12 @@ pub(super) mod tests {
         }
         let text = to_string(&urls);
         assert!(text.contains("&amp;") && text.contains("<image:loc>"), "{text}");
-        assert!(simple(&text, None).is_some(), "{text}");
+        assert!(takes(&text), "{text}");
         let styled = format!(
             "<?xml version=\"1.0\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"/sitemap.xsl\"?>\n{}",
             text.split_once("?>\n").unwrap().1
         );
-        assert!(simple(&styled, None).is_some(), "{styled}");
+        assert!(takes(&styled), "{styled}");
         // And what it builds is what quick-xml's reader builds.
         assert_eq!(read(&text, parse_with), read(&text, parse_general));
         assert_eq!(read(&styled, parse_with), read(&styled, parse_general));
@@ -1148,7 +1165,7 @@ pub(super) mod tests {
     #[test]
     fn the_simple_scan_declines_what_it_does_not_read() {
         let ok = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"urn:s\" xmlns:i=\"urn:i\">\n<url><loc a='1'>x &amp; &#233;</loc><i:image/></url>\n</urlset>\n";
-        assert!(simple(ok, None).is_some());
+        assert!(takes(ok));
         let declined = [
             ("a comment", ok.replace("<url>", "<!-- c --><url>")),
             ("CDATA", ok.replace("x &amp;", "<![CDATA[x]]>")),
@@ -1180,11 +1197,11 @@ pub(super) mod tests {
             ("white space before the declaration", format!(" {ok}")),
         ];
         for (what, text) in declined {
-            assert!(simple(&text, None).is_none(), "took {what}: {text}");
+            assert!(!takes(&text), "took {what}: {text}");
         }
         let deep = format!("{}{}", "<a>".repeat(SIMPLE_DEPTH + 1), "</a>".repeat(SIMPLE_DEPTH + 1));
-        assert!(simple(&deep, None).is_none(), "took nesting deeper than {SIMPLE_DEPTH}");
-        assert!(simple(&"<a>".repeat(SIMPLE_DEPTH).replace("<a>", "<a/>"), None).is_none(), "took a second root");
+        assert!(!takes(&deep), "took nesting deeper than {SIMPLE_DEPTH}");
+        assert!(!takes(&"<a/>".repeat(2)), "took a second root");
     }
 }
 
