@@ -268,7 +268,10 @@ fn plain_http_host(v: &str) -> Option<&str> {
     let rest = v
         .strip_prefix("https://")
         .or_else(|| v.strip_prefix("http://"))?;
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
     let (host, port) = match authority.split_once(':') {
         Some((h, p)) => (h, Some(p)),
