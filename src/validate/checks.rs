@@ -97,7 +97,19 @@ pub fn is_rfc3339(s: &str) -> bool {
         }
         _ => false,
     };
-    zone_ok && (chrono::DateTime::parse_from_rfc3339(s).is_ok() || leap_second_ok(s))
+    if !zone_ok {
+        return false;
+    }
+    // The usual shape (whole seconds, not a leap second) is the field
+    // ranges and a calendar date, which is all chrono's parse then checks;
+    // sitemaps ask this for every URL. Anything else is parsed.
+    let n = |r: std::ops::Range<usize>| b[r].iter().fold(0, |v, d| v * 10 + u32::from(d - b'0'));
+    if i == 19 && n(17..19) < 60 {
+        return n(11..13) < 24
+            && n(14..16) < 60
+            && NaiveDate::from_ymd_opt(n(0..4) as i32, n(5..7), n(8..10)).is_some();
+    }
+    chrono::DateTime::parse_from_rfc3339(s).is_ok() || leap_second_ok(s)
 }
 
 fn leap_second_ok(s: &str) -> bool {
@@ -294,6 +306,60 @@ pub fn is_non_negative_integer(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    /// [`is_rfc3339`] as it was spelled before its shortcut: the format
+    /// checks, then chrono's parse for every date.
+    fn is_rfc3339_parsed(s: &str) -> bool {
+        let b = s.as_bytes();
+        let digits = |r: std::ops::Range<usize>| {
+            b.get(r.clone())
+                .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
+        };
+        if b.len() < 20 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) || b[10] != b'T'
+            || !digits(11..13) || b[13] != b':' || !digits(14..16) || b[16] != b':' || !digits(17..19)
+        {
+            return false;
+        }
+        let mut i = 19;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            let start = i;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == start {
+                return false;
+            }
+        }
+        let zone_ok = match &b[i..] {
+            [b'Z'] => true,
+            [b'+' | b'-', h1, h2, b':', m1, m2] => {
+                [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit())
+                    && (*h1 - b'0') * 10 + (*h2 - b'0') < 24
+                    && (*m1 - b'0') * 10 + (*m2 - b'0') < 60
+            }
+            _ => false,
+        };
+        zone_ok && (chrono::DateTime::parse_from_rfc3339(s).is_ok() || leap_second_ok(s))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+        /// The shortcut for whole seconds says what chrono's parse says, for
+        /// dates and times in and out of range, fractions, leap seconds and zones.
+        #[test]
+        fn rfc3339_without_chrono_for_whole_seconds_agrees_with_chrono(
+            y in 0u32..10_000, mo in 0u32..14, d in 0u32..33, h in 0u32..26, mi in 0u32..62, sec in 0u32..62,
+            fraction in proptest::option::of("[0-9]{1,12}"),
+            zone in proptest::sample::select(vec!["Z", "+09:00", "-00:00", "+23:59", "-12:30", "+24:00", "+05:60", "z", "", "+0900"]),
+        ) {
+            let s = format!(
+                "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}{}{zone}",
+                fraction.map(|f| format!(".{f}")).unwrap_or_default()
+            );
+            proptest::prop_assert_eq!(is_rfc3339(&s), is_rfc3339_parsed(&s), "{}", s);
+        }
+    }
     use super::*;
 
     #[test]

@@ -439,6 +439,9 @@ fn links(bytes: &[u8]) -> Vec<String> {
                 }
             }
         }
+        fn restart(&mut self) {
+            self.0.clear();
+        }
     }
     let mut locs = Locs(Vec::new());
     let _ = super::xml::parse_with(text, &mut locs);

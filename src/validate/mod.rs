@@ -179,6 +179,13 @@ fn validate_cow(bytes: std::borrow::Cow<'_, [u8]>, opts: &Options) -> Report {
 
 /// Validates a document given as text.
 pub fn validate_str(text: &str, opts: &Options) -> Report {
+    validate_with(text, opts, xml::parse_with)
+}
+
+/// An XML reader: [`xml::parse_with`], or (in tests) its general path alone.
+type XmlReader = fn(&str, &mut dyn xml::Sink) -> Result<xml::Document, Diagnostic>;
+
+fn validate_with(text: &str, opts: &Options, read_xml: XmlReader) -> Report {
     // A JSON Feed starts with `{`; everything else is treated as XML.
     if text
         .trim_start_matches('\u{feff}')
@@ -202,7 +209,7 @@ pub fn validate_str(text: &str, opts: &Options) -> Report {
         out: checks::Out::default(),
         entries: 0,
     };
-    let doc = match xml::parse_with(text, &mut sink) {
+    let doc = match read_xml(text, &mut sink) {
         Ok(d) => d,
         Err(d) => {
             return Report {
@@ -327,6 +334,12 @@ impl xml::Sink for SitemapSink<'_> {
             checker.child(&child, &mut self.out);
         }
     }
+
+    fn restart(&mut self) {
+        self.checker = None;
+        self.out = checks::Out::default();
+        self.entries = 0;
+    }
 }
 
 /// The rules every feed format shares, where each format keeps its channel
@@ -418,6 +431,46 @@ fn relative_self(parent: &xml::Element, code: &str, out: &mut checks::Out) {
                 &format!("the self link `{href}` is relative; write the feed's full URL"),
                 "RFC 4287 §4.2.7.2",
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xml::tests::{piece, sitemap_like, MUTATIONS};
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        /// `validate` reports the same diagnostics, at the same places, with
+        /// the XML reader's fast path as with quick-xml's reader alone, for
+        /// sitemaps in the writer's shape and for broken ones.
+        #[test]
+        fn the_fast_xml_path_leaves_every_validate_report_unchanged(
+            stylesheet: bool,
+            urls in proptest::collection::vec(
+                (proptest::collection::vec(piece(), 1..4), proptest::bool::ANY, proptest::bool::ANY, proptest::bool::ANY),
+                0..4,
+            ),
+            mutations in proptest::collection::vec((0usize..10_000, 0usize..MUTATIONS.len()), 0..3),
+            base: bool,
+        ) {
+            let mut text = sitemap_like(stylesheet, &urls);
+            for (at, what) in mutations {
+                let mut at = at % (text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                text.insert_str(at, MUTATIONS[what]);
+            }
+            let mut opts = Options::default();
+            if base {
+                opts.base = url::Url::parse("https://example.com/").ok();
+            }
+            let fast = validate_str(&text, &opts);
+            let general = validate_with(&text, &opts, xml::parse_general);
+            proptest::prop_assert_eq!(format!("{:?}", fast.format), format!("{:?}", general.format));
+            proptest::prop_assert_eq!(format!("{:?}", fast.diagnostics), format!("{:?}", general.diagnostics), "{}", text);
         }
     }
 }

@@ -268,7 +268,10 @@ fn plain_http_host(v: &str) -> Option<&str> {
     let rest = v
         .strip_prefix("https://")
         .or_else(|| v.strip_prefix("http://"))?;
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
     let (host, port) = match authority.split_once(':') {
         Some((h, p)) => (h, Some(p)),
@@ -283,9 +286,9 @@ fn plain_http_host(v: &str) -> Option<&str> {
     if !crate::model::is_plain_host(host) {
         return None;
     }
-    tail.bytes()
-        .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'<' | b'>'))
-        .then_some(host)
+    // Without an early exit, so the scan vectorises.
+    let bad = |b: u8| !b.is_ascii_graphic() || matches!(b, b'"' | b'<' | b'>');
+    (!tail.bytes().fold(false, |seen, b| seen | bad(b))).then_some(host)
 }
 
 fn news(n: &Element, out: &mut Out) {

@@ -154,12 +154,39 @@ pub trait Sink {
     fn stream_children(&mut self, root: &Element) -> bool;
     /// One finished child of the root, with its subtree.
     fn child(&mut self, root: &Element, child: Element);
+    /// Forget everything handed over so far: the reader starts over from
+    /// the first byte (its fast path declined the document part-way).
+    fn restart(&mut self);
 }
 
 /// Parses text into a [`Document`], or returns the first well-formedness
 /// error; offers the root's children to `sink` as they finish.
 pub fn parse_with(text: &str, sink: &mut dyn Sink) -> Result<Document, Diagnostic> {
     let lines = Lines::new();
+    check_chars(text, &lines)?;
+    // The usual shape (every sitemap feedwright writes) takes a plain scan.
+    if let Some(root) = simple(text, sink) {
+        return Ok(Document {
+            root,
+            notes: Vec::new(),
+        });
+    }
+    // Declined: whatever the scan handed the sink is forgotten, so the
+    // general reader's answer is the only one.
+    sink.restart();
+    general(text, sink, &lines)
+}
+
+/// [`parse_with`] without its fast path: what the fast path is tested against.
+#[cfg(test)]
+pub(super) fn parse_general(text: &str, sink: &mut dyn Sink) -> Result<Document, Diagnostic> {
+    let lines = Lines::new();
+    check_chars(text, &lines)?;
+    general(text, sink, &lines)
+}
+
+/// XML's character rule, for both readers.
+fn check_chars(text: &str, lines: &Lines) -> Result<(), Diagnostic> {
     // Byte-level fast path before the per-character search: in a Rust string
     // only C0 controls, U+FFFE and U+FFFF can break XML's character rule.
     // In chunks without an early exit, so the compiler vectorises the scan.
@@ -188,6 +215,11 @@ pub fn parse_with(text: &str, sink: &mut dyn Sink) -> Result<Document, Diagnosti
             ),
         ));
     }
+    Ok(())
+}
+
+/// [`parse_with`]'s general path: quick-xml's reader for everything.
+fn general(text: &str, sink: &mut dyn Sink, lines: &Lines) -> Result<Document, Diagnostic> {
     let mut reader = NsReader::from_str(text);
     reader.config_mut().check_end_names = true;
     reader.config_mut().check_comments = true;
@@ -208,7 +240,7 @@ pub fn parse_with(text: &str, sink: &mut dyn Sink) -> Result<Document, Diagnosti
             Err(e) => {
                 let at = reader.error_position() as usize;
                 return Err(fatal(
-                    &lines,
+                    lines,
                     text,
                     at,
                     "xml-not-well-formed",
@@ -500,6 +532,320 @@ fn attach(
     }
 }
 
+/// The XML declarations feedwright writes (with and without a stylesheet).
+const SIMPLE_DECLS: [&str; 2] = [
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+    "<?xml version=\"1.0\"?>",
+];
+/// Deepest nesting the simple scan takes; deeper documents go to quick-xml.
+const SIMPLE_DEPTH: usize = 64;
+
+fn simple_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n')
+}
+
+fn simple_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':')
+}
+
+/// An ASCII NCName that does not start with `xml` (reserved prefixes and
+/// names are left to the general reader).
+fn simple_ncname(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+        && b.iter().all(|&c| simple_name_byte(c) && c != b':')
+        && !(b.len() >= 3 && b[..3].eq_ignore_ascii_case(b"xml"))
+}
+
+/// Where the run of name characters from `i` ends, and its one colon if any
+/// (a second colon ends the run, and the tag is then declined).
+fn simple_name_end(b: &[u8], mut i: usize) -> (usize, Option<usize>) {
+    let mut colon = None;
+    while let Some(&c) = b.get(i) {
+        if c == b':' && colon.is_none() {
+            colon = Some(i);
+        } else if !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.')) {
+            break;
+        }
+        i += 1;
+    }
+    (i, colon)
+}
+
+/// For a run of name characters without a colon: whether it is an NCName
+/// the simple scan takes (it starts as a name must and not with `xml`).
+fn simple_ncname_start(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+        && !(b.len() >= 3 && b[..3].eq_ignore_ascii_case(b"xml"))
+}
+
+/// The character a reference stands for: the five predefined entities and
+/// character references (`&#65;`, `&#x41;`) that name a character XML
+/// allows. `rest` starts after the `&`; returns the character and the
+/// length of the reference after the `&`. Anything else is left to the
+/// general reader (it reports it, or reads the DTD it needs).
+fn simple_ref(rest: &str) -> Option<(char, usize)> {
+    let end = rest.as_bytes().iter().take(12).position(|&b| b == b';')?;
+    let name = &rest[..end];
+    let c = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => {
+            let code = if let Some(h) = name.strip_prefix("#x") {
+                if h.is_empty() || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return None;
+                }
+                u32::from_str_radix(h, 16).ok()?
+            } else {
+                let d = name.strip_prefix('#')?;
+                if d.is_empty() || !d.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                d.parse().ok()?
+            };
+            char::from_u32(code).filter(|c| crate::text::is_xml_char(*c))?
+        }
+    };
+    Some((c, end + 1))
+}
+
+/// Appends `raw` to `out` with its references resolved, counting what they
+/// expand to against [`MAX_ENTITY_EXPANSION`] as the general reader does;
+/// `None` on anything [`simple_ref`] does not take, a `]`, or past the limit.
+fn simple_text(raw: &str, out: &mut String, expanded: &mut usize) -> Option<()> {
+    let mut rest = raw;
+    // `]]>` may not stand in text: a `]` is rare enough to leave to the
+    // general reader. Most text is the line break between two tags, too
+    // short to be worth a vectorised search.
+    let special = |s: &str| match s.len() {
+        0..16 => s.bytes().position(|b| b == b'&' || b == b']'),
+        _ => memchr::memchr2(b'&', b']', s.as_bytes()),
+    };
+    while let Some(i) = special(rest) {
+        if rest.as_bytes()[i] == b']' {
+            return None;
+        }
+        let (c, len) = simple_ref(&rest[i + 1..])?;
+        *expanded += c.len_utf8();
+        if *expanded > MAX_ENTITY_EXPANSION {
+            return None;
+        }
+        out.push_str(&rest[..i]);
+        out.push(c);
+        rest = &rest[i + 1 + len..];
+    }
+    out.push_str(rest);
+    Some(())
+}
+
+/// The fast path of [`parse_with`]: a plain scan of the subset of XML that
+/// feedwright's writers emit. Its declaration (or none), `<?xml-stylesheet?>`
+/// instructions, a root whose start tag declares the namespaces, elements
+/// with ASCII names and unprefixed attributes, text with the predefined
+/// entities and character references, LF line ends, white space around the
+/// root. On anything else (comments, CDATA, a DOCTYPE, other instructions,
+/// CR, prefixed or `xml`-named names, namespace declarations below the
+/// root, an error of any kind) it returns `None` and quick-xml's reader
+/// decides, so an error is always reported by that one reader.
+///
+/// What it accepts it builds as the general reader builds it, handing the
+/// sink the same elements in the same order. It reads in one pass, so it
+/// may decline after handing the sink some children: the caller then calls
+/// [`Sink::restart`] before the general reader starts over.
+fn simple(text: &str, sink: &mut dyn Sink) -> Option<Element> {
+    let b = text.as_bytes();
+    if memchr::memchr(b'\r', b).is_some() {
+        return None;
+    }
+    let mut i = SIMPLE_DECLS
+        .iter()
+        .find(|d| text.starts_with(*d))
+        .map_or(0, |d| d.len());
+    // The prolog: white space and stylesheet instructions.
+    loop {
+        while b.get(i).copied().is_some_and(simple_space) {
+            i += 1;
+        }
+        const PI: &str = "<?xml-stylesheet";
+        if text[i..].starts_with(PI) && b.get(i + PI.len()).copied().is_some_and(simple_space) {
+            i += memchr::memmem::find(&b[i..], b"?>")? + 2;
+            continue;
+        }
+        break;
+    }
+    let lines = Lines::new();
+    let empty_ns: Rc<str> = Rc::from("");
+    let mut default_ns: Option<Rc<str>> = None;
+    let mut prefixes: Vec<(&str, Rc<str>)> = Vec::new();
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    let mut attrs: Vec<(&str, &str)> = Vec::new();
+    let mut streaming = false;
+    let mut expanded = 0usize;
+    if b.get(i) != Some(&b'<') {
+        return None;
+    }
+    loop {
+        // Here b[i] is `<`.
+        match b.get(i + 1) {
+            Some(b'/') => {
+                let name = &stack.last()?.qname;
+                let close = i + 2 + name.len();
+                if !text[i + 2..].starts_with(name.as_str()) || b.get(close) != Some(&b'>') {
+                    return None;
+                }
+                i = close + 1;
+                let el = stack.pop().expect("the element just closed");
+                attach(&mut stack, &mut root, el, streaming, sink);
+                if stack.is_empty() {
+                    break;
+                }
+            }
+            Some(b'!' | b'?') | None => return None,
+            Some(_) => {
+                if stack.len() >= SIMPLE_DEPTH {
+                    return None;
+                }
+                let is_root = stack.is_empty();
+                let start = i;
+                let (mut j, colon) = simple_name_end(b, i + 1);
+                let qname = &text[i + 1..j];
+                let (prefix, local) = match colon {
+                    Some(c) => (Some(&text[i + 1..c]), &text[c + 1..j]),
+                    None => (None, qname),
+                };
+                if !simple_ncname_start(prefix.unwrap_or(local)) || !simple_ncname_start(local) {
+                    return None;
+                }
+                attrs.clear();
+                let empty = loop {
+                    let before = j;
+                    while b.get(j).copied().is_some_and(simple_space) {
+                        j += 1;
+                    }
+                    match b.get(j) {
+                        Some(b'>') => {
+                            j += 1;
+                            break false;
+                        }
+                        Some(b'/') if b.get(j + 1) == Some(&b'>') => {
+                            j += 2;
+                            break true;
+                        }
+                        _ if j == before => return None,
+                        _ => {}
+                    }
+                    let key_start = j;
+                    while b.get(j).copied().is_some_and(simple_name_byte) {
+                        j += 1;
+                    }
+                    let key = &text[key_start..j];
+                    let quote = *b.get(j + 1)?;
+                    if b.get(j) != Some(&b'=') || !matches!(quote, b'"' | b'\'') {
+                        return None;
+                    }
+                    let value_start = j + 2;
+                    let value_end = value_start + memchr::memchr(quote, &b[value_start..])?;
+                    let value = &text[value_start..value_end];
+                    if memchr::memchr2(b'<', b'>', value.as_bytes()).is_some()
+                        || attrs.iter().any(|(k, _)| *k == key)
+                    {
+                        return None;
+                    }
+                    j = value_end + 1;
+                    let declared = if key == "xmlns" {
+                        Some(None)
+                    } else {
+                        key.strip_prefix("xmlns:").map(Some)
+                    };
+                    match declared {
+                        // Namespaces are declared on the root only.
+                        Some(p) if is_root => {
+                            if p.is_some_and(|p| !simple_ncname(p))
+                                || value.is_empty()
+                                || value == XML_NS
+                                || value == "http://www.w3.org/2000/xmlns/"
+                                || value.contains('&')
+                                || namespace_name_fault(key, value).is_some()
+                            {
+                                return None;
+                            }
+                            let uri: Rc<str> = Rc::from(value);
+                            match p {
+                                Some(p) => prefixes.push((p, uri)),
+                                None => default_ns = Some(uri),
+                            }
+                        }
+                        Some(_) => return None,
+                        None if simple_ncname(key) => {}
+                        None => return None,
+                    }
+                    attrs.push((key, value));
+                };
+                let ns = match prefix {
+                    Some(p) => prefixes.iter().find(|(q, _)| *q == p)?.1.clone(),
+                    None => default_ns.clone().unwrap_or_else(|| empty_ns.clone()),
+                };
+                let mut el_attrs = Vec::new();
+                for &(key, value) in &attrs {
+                    if key == "xmlns" || key.starts_with("xmlns:") {
+                        continue;
+                    }
+                    let mut resolved = String::new();
+                    simple_text(value, &mut resolved, &mut expanded)?;
+                    // Attribute-value normalisation, as the general reader does it.
+                    el_attrs.push(Attr {
+                        ns: empty_ns.clone(),
+                        name: key.to_string(),
+                        value: resolved.replace(['\t', '\n'], " "),
+                    });
+                }
+                i = j;
+                let (line, column) = lines.at(text, start);
+                let el = Element {
+                    ns,
+                    name: local.to_string(),
+                    qname: qname.to_string(),
+                    attrs: el_attrs,
+                    line,
+                    column,
+                    ..Element::default()
+                };
+                if is_root {
+                    streaming = sink.stream_children(&el);
+                }
+                if empty {
+                    attach(&mut stack, &mut root, el, streaming, sink);
+                    if is_root {
+                        break;
+                    }
+                } else {
+                    stack.push(el);
+                }
+            }
+        }
+        // Text up to the next tag: mostly a line break, too short for a vectorised search.
+        let next = i + match b[i..].iter().take(8).position(|&c| c == b'<') {
+            Some(k) => k,
+            None => memchr::memchr(b'<', &b[i..])?,
+        };
+        let raw = &text[i..next];
+        if !raw.is_empty() {
+            simple_text(raw, &mut stack.last_mut()?.text, &mut expanded)?;
+        }
+        i = next;
+    }
+    // After the root: white space only.
+    if !b[i..].iter().all(|&c| simple_space(c)) {
+        return None;
+    }
+    root
+}
+
 fn intern(seen: &mut Vec<Rc<str>>, uri: &[u8]) -> Rc<str> {
     if let Some(known) = seen.iter().find(|s| s.as_bytes() == uri) {
         return known.clone();
@@ -620,7 +966,7 @@ fn resolve_depth(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// Line and column counted from the start of the text, one character at a time.
@@ -665,4 +1011,197 @@ mod tests {
             );
         }
     }
+    /// Records what a reader hands its sink, streaming the children of a
+    /// `<urlset>` (as the sitemap checker does) and keeping any other tree.
+    #[derive(Default)]
+    struct Record(Vec<String>);
+
+    impl Sink for Record {
+        fn stream_children(&mut self, root: &Element) -> bool {
+            self.0.push(format!("root {root:?}"));
+            root.name == "urlset"
+        }
+        fn child(&mut self, root: &Element, child: Element) {
+            self.0.push(format!("child of {} {child:?}", root.qname));
+        }
+        fn restart(&mut self) {
+            self.0.clear();
+        }
+    }
+
+    /// Whether the fast path reads `text` (rather than declining it).
+    fn takes(text: &str) -> bool {
+        simple(text, &mut Record::default()).is_some()
+    }
+
+    /// What a reader makes of `text`: the document or the error, then every sink call.
+    fn read(text: &str, reader: fn(&str, &mut dyn Sink) -> Result<Document, Diagnostic>) -> String {
+        let mut record = Record::default();
+        let result = reader(text, &mut record);
+        format!("{result:?}\n{}", record.0.join("\n"))
+    }
+
+    /// Text pieces for `<loc>` values: plain, escaped, references, and the
+    /// characters that break the simple scan's rules.
+    pub(crate) fn piece() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "https://example.com/2024/03/15/a/", "x", "?a=1&amp;b=2", "&lt;", "&gt;", "&quot;",
+            "&apos;", "&#233;", "&#xE9;", "&#x1F600;", "한글", "é", " ", "\n", "\t", ">",
+        ])
+    }
+
+    /// A sitemap in the writer's shape (declaration, optional stylesheet,
+    /// namespaces on the root, `<url>` with loc, lastmod, image and
+    /// hreflang links), built from `urls` pieces.
+    pub(crate) fn sitemap_like(stylesheet: bool, urls: &[(Vec<&str>, bool, bool, bool)]) -> String {
+        let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        if stylesheet {
+            s.push_str("<?xml-stylesheet type=\"text/xsl\" href=\"/sitemap.xsl\"?>\n");
+        }
+        s.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:image=\"http://www.google.com/schemas/sitemap-image/1.1\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+        for (loc, lastmod, image, link) in urls {
+            s.push_str("<url>\n<loc>");
+            s.push_str(&loc.concat());
+            s.push_str("</loc>\n");
+            if *lastmod {
+                s.push_str("<lastmod>2024-03-15T10:00:00+09:00</lastmod>\n");
+            }
+            if *link {
+                s.push_str("<xhtml:link rel=\"alternate\" hreflang='ko' href=\"https://example.com/ko/?a=1&amp;b=&#10;2\"/>\n");
+            }
+            if *image {
+                s.push_str("<image:image>\n<image:loc>https://cdn.example.com/a.png</image:loc>\n</image:image>\n");
+            }
+            s.push_str("</url>\n");
+        }
+        s.push_str("</urlset>\n");
+        s
+    }
+
+    /// What the mutations insert: each breaks the subset, the document, or neither.
+    pub(crate) const MUTATIONS: &[&str] = &[
+        "</url>", "<url>", "</loc>", "&", "<", "&foo;", "&#0;", "&#X41;", "&#+65;", "&#65",
+        "<!-- a comment -->", "<![CDATA[x]]>", "<?pi x?>", "<!DOCTYPE urlset>", "\r\n", "\r",
+        "<p:x/>", "<image:x/>", "<xml:x/>", "<a b='1' b='2'/>", "<a b=\"1\"/>", "<a b=1/>",
+        "<a xmlns:q=\"urn:q\"/>", " x=\"1\"", " xml:lang=\"ko\"", " xmlns:z=\"urn:z\"",
+        " xmlns:e=\"\"", "é", "]]>", "text", "<url/>", "<1a/>", "< a/>", "<a >", "</url >",
+        "<a\tb='&lt;'\n/>", "<a b='<'/>", "<a b='>'/>", "\u{a0}", "<?xml version=\"1.0\"?>",
+        "<urlset/>", "<x:y:z/>", "<a.b-c_d/>", "<_/>", "\n",
+    ];
+
+    fn mutated(text: &str, at: usize, what: usize, cut: usize) -> String {
+        let mut at = at % (text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut out = text[..at].to_string();
+        if what < MUTATIONS.len() {
+            out.push_str(MUTATIONS[what]);
+            out.push_str(&text[at..]);
+        } else {
+            // Or cut a few bytes out.
+            let mut end = (at + cut % 8).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            out.push_str(&text[end..]);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The fast path hands the sink exactly what quick-xml's reader hands
+        /// it (every element with its namespace, names, attributes, text and
+        /// position, in the same order) and returns the same document, or it
+        /// declines and the general reader answers (errors included); and it
+        /// does take the writer's shape.
+        #[test]
+        fn the_simple_scan_reads_what_the_general_reader_reads(
+            stylesheet: bool,
+            urls in proptest::collection::vec(
+                (proptest::collection::vec(piece(), 1..4), proptest::bool::ANY, proptest::bool::ANY, proptest::bool::ANY),
+                0..4,
+            ),
+            mutations in proptest::collection::vec((0usize..10_000, 0usize..MUTATIONS.len() + 4, 0usize..8), 0..3),
+        ) {
+            let clean = sitemap_like(stylesheet, &urls);
+            proptest::prop_assert!(takes(&clean), "declined the writer's shape:\n{}", clean);
+            let mut text = clean;
+            for (at, what, cut) in mutations {
+                text = mutated(&text, at, what, cut);
+            }
+            proptest::prop_assert_eq!(read(&text, parse_with), read(&text, parse_general), "{}", text);
+        }
+    }
+
+    #[test]
+    fn the_simple_scan_takes_the_sitemaps_feedwright_writes() {
+        use crate::model::AbsUrl;
+        use crate::sitemap::{to_string, SitemapUrl};
+        let when = chrono::DateTime::parse_from_rfc3339("2024-03-15T10:00:00+09:00").unwrap();
+        let mut urls = Vec::new();
+        for i in 0..3 {
+            let mut u = SitemapUrl::new(
+                AbsUrl::parse(&format!("https://example.com/{i}/?a=1&b=%ED%95%9C")).unwrap(),
+                Some(when),
+            );
+            u.images.push(AbsUrl::parse("https://cdn.example.com/a.png").unwrap());
+            urls.push(u);
+        }
+        let text = to_string(&urls);
+        assert!(text.contains("&amp;") && text.contains("<image:loc>"), "{text}");
+        assert!(takes(&text), "{text}");
+        let styled = format!(
+            "<?xml version=\"1.0\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"/sitemap.xsl\"?>\n{}",
+            text.split_once("?>\n").unwrap().1
+        );
+        assert!(takes(&styled), "{styled}");
+        // And what it builds is what quick-xml's reader builds.
+        assert_eq!(read(&text, parse_with), read(&text, parse_general));
+        assert_eq!(read(&styled, parse_with), read(&styled, parse_general));
+    }
+
+    #[test]
+    fn the_simple_scan_declines_what_it_does_not_read() {
+        let ok = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"urn:s\" xmlns:i=\"urn:i\">\n<url><loc a='1'>x &amp; &#233;</loc><i:image/></url>\n</urlset>\n";
+        assert!(takes(ok));
+        let declined = [
+            ("a comment", ok.replace("<url>", "<!-- c --><url>")),
+            ("CDATA", ok.replace("x &amp;", "<![CDATA[x]]>")),
+            ("a DOCTYPE", ok.replace("?>\n<urlset", "?>\n<!DOCTYPE urlset>\n<urlset")),
+            ("a processing instruction inside", ok.replace("<url>", "<?pi x?><url>")),
+            ("another declaration", ok.replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"")),
+            ("a CR", ok.replace('\n', "\r\n")),
+            ("an entity it does not know", ok.replace("&amp;", "&nbsp;")),
+            ("a stray ampersand", ok.replace("&amp;", "&")),
+            ("a character reference to a forbidden character", ok.replace("&#233;", "&#0;")),
+            ("a raw < in text", ok.replace("x &amp;", "x < y")),
+            ("]]> in text", ok.replace("x &amp;", "]]>")),
+            ("a missing end tag", ok.replace("</loc>", "")),
+            ("a wrong end tag", ok.replace("</loc>", "</lox>")),
+            ("an end tag with a space", ok.replace("</loc>", "</loc >")),
+            ("an undeclared prefix", ok.replace("<i:image/>", "<p:image/>")),
+            ("a prefixed attribute", ok.replace("a='1'", "xml:lang='ko'")),
+            ("a namespace declared below the root", ok.replace("a='1'", "xmlns:q='urn:q'")),
+            ("a duplicate attribute", ok.replace("a='1'", "a='1' a='2'")),
+            ("an unquoted attribute", ok.replace("a='1'", "a=1")),
+            ("a < in an attribute", ok.replace("a='1'", "a='<'")),
+            ("a name that is not ASCII", ok.replace("<url>", "<ürl>").replace("</url>", "</ürl>")),
+            ("a name that starts with xml", ok.replace("<url>", "<xmlurl>").replace("</url>", "</xmlurl>")),
+            ("an empty namespace name", ok.replace("xmlns:i=\"urn:i\"", "xmlns:i=\"\"")),
+            ("a namespace name with a space", ok.replace("urn:i", "urn: i")),
+            ("text after the root", format!("{ok}x")),
+            ("an element after the root", format!("{ok}<a/>")),
+            ("no root", "<?xml version=\"1.0\"?>\n".to_string()),
+            ("white space before the declaration", format!(" {ok}")),
+        ];
+        for (what, text) in declined {
+            assert!(!takes(&text), "took {what}: {text}");
+        }
+        let deep = format!("{}{}", "<a>".repeat(SIMPLE_DEPTH + 1), "</a>".repeat(SIMPLE_DEPTH + 1));
+        assert!(!takes(&deep), "took nesting deeper than {SIMPLE_DEPTH}");
+        assert!(!takes(&"<a/>".repeat(2)), "took a second root");
+    }
 }
+
