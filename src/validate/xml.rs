@@ -981,6 +981,26 @@ pub(super) mod tests {
         (line, before[start..].chars().count() + 1)
     }
 
+    proptest::proptest! {
+        /// Short and long steps, in order and back, on lines of every length.
+        #[test]
+        fn positions_asked_in_any_order_match_counting_from_the_start(
+            pieces in proptest::collection::vec(proptest::sample::select(vec!["\n", "a", "한", "<b c='d'>", "\n\n", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]), 0..60),
+            offsets in proptest::collection::vec(0usize..1200, 1..30),
+            sorted: bool,
+        ) {
+            let text = pieces.concat();
+            let mut offsets = offsets;
+            if sorted {
+                offsets.sort();
+            }
+            let lines = Lines::new();
+            for offset in offsets {
+                proptest::prop_assert_eq!(lines.at(&text, offset), counted(&text, offset), "offset {}", offset);
+            }
+        }
+    }
+
     #[test]
     fn positions_counted_on_from_the_last_answer_match_counting_from_the_start() {
         let text = "<a>\n  <한글 b='x'>\n\n텍스트 <c/></한글>\n</a>";
