@@ -315,8 +315,18 @@ mod tests {
             b.get(r.clone())
                 .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
         };
-        if b.len() < 20 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) || b[10] != b'T'
-            || !digits(11..13) || b[13] != b':' || !digits(14..16) || b[16] != b':' || !digits(17..19)
+        if b.len() < 20
+            || !digits(0..4)
+            || b[4] != b'-'
+            || !digits(5..7)
+            || b[7] != b'-'
+            || !digits(8..10)
+            || b[10] != b'T'
+            || !digits(11..13)
+            || b[13] != b':'
+            || !digits(14..16)
+            || b[16] != b':'
+            || !digits(17..19)
         {
             return false;
         }

@@ -205,7 +205,7 @@ fn check_chars(text: &str, lines: &Lines) -> Result<(), Diagnostic> {
         .flatten()
     {
         return Err(fatal(
-            &lines,
+            lines,
             text,
             i,
             "xml-illegal-char",
@@ -255,7 +255,7 @@ fn general(text: &str, sink: &mut dyn Sink, lines: &Lines) -> Result<Document, D
                 let (line, column) = lines.at(text, start);
                 if root.is_some() {
                     return Err(fatal(
-                        &lines,
+                        lines,
                         text,
                         start,
                         "xml-not-well-formed",
@@ -263,7 +263,7 @@ fn general(text: &str, sink: &mut dyn Sink, lines: &Lines) -> Result<Document, D
                     ));
                 }
                 if stack.len() >= MAX_DEPTH {
-                    return Err(fatal(&lines, text, start, "xml-too-deep", &format!("elements are nested more than {MAX_DEPTH} deep; no feed or sitemap needs that")));
+                    return Err(fatal(lines, text, start, "xml-too-deep", &format!("elements are nested more than {MAX_DEPTH} deep; no feed or sitemap needs that")));
                 }
                 let qname = String::from_utf8_lossy(e.name().as_ref()).into_owned();
                 let ns = match ns {
@@ -271,7 +271,7 @@ fn general(text: &str, sink: &mut dyn Sink, lines: &Lines) -> Result<Document, D
                     ResolveResult::Unbound => empty_ns.clone(),
                     ResolveResult::Unknown(p) => {
                         return Err(fatal(
-                            &lines,
+                            lines,
                             text,
                             start,
                             "xml-undeclared-prefix",
@@ -289,7 +289,7 @@ fn general(text: &str, sink: &mut dyn Sink, lines: &Lines) -> Result<Document, D
                 for a in e.attributes() {
                     let a = a.map_err(|err| {
                         fatal(
-                            &lines,
+                            lines,
                             text,
                             start,
                             "xml-not-well-formed",
@@ -299,7 +299,7 @@ fn general(text: &str, sink: &mut dyn Sink, lines: &Lines) -> Result<Document, D
                     let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
                     if !seen.insert(key.clone()) {
                         return Err(fatal(
-                            &lines,
+                            lines,
                             text,
                             start,
                             "xml-not-well-formed",
@@ -309,7 +309,7 @@ fn general(text: &str, sink: &mut dyn Sink, lines: &Lines) -> Result<Document, D
                     if key == "xmlns" || key.starts_with("xmlns:") {
                         let raw = String::from_utf8_lossy(&a.value);
                         let uri = resolve_refs(&raw, &entities, &mut expanded)
-                            .map_err(|(code, m)| fatal(&lines, text, start, code, &m))?;
+                            .map_err(|(code, m)| fatal(lines, text, start, code, &m))?;
                         if let Some(why) = namespace_name_fault(&key, &uri) {
                             return Err(Diagnostic::new(
                                 line,
@@ -333,7 +333,7 @@ fn general(text: &str, sink: &mut dyn Sink, lines: &Lines) -> Result<Document, D
                         ),
                         (ResolveResult::Unknown(p), _) => {
                             return Err(fatal(
-                                &lines,
+                                lines,
                                 text,
                                 start,
                                 "xml-undeclared-prefix",
@@ -347,7 +347,7 @@ fn general(text: &str, sink: &mut dyn Sink, lines: &Lines) -> Result<Document, D
                     let raw = String::from_utf8_lossy(&a.value).into_owned();
                     if raw.contains('<') {
                         return Err(fatal(
-                            &lines,
+                            lines,
                             text,
                             start,
                             "xml-not-well-formed",
@@ -355,7 +355,7 @@ fn general(text: &str, sink: &mut dyn Sink, lines: &Lines) -> Result<Document, D
                         ));
                     }
                     let value = resolve_refs(&raw, &entities, &mut expanded)
-                        .map_err(|(code, m)| fatal(&lines, text, start, code, &m))?;
+                        .map_err(|(code, m)| fatal(lines, text, start, code, &m))?;
                     // Attribute-value normalisation: white space characters become spaces.
                     let value = value.replace(['\t', '\n', '\r'], " ");
                     attrs.push(Attr {
@@ -389,13 +389,13 @@ fn general(text: &str, sink: &mut dyn Sink, lines: &Lines) -> Result<Document, D
             (_, Event::Text(t)) => {
                 let raw = t
                     .decode()
-                    .map_err(|e| fatal(&lines, text, pos, "xml-encoding", &e.to_string()))?;
+                    .map_err(|e| fatal(lines, text, pos, "xml-encoding", &e.to_string()))?;
                 match stack.last_mut() {
                     Some(top) => top.text.push_str(&raw),
                     None if raw.trim().is_empty() => {}
                     None => {
                         return Err(fatal(
-                            &lines,
+                            lines,
                             text,
                             pos,
                             "xml-not-well-formed",
@@ -407,7 +407,7 @@ fn general(text: &str, sink: &mut dyn Sink, lines: &Lines) -> Result<Document, D
             (_, Event::CData(t)) => {
                 let raw = t
                     .decode()
-                    .map_err(|e| fatal(&lines, text, pos, "xml-encoding", &e.to_string()))?;
+                    .map_err(|e| fatal(lines, text, pos, "xml-encoding", &e.to_string()))?;
                 if let Some(top) = stack.last_mut() {
                     top.text.push_str(&raw);
                     top.has_cdata = true;
@@ -416,14 +416,14 @@ fn general(text: &str, sink: &mut dyn Sink, lines: &Lines) -> Result<Document, D
             (_, Event::GeneralRef(r)) => {
                 let name = r
                     .decode()
-                    .map_err(|e| fatal(&lines, text, pos, "xml-encoding", &e.to_string()))?;
+                    .map_err(|e| fatal(lines, text, pos, "xml-encoding", &e.to_string()))?;
                 let value = resolve_refs(&format!("&{name};"), &entities, &mut expanded)
-                    .map_err(|(code, m)| fatal(&lines, text, pos, code, &m))?;
+                    .map_err(|(code, m)| fatal(lines, text, pos, code, &m))?;
                 match stack.last_mut() {
                     Some(top) => top.text.push_str(&value),
                     None => {
                         return Err(fatal(
-                            &lines,
+                            lines,
                             text,
                             pos,
                             "xml-not-well-formed",
@@ -471,7 +471,7 @@ fn general(text: &str, sink: &mut dyn Sink, lines: &Lines) -> Result<Document, D
                 if let Ok(v) = d.version() {
                     if v.as_ref() != b"1.0" && v.as_ref() != b"1.1" {
                         return Err(fatal(
-                            &lines,
+                            lines,
                             text,
                             pos,
                             "xml-version",
@@ -483,7 +483,7 @@ fn general(text: &str, sink: &mut dyn Sink, lines: &Lines) -> Result<Document, D
             (_, Event::PI(p)) => {
                 if p.target().eq_ignore_ascii_case(b"xml") {
                     return Err(fatal(
-                        &lines,
+                        lines,
                         text,
                         pos,
                         "xml-misplaced-declaration",
@@ -552,7 +552,8 @@ fn simple_name_byte(b: u8) -> bool {
 /// names are left to the general reader).
 fn simple_ncname(s: &str) -> bool {
     let b = s.as_bytes();
-    b.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+    b.first()
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
         && b.iter().all(|&c| simple_name_byte(c) && c != b':')
         && !(b.len() >= 3 && b[..3].eq_ignore_ascii_case(b"xml"))
 }
@@ -576,7 +577,8 @@ fn simple_name_end(b: &[u8], mut i: usize) -> (usize, Option<usize>) {
 /// the simple scan takes (it starts as a name must and not with `xml`).
 fn simple_ncname_start(s: &str) -> bool {
     let b = s.as_bytes();
-    b.first().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+    b.first()
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
         && !(b.len() >= 3 && b[..3].eq_ignore_ascii_case(b"xml"))
 }
 
@@ -981,6 +983,26 @@ pub(super) mod tests {
         (line, before[start..].chars().count() + 1)
     }
 
+    proptest::proptest! {
+        /// Short and long steps, in order and back, on lines of every length.
+        #[test]
+        fn positions_asked_in_any_order_match_counting_from_the_start(
+            pieces in proptest::collection::vec(proptest::sample::select(vec!["\n", "a", "한", "<b c='d'>", "\n\n", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]), 0..60),
+            offsets in proptest::collection::vec(0usize..1200, 1..30),
+            sorted: bool,
+        ) {
+            let text = pieces.concat();
+            let mut offsets = offsets;
+            if sorted {
+                offsets.sort();
+            }
+            let lines = Lines::new();
+            for offset in offsets {
+                proptest::prop_assert_eq!(lines.at(&text, offset), counted(&text, offset), "offset {}", offset);
+            }
+        }
+    }
+
     #[test]
     fn positions_counted_on_from_the_last_answer_match_counting_from_the_start() {
         let text = "<a>\n  <한글 b='x'>\n\n텍스트 <c/></한글>\n</a>";
@@ -1045,8 +1067,22 @@ pub(super) mod tests {
     /// characters that break the simple scan's rules.
     pub(crate) fn piece() -> impl proptest::strategy::Strategy<Value = &'static str> {
         proptest::sample::select(vec![
-            "https://example.com/2024/03/15/a/", "x", "?a=1&amp;b=2", "&lt;", "&gt;", "&quot;",
-            "&apos;", "&#233;", "&#xE9;", "&#x1F600;", "한글", "é", " ", "\n", "\t", ">",
+            "https://example.com/2024/03/15/a/",
+            "x",
+            "?a=1&amp;b=2",
+            "&lt;",
+            "&gt;",
+            "&quot;",
+            "&apos;",
+            "&#233;",
+            "&#xE9;",
+            "&#x1F600;",
+            "한글",
+            "é",
+            " ",
+            "\n",
+            "\t",
+            ">",
         ])
     }
 
@@ -1080,13 +1116,51 @@ pub(super) mod tests {
 
     /// What the mutations insert: each breaks the subset, the document, or neither.
     pub(crate) const MUTATIONS: &[&str] = &[
-        "</url>", "<url>", "</loc>", "&", "<", "&foo;", "&#0;", "&#X41;", "&#+65;", "&#65",
-        "<!-- a comment -->", "<![CDATA[x]]>", "<?pi x?>", "<!DOCTYPE urlset>", "\r\n", "\r",
-        "<p:x/>", "<image:x/>", "<xml:x/>", "<a b='1' b='2'/>", "<a b=\"1\"/>", "<a b=1/>",
-        "<a xmlns:q=\"urn:q\"/>", " x=\"1\"", " xml:lang=\"ko\"", " xmlns:z=\"urn:z\"",
-        " xmlns:e=\"\"", "é", "]]>", "text", "<url/>", "<1a/>", "< a/>", "<a >", "</url >",
-        "<a\tb='&lt;'\n/>", "<a b='<'/>", "<a b='>'/>", "\u{a0}", "<?xml version=\"1.0\"?>",
-        "<urlset/>", "<x:y:z/>", "<a.b-c_d/>", "<_/>", "\n",
+        "</url>",
+        "<url>",
+        "</loc>",
+        "&",
+        "<",
+        "&foo;",
+        "&#0;",
+        "&#X41;",
+        "&#+65;",
+        "&#65",
+        "<!-- a comment -->",
+        "<![CDATA[x]]>",
+        "<?pi x?>",
+        "<!DOCTYPE urlset>",
+        "\r\n",
+        "\r",
+        "<p:x/>",
+        "<image:x/>",
+        "<xml:x/>",
+        "<a b='1' b='2'/>",
+        "<a b=\"1\"/>",
+        "<a b=1/>",
+        "<a xmlns:q=\"urn:q\"/>",
+        " x=\"1\"",
+        " xml:lang=\"ko\"",
+        " xmlns:z=\"urn:z\"",
+        " xmlns:e=\"\"",
+        "é",
+        "]]>",
+        "text",
+        "<url/>",
+        "<1a/>",
+        "< a/>",
+        "<a >",
+        "</url >",
+        "<a\tb='&lt;'\n/>",
+        "<a b='<'/>",
+        "<a b='>'/>",
+        "\u{a0}",
+        "<?xml version=\"1.0\"?>",
+        "<urlset/>",
+        "<x:y:z/>",
+        "<a.b-c_d/>",
+        "<_/>",
+        "\n",
     ];
 
     fn mutated(text: &str, at: usize, what: usize, cut: usize) -> String {
@@ -1146,11 +1220,15 @@ pub(super) mod tests {
                 AbsUrl::parse(&format!("https://example.com/{i}/?a=1&b=%ED%95%9C")).unwrap(),
                 Some(when),
             );
-            u.images.push(AbsUrl::parse("https://cdn.example.com/a.png").unwrap());
+            u.images
+                .push(AbsUrl::parse("https://cdn.example.com/a.png").unwrap());
             urls.push(u);
         }
         let text = to_string(&urls);
-        assert!(text.contains("&amp;") && text.contains("<image:loc>"), "{text}");
+        assert!(
+            text.contains("&amp;") && text.contains("<image:loc>"),
+            "{text}"
+        );
         assert!(takes(&text), "{text}");
         let styled = format!(
             "<?xml version=\"1.0\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"/sitemap.xsl\"?>\n{}",
@@ -1169,28 +1247,59 @@ pub(super) mod tests {
         let declined = [
             ("a comment", ok.replace("<url>", "<!-- c --><url>")),
             ("CDATA", ok.replace("x &amp;", "<![CDATA[x]]>")),
-            ("a DOCTYPE", ok.replace("?>\n<urlset", "?>\n<!DOCTYPE urlset>\n<urlset")),
-            ("a processing instruction inside", ok.replace("<url>", "<?pi x?><url>")),
-            ("another declaration", ok.replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"")),
+            (
+                "a DOCTYPE",
+                ok.replace("?>\n<urlset", "?>\n<!DOCTYPE urlset>\n<urlset"),
+            ),
+            (
+                "a processing instruction inside",
+                ok.replace("<url>", "<?pi x?><url>"),
+            ),
+            (
+                "another declaration",
+                ok.replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\""),
+            ),
             ("a CR", ok.replace('\n', "\r\n")),
             ("an entity it does not know", ok.replace("&amp;", "&nbsp;")),
             ("a stray ampersand", ok.replace("&amp;", "&")),
-            ("a character reference to a forbidden character", ok.replace("&#233;", "&#0;")),
+            (
+                "a character reference to a forbidden character",
+                ok.replace("&#233;", "&#0;"),
+            ),
             ("a raw < in text", ok.replace("x &amp;", "x < y")),
             ("]]> in text", ok.replace("x &amp;", "]]>")),
             ("a missing end tag", ok.replace("</loc>", "")),
             ("a wrong end tag", ok.replace("</loc>", "</lox>")),
             ("an end tag with a space", ok.replace("</loc>", "</loc >")),
-            ("an undeclared prefix", ok.replace("<i:image/>", "<p:image/>")),
+            (
+                "an undeclared prefix",
+                ok.replace("<i:image/>", "<p:image/>"),
+            ),
             ("a prefixed attribute", ok.replace("a='1'", "xml:lang='ko'")),
-            ("a namespace declared below the root", ok.replace("a='1'", "xmlns:q='urn:q'")),
+            (
+                "a namespace declared below the root",
+                ok.replace("a='1'", "xmlns:q='urn:q'"),
+            ),
             ("a duplicate attribute", ok.replace("a='1'", "a='1' a='2'")),
             ("an unquoted attribute", ok.replace("a='1'", "a=1")),
             ("a < in an attribute", ok.replace("a='1'", "a='<'")),
-            ("a name that is not ASCII", ok.replace("<url>", "<ürl>").replace("</url>", "</ürl>")),
-            ("a name that starts with xml", ok.replace("<url>", "<xmlurl>").replace("</url>", "</xmlurl>")),
-            ("an empty namespace name", ok.replace("xmlns:i=\"urn:i\"", "xmlns:i=\"\"")),
-            ("a namespace name with a space", ok.replace("urn:i", "urn: i")),
+            (
+                "a name that is not ASCII",
+                ok.replace("<url>", "<ürl>").replace("</url>", "</ürl>"),
+            ),
+            (
+                "a name that starts with xml",
+                ok.replace("<url>", "<xmlurl>")
+                    .replace("</url>", "</xmlurl>"),
+            ),
+            (
+                "an empty namespace name",
+                ok.replace("xmlns:i=\"urn:i\"", "xmlns:i=\"\""),
+            ),
+            (
+                "a namespace name with a space",
+                ok.replace("urn:i", "urn: i"),
+            ),
             ("text after the root", format!("{ok}x")),
             ("an element after the root", format!("{ok}<a/>")),
             ("no root", "<?xml version=\"1.0\"?>\n".to_string()),
@@ -1199,9 +1308,12 @@ pub(super) mod tests {
         for (what, text) in declined {
             assert!(!takes(&text), "took {what}: {text}");
         }
-        let deep = format!("{}{}", "<a>".repeat(SIMPLE_DEPTH + 1), "</a>".repeat(SIMPLE_DEPTH + 1));
+        let deep = format!(
+            "{}{}",
+            "<a>".repeat(SIMPLE_DEPTH + 1),
+            "</a>".repeat(SIMPLE_DEPTH + 1)
+        );
         assert!(!takes(&deep), "took nesting deeper than {SIMPLE_DEPTH}");
         assert!(!takes(&"<a/>".repeat(2)), "took a second root");
     }
 }
-
