@@ -235,8 +235,6 @@ impl Placeholders<'_> {
     }
 }
 
-/// Expands a permalink template into a site path, as Jekyll's `URL#to_s` does
-/// (`generate_url_from_drop`, then `sanitize_url`).
 /// `n` in decimal, zero-padded to `width` digits (`format!("{n:0width$}")`
 /// for the numbers a date has: years 1-9999, months, days, hours...).
 fn push_padded(out: &mut String, n: u32, width: usize) {
@@ -256,6 +254,8 @@ fn push_padded(out: &mut String, n: u32, width: usize) {
     out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
 }
 
+/// Expands a permalink template into a site path, as Jekyll's `URL#to_s` does
+/// (`generate_url_from_drop`, then `sanitize_url`).
 pub fn expand(template: &str, p: &Placeholders<'_>) -> Result<String, UnknownPlaceholder> {
     let mut out = String::with_capacity(template.len() + 32);
     let mut value = String::new();
