@@ -733,12 +733,6 @@ impl SiteConfig {
     pub fn site_url(&self, path: &str) -> Result<AbsUrl, crate::model::UrlError> {
         self.base.join_path(path)
     }
-
-    /// [`SiteConfig::site_url`] as text, without a URL parse for a plain path
-    /// (see [`AbsUrl::join_path_text`]): for Atom ids, which stay text.
-    pub fn site_url_text(&self, path: &str) -> Result<String, crate::model::UrlError> {
-        self.base.join_path_text(path)
-    }
 }
 
 /// Jekyll's own configuration keys (`Configuration::DEFAULTS`) and the ones

@@ -625,8 +625,8 @@ pub fn read_meta(
         .map_err(|e| bad("permalink", format!("the post's URL is not valid: {e}")))?;
     let id_path = permalink::normalize_path(&permalink::document_id(&url_path, &slug));
     let id = config
-        .site_url_text(&id_path)
-        .unwrap_or_else(|_| url.to_string());
+        .site_url(&id_path)
+        .map_or_else(|_| url.to_string(), String::from);
 
     // jekyll-feed: `post.description | default: post.excerpt`. Liquid's
     // `default` passes over nil, false and ""; Jekyll makes an excerpt only

@@ -55,8 +55,10 @@ pub fn self_link_matches(served_at: &url::Url, href: &str) -> bool {
         .is_ok_and(|u| u.as_str() == served_at.as_str())
 }
 
-/// RFC 3339 `date-time` (Atom dates): `2003-12-13T18:30:02Z`, `…02.25+01:00`.
-pub fn is_rfc3339(s: &str) -> bool {
+/// The shape of an RFC 3339 `date-time`: digits and separators where they
+/// stand, optional fractional seconds, a `Z` or `±hh:mm` zone. The length
+/// of the part before the zone (19 without fractions), or `None`.
+fn rfc3339_shape(s: &str) -> Option<usize> {
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| {
         b.get(r.clone())
@@ -75,7 +77,7 @@ pub fn is_rfc3339(s: &str) -> bool {
         || b[16] != b':'
         || !digits(17..19)
     {
-        return false;
+        return None;
     }
     let mut i = 19;
     if b.get(i) == Some(&b'.') {
@@ -85,7 +87,7 @@ pub fn is_rfc3339(s: &str) -> bool {
             i += 1;
         }
         if i == start {
-            return false;
+            return None;
         }
     }
     let zone_ok = match &b[i..] {
@@ -97,9 +99,15 @@ pub fn is_rfc3339(s: &str) -> bool {
         }
         _ => false,
     };
-    if !zone_ok {
+    zone_ok.then_some(i)
+}
+
+/// RFC 3339 `date-time` (Atom dates): `2003-12-13T18:30:02Z`, `…02.25+01:00`.
+pub fn is_rfc3339(s: &str) -> bool {
+    let Some(i) = rfc3339_shape(s) else {
         return false;
-    }
+    };
+    let b = s.as_bytes();
     // The usual shape (whole seconds, not a leap second) is the field
     // ranges and a calendar date, which is all chrono's parse then checks;
     // sitemaps ask this for every URL. Anything else is parsed.
@@ -307,50 +315,11 @@ pub fn is_non_negative_integer(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
 
-    /// [`is_rfc3339`] as it was spelled before its shortcut: the format
-    /// checks, then chrono's parse for every date.
+    /// [`is_rfc3339`] as it was spelled before its shortcut: the shape,
+    /// then chrono's parse for every date.
     fn is_rfc3339_parsed(s: &str) -> bool {
-        let b = s.as_bytes();
-        let digits = |r: std::ops::Range<usize>| {
-            b.get(r.clone())
-                .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
-        };
-        if b.len() < 20
-            || !digits(0..4)
-            || b[4] != b'-'
-            || !digits(5..7)
-            || b[7] != b'-'
-            || !digits(8..10)
-            || b[10] != b'T'
-            || !digits(11..13)
-            || b[13] != b':'
-            || !digits(14..16)
-            || b[16] != b':'
-            || !digits(17..19)
-        {
-            return false;
-        }
-        let mut i = 19;
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            let start = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            if i == start {
-                return false;
-            }
-        }
-        let zone_ok = match &b[i..] {
-            [b'Z'] => true,
-            [b'+' | b'-', h1, h2, b':', m1, m2] => {
-                [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit())
-                    && (*h1 - b'0') * 10 + (*h2 - b'0') < 24
-                    && (*m1 - b'0') * 10 + (*m2 - b'0') < 60
-            }
-            _ => false,
-        };
-        zone_ok && (chrono::DateTime::parse_from_rfc3339(s).is_ok() || leap_second_ok(s))
+        rfc3339_shape(s).is_some()
+            && (chrono::DateTime::parse_from_rfc3339(s).is_ok() || leap_second_ok(s))
     }
 
     proptest::proptest! {
